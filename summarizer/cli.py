@@ -1,0 +1,154 @@
+"""The ``summarizer`` command line. Thin: it parses arguments and calls the library.
+
+Every failure the user can fix is a :class:`~summarizer.errors.SummarizerError`: one line on
+stderr, a non-zero exit code, no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from enum import Enum, StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from summarizer.errors import SummarizerError
+
+app = typer.Typer(
+    name="summarizer",
+    help=(
+        "Turn Chinese industrial-policy news into English briefings and verified structured facts.\n\n"
+        "Rule-based commands (no LLM): segment, facts, verify, schema. "
+        "LLM commands: brief, record, cache.\n\n"
+        "Example: summarizer facts seeds/000_4e8de9e190906468.txt --format table"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+T = TypeVar("T")
+
+
+class SegmentFormat(StrEnum):
+    json = "json"
+    table = "table"
+
+
+class FactsFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    table = "table"
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    sys.stderr.write(f"summarizer: error: {message}\n")
+    return typer.Exit(code)
+
+
+def run_guarded(action: Callable[[], T]) -> T:
+    """Run ``action``; turn every error into one line on stderr and an exit code."""
+    try:
+        return action()
+    except SummarizerError as error:
+        raise _fail(str(error), error.exit_code) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted", 130) from None
+    except BrokenPipeError:
+        raise typer.Exit(0) from None
+    except (typer.Exit, typer.Abort, SystemExit):
+        raise
+    except Exception as error:  # the last line of defence: a bug must still not print a traceback
+        raise _fail(
+            f"internal error ({type(error).__name__}: {error}); please report it with the input file", 3
+        ) from None
+
+
+def _default_format(value: Enum | None, table: Enum, machine: Enum) -> Any:
+    if value is not None:
+        return value
+    return table if sys.stdout.isatty() else machine
+
+
+def _print_json(payload: Any) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from summarizer import __version__
+
+        sys.stdout.write(f"summarizer {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", help="Show the version and exit.", callback=_show_version, is_eager=True)
+    ] = False,
+) -> None:
+    """Turn Chinese industrial-policy news into English briefings and verified structured facts."""
+
+
+FileArgument = Annotated[
+    Path, typer.Argument(help="Article or page: a text file (UTF-8, UTF-16 with BOM or GB18030/GBK).")
+]
+MaxBytesOption = Annotated[
+    int | None,
+    typer.Option("--max-bytes", help="Largest input file accepted, in bytes (default 5 MB).", show_default=False),
+]
+
+
+def _read(path: Path, max_bytes: int | None) -> Any:
+    from summarizer.ingest import DEFAULT_MAX_BYTES, read_document
+
+    return read_document(path, max_bytes=max_bytes or _max_bytes_from_settings() or DEFAULT_MAX_BYTES)
+
+
+def _max_bytes_from_settings() -> int | None:
+    from summarizer.settings import load_settings
+
+    return load_settings().max_input_bytes
+
+
+@app.command()
+def segment(
+    file: FileArgument,
+    output_format: Annotated[
+        SegmentFormat | None,
+        typer.Option("--format", "-f", help="json (for tools) or table (for people; default on a terminal)."),
+    ] = None,
+    max_bytes: MaxBytesOption = None,
+) -> None:
+    """Split a page into articles: title, byline, region, subheadings and the repaired body.
+
+    Offsets (start/end) are code points of the file as given. The repaired text has pull-quotes
+    taken out, cut sentences joined and separated fragments put back; every change is listed.
+    """
+
+    def action() -> None:
+        from summarizer.segment import segment_document
+        from summarizer.tables import print_segments_table, segments_payload
+
+        page = segment_document(_read(file, max_bytes))
+        chosen = _default_format(output_format, SegmentFormat.table, SegmentFormat.json)
+        if chosen is SegmentFormat.json:
+            _print_json(segments_payload(page))
+        else:
+            print_segments_table(page)
+
+    run_guarded(action)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,549 @@
+"""Numbers in English prose: "CNY 1.7 trillion", "RMB 25bn", "133,000", "0.3 percentage points", "eighth".
+
+:func:`find_english_numbers` scans a sentence of English and returns every numeric mention with a
+scale-free value, a unit, the qualifier the prose puts on it and the rounding the prose allows, so
+the verifier can compare it with the quantities of the Chinese source:
+
+* digits with thousands separators and decimals, with scale words or abbreviations (thousand/k,
+  million/mn/m, billion/bn/b, trillion/trn/tn, hundred million) and hyphenated forms
+  ("100-billion-yuan");
+* currencies before or after (CNY, RMB, yuan, renminbi, ¥, US$, USD, dollars, EUR, €);
+* percent (%, percent, per cent, pct), percentage points (percentage points, pp, ppt, points),
+  multiples (times, -fold);
+* spelled-out cardinals ("twelve", "forty-six", "ten million") and fractions ("half of", "a third of");
+* ranks: ordinals ("eighth", "8th", "No. 8") in a ranking context ("ranked eighth", "sixth in the
+  country"); other ordinals ("the first batch") are not quantities;
+* qualifiers: more than / over / exceeded / at least / "20,000+" -> more_than; nearly / almost /
+  close to / just under -> nearly; about / around / approximately / some -> about; less than / under
+  / fewer than -> less_than.
+
+Years (2023, "2023–2025") and calendar dates are reported with kind ``year`` / ``date``; names that
+contain digits ("4+6", "5G", a quoted "33618") with kind ``name``. Nothing here knows the source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "EnglishNumber",
+    "NumberKind",
+    "find_english_numbers",
+    "quoted_spans",
+]
+
+NumberKind = Literal["quantity", "year", "date", "name", "ordinal"]
+QualifierWord = Literal["exact", "more_than", "nearly", "about", "less_than"]
+
+
+@dataclass(frozen=True, slots=True)
+class EnglishNumber:
+    """One numeric mention in English text.
+
+    ``value`` is scale-free and non-negative (the direction is carried by the words: "fell 8.5%");
+    ``precision`` is half a unit of the last digit the prose states, scale-free ("1.7 trillion" ->
+    5e10), so "1.7 trillion" matches 1.72万亿 but "1.8 trillion" does not. ``unit`` is one of the
+    schema's units, or ``plain`` for a bare number ("133,000 base stations"). ``qualifier`` is None
+    when the prose puts none on the number. For kind ``year`` the value is the year; for ``name``
+    the text is the name token ("4+6", "5G").
+    """
+
+    start: int
+    end: int
+    text: str
+    value: float
+    unit: str
+    qualifier: QualifierWord | None
+    precision: float
+    kind: NumberKind = "quantity"
+    negative: bool = False
+
+
+# --- vocabularies ----------------------------------------------------------------------------------
+
+_SCALES: dict[str, float] = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "millions": 1e6,
+    "mn": 1e6,
+    "mln": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "billions": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "trillions": 1e12,
+    "trn": 1e12,
+    "tn": 1e12,
+    "tr": 1e12,
+}
+# Abbreviations that only count as a scale when written straight after the digits or after one space.
+_SCALE_ABBREVIATIONS = {"k", "m", "b", "mn", "mln", "bn", "trn", "tn", "tr"}
+
+_SMALL: dict[str, int] = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS: dict[str, int] = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_ORDINALS: dict[str, int] = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
+}
+_FRACTIONS: dict[str, float] = {
+    "half": 50.0,
+    "a half": 50.0,
+    "one half": 50.0,
+    "a third": 100 / 3,
+    "one third": 100 / 3,
+    "one-third": 100 / 3,
+    "two thirds": 200 / 3,
+    "two-thirds": 200 / 3,
+    "a quarter": 25.0,
+    "one quarter": 25.0,
+    "one-quarter": 25.0,
+    "three quarters": 75.0,
+    "three-quarters": 75.0,
+}
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+
+# Qualifier phrases written immediately before the number (currency words may stand between).
+_QUALIFIER_BEFORE: list[tuple[str, QualifierWord]] = [
+    (r"more than", "more_than"),
+    (r"over", "more_than"),
+    (r"above", "more_than"),
+    (r"exceed(?:s|ed|ing)?", "more_than"),
+    (r"surpass(?:es|ed|ing)?", "more_than"),
+    (r"topp(?:ed|ing)", "more_than"),
+    (r"in excess of", "more_than"),
+    (r"upwards of", "more_than"),
+    (r"at least", "more_than"),
+    (r"beyond", "more_than"),
+    (r"nearly", "nearly"),
+    (r"almost", "nearly"),
+    (r"close to", "nearly"),
+    (r"just under", "nearly"),
+    (r"just below", "nearly"),
+    (r"approaching", "nearly"),
+    (r"about", "about"),
+    (r"around", "about"),
+    (r"approximately", "about"),
+    (r"approx\.", "about"),
+    (r"roughly", "about"),
+    (r"some", "about"),
+    (r"circa", "about"),
+    (r"an estimated", "about"),
+    (r"less than", "less_than"),
+    (r"fewer than", "less_than"),
+    (r"under", "less_than"),
+    (r"below", "less_than"),
+    (r"up to", "less_than"),
+]
+_QUALIFIER_BEFORE_RE = re.compile(
+    r"(?:^|(?<=[\s(\"“'‘]))(?P<q>"
+    + "|".join(pattern for pattern, _ in _QUALIFIER_BEFORE)
+    + r")\s+(?:(?:CNY|RMB|Rmb|USD|US\$|EUR|€|¥|\$)\s?)?$",
+    re.IGNORECASE,
+)
+_QUALIFIER_AFTER_RE = re.compile(r"^(?:\s*\+|-plus\b|\s+plus\b|\s+or more\b|\s+and above\b|\s+or so\b)", re.I)
+
+_CURRENCY_BEFORE_RE = re.compile(r"(?:(?P<code>CNY|RMB|Rmb|USD|EUR)\s?|(?P<sym>US\$|\$|¥|￥|€))$")
+_CURRENCY_AFTER: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^[\s-]?(?:yuan|renminbi|RMB|CNY|Rmb)\b", re.I), "CNY"),
+    (re.compile(r"^[\s-]?(?:US dollars|U\.S\. dollars|dollars|USD)\b", re.I), "USD"),
+    (re.compile(r"^[\s-]?(?:euros?|EUR)\b", re.I), "EUR"),
+]
+_PERCENT_RE = re.compile(r"^\s?(?:%|percent\b|per cent\b|pct\b|per-cent\b)", re.I)
+_POINTS_RE = re.compile(r"^[\s-]?(?:percentage[\s-]points?|pct[\s-]points?|pp\b|ppts?\b|points?\b)", re.I)
+_TIMES_RE = re.compile(r"^(?:\s?times\b|-fold\b|\s?fold\b)", re.I)
+_PHYSICAL_UNITS: list[tuple[str, str]] = [
+    ("EFlops", "EFlops"),
+    ("PFlops", "PFlops"),
+    ("TFlops", "TFlops"),
+    ("petaflops", "PFlops"),
+    ("exaflops", "EFlops"),
+    ("teraflops", "TFlops"),
+    ("tonnes", "tonne"),
+    ("tonne", "tonne"),
+    ("tons", "tonne"),
+    ("kWh", "kWh"),
+    ("MW", "MW"),
+    ("GW", "GW"),
+    ("Gbps", "Gbps"),
+    ("Tbps", "Tbps"),
+    ("km", "km"),
+    ("square metres", "square_metre"),
+    ("square meters", "square_metre"),
+    ("sq m", "square_metre"),
+    ("hectares", "hectare"),
+    ("mu", "mu"),
+]
+_PHYSICAL_RE = re.compile(
+    r"^[\s-]?(?P<u>" + "|".join(re.escape(word) for word, _ in _PHYSICAL_UNITS) + r")(?![A-Za-z])", re.I
+)
+_PHYSICAL_LOOKUP = {word.lower(): unit for word, unit in _PHYSICAL_UNITS}
+
+# A digit string: 1,234,567.89 / 1234 / .5 is not allowed (prose writes 0.5).
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUMBER_RE = re.compile(rf"(?<![\w.])(?P<num>{_DIGITS})")
+_SPELLED_WORD = "|".join(sorted([*_SMALL, *_TENS, "hundred", "dozen"], key=len, reverse=True))
+_SPELLED_RE = re.compile(
+    rf"\b(?P<num>(?:(?:{'|'.join(_TENS)})-(?:{'|'.join(w for w in _SMALL if _SMALL[w] < 10)})|{_SPELLED_WORD})"
+    rf"(?:[\s-](?:hundred|thousand|million|billion|trillion))*)\b",
+    re.IGNORECASE,
+)
+_FRACTION_RE = re.compile(
+    r"\b(?P<num>" + "|".join(re.escape(f) for f in sorted(_FRACTIONS, key=len, reverse=True)) + r")\b(?=\s+(?:of|the)\b)",
+    re.IGNORECASE,
+)
+_ORDINAL_WORD_RE = re.compile(r"\b(?P<num>" + "|".join(_ORDINALS) + r")\b", re.IGNORECASE)
+_ORDINAL_DIGIT_RE = re.compile(r"(?<![\w.])(?P<num>\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
+_NO_RE = re.compile(r"\b(?:No\.|number)\s?(?P<num>\d+)\b")
+_YEAR_RANGE_RE = re.compile(r"(?<![\w.,])(?P<a>(?:19|20)\d{2})\s?[-–—/]\s?(?P<b>(?:19|20)?\d{2})(?![\w%])")
+_DATE_RE = re.compile(
+    rf"\b(?:\d{{1,2}}\s+(?:{_MONTHS})\b|(?:{_MONTHS})\.?\s+\d{{1,2}}(?!\d)(?:st|nd|rd|th)?)|\b\d{{4}}-\d{{2}}(?:-\d{{2}})?\b",
+    re.IGNORECASE,
+)
+_NAME_JOINED_RE = re.compile(r"(?<![\w.])\d+(?:\s?[+×xX*]\s?\d+)+(?![\w.])")
+_ALNUM_NAME_RE = re.compile(r"(?<![\w.])(?:\d+[A-Za-z][A-Za-z0-9]*|[A-Za-z]+\d+[A-Za-z0-9]*)(?![\w])")
+
+_RANK_BEFORE_RE = re.compile(
+    r"\b(?:rank(?:s|ed|ing)?|plac(?:e|es|ed|ing)|position(?:s|ed)?|c(?:a|o)me|comes|st(?:oo|an)d(?:s|ing)?)"
+    r"(?:\s+\w+){0,3}?\s+(?:(?:at|as|in)\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_RANK_AFTER_RE = re.compile(
+    r"^[\s-]+(?:place|position|(?:highest|largest|biggest|most)\b|among\b|nationally\b|nationwide\b|"
+    r"in\s+(?:the\s+)?(?:country|nation|china|world)\b)",
+    re.IGNORECASE,
+)
+_PIONEER_AFTER_RE = re.compile(r"^[\s-]+(?:\w+\s+){0,3}?(?:in|across)\s+(?:the\s+)?(?:country|nation|china)\s+to\b", re.I)
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of text between double quotation marks (straight or curly), quotes included."""
+    spans: list[tuple[int, int]] = []
+    for match in re.finditer(r"“[^”]*”|\"[^\"]*\"", text):
+        spans.append((match.start(), match.end()))
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(start < e and s < end for s, e in taken)
+
+
+def _half_unit(digits: str) -> float:
+    if "." in digits:
+        decimals = len(digits.split(".", 1)[1])
+        return 0.5 / 10.0**decimals
+    return 0.5
+
+
+def _spelled_value(words: str) -> float | None:
+    total = 0.0
+    current = 0.0
+    seen = False
+    for word in re.split(r"[\s-]+", words.lower()):
+        if word in _SMALL:
+            current += _SMALL[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "dozen":
+            current = (current or 1) * 12
+        elif word == "hundred":
+            current = (current or 1) * 100
+        elif word in ("thousand", "million", "billion", "trillion"):
+            scale = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}[word]
+            total += (current or 1) * scale
+            current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def _qualifier_before(text: str, start: int) -> tuple[QualifierWord | None, int]:
+    window = text[max(0, start - 40) : start]
+    match = _QUALIFIER_BEFORE_RE.search(window)
+    if match is None:
+        return None, start
+    phrase = match.group("q").lower()
+    for pattern, qualifier in _QUALIFIER_BEFORE:
+        if re.fullmatch(pattern, phrase, re.IGNORECASE):
+            return qualifier, start - (len(window) - match.start("q"))
+    return None, start  # pragma: no cover - every alternative is listed above
+
+
+def _unit_after(text: str, position: int) -> tuple[str | None, int]:
+    rest = text[position : position + 40]
+    for pattern, unit in _CURRENCY_AFTER:
+        match = pattern.match(rest)
+        if match:
+            return unit, position + match.end()
+    match = _PERCENT_RE.match(rest)
+    if match:
+        return "percent", position + match.end()
+    match = _POINTS_RE.match(rest)
+    if match:
+        return "percentage_point", position + match.end()
+    match = _TIMES_RE.match(rest)
+    if match:
+        return "times", position + match.end()
+    match = _PHYSICAL_RE.match(rest)
+    if match:
+        return _PHYSICAL_LOOKUP[match.group("u").lower()], position + match.end()
+    return None, position
+
+
+_SCALE_WORD_RE = re.compile(r"(?P<sep>[\s-]?)(?P<word>[A-Za-z]+)(?![A-Za-z])")
+_HUNDRED_MILLION_RE = re.compile(r"[\s-]?hundred[\s-]million\b", re.IGNORECASE)
+
+
+def _scale_after(text: str, position: int) -> tuple[float, int]:
+    """Scale words after a number: "1.7 trillion", "25bn", "9.55m", "5.2 hundred million"."""
+    factor = 1.0
+    while True:
+        hundred_million = _HUNDRED_MILLION_RE.match(text, position)
+        if hundred_million:
+            factor *= 1e8
+            position = hundred_million.end()
+            continue
+        match = _SCALE_WORD_RE.match(text, position)
+        if match is None:
+            return factor, position
+        word = match.group("word")
+        lower = word.lower()
+        if lower not in _SCALES:
+            return factor, position
+        if lower in _SCALE_ABBREVIATIONS and (word != lower and lower not in ("bn", "mn", "trn")):
+            return factor, position  # "5 M" or "3 B" as written: not a scale abbreviation
+        if lower == "m" and re.match(r"[\s-]?m\s*[²2]", text[position:]):
+            return factor, position  # square metres
+        factor *= _SCALES[lower]
+        position = match.end()
+
+
+def _is_rank_context(text: str, start: int, end: int) -> bool:
+    """An ordinal is a rank when a ranking verb precedes it or a ranking phrase follows it.
+
+    "ranked eighth", "eighth in the country", "sixth place" are ranks; "the first batch" is not,
+    nor is "the first in the country to build" (a pioneer, 率先, not a position in a ranking).
+    """
+    after = text[end : end + 60]
+    if _PIONEER_AFTER_RE.match(after):
+        return False
+    return bool(_RANK_BEFORE_RE.search(text[max(0, start - 60) : start]) or _RANK_AFTER_RE.match(after))
+
+
+def find_english_numbers(text: str) -> list[EnglishNumber]:
+    """Every numeric mention in ``text``, in order of position.
+
+    The result includes years, dates and names (see :class:`EnglishNumber.kind`) so a caller can
+    decide what to check; quantities carry value, unit, qualifier and precision.
+    """
+    found: list[EnglishNumber] = []
+    taken: list[tuple[int, int]] = []
+    quotes = quoted_spans(text)
+
+    def add(number: EnglishNumber) -> None:
+        found.append(number)
+        taken.append((number.start, number.end))
+
+    # Dates, year ranges and joined names first: their digits are not quantities.
+    for match in _DATE_RE.finditer(text):
+        add(EnglishNumber(match.start(), match.end(), match.group(), 0.0, "date", None, 0.0, "date"))
+    for match in _YEAR_RANGE_RE.finditer(text):
+        if _overlaps(taken, match.start(), match.end()):
+            continue
+        first = int(match.group("a"))
+        second_text = match.group("b")
+        second = int(second_text) if len(second_text) == 4 else first // 100 * 100 + int(second_text)
+        if second <= first:
+            continue
+        for year, (s, e) in ((first, match.span("a")), (second, match.span("b"))):
+            add(EnglishNumber(s, e, text[s:e], float(year), "year", None, 0.0, "year"))
+    for match in _NAME_JOINED_RE.finditer(text):
+        if not _overlaps(taken, match.start(), match.end()):
+            add(EnglishNumber(match.start(), match.end(), match.group(), 0.0, "name", None, 0.0, "name"))
+
+    for match in _NO_RE.finditer(text):
+        if not _overlaps(taken, match.start(), match.end()):
+            s, e = match.span("num")
+            add(EnglishNumber(match.start(), match.end(), match.group(), float(match.group("num")), "rank", None, 0.0))
+
+    for match in _ORDINAL_DIGIT_RE.finditer(text):
+        if _overlaps(taken, match.start(), match.end()):
+            continue
+        kind: NumberKind = "quantity" if _is_rank_context(text, match.start(), match.end()) else "ordinal"
+        add(EnglishNumber(match.start(), match.end(), match.group(), float(match.group("num")), "rank", None, 0.0, kind))
+
+    for match in _NUMBER_RE.finditer(text):
+        start, end = match.span("num")
+        if _overlaps(taken, start, end):
+            continue
+        digits = match.group("num")
+        value = float(digits.replace(",", ""))
+        # A number glued to letters that are not a scale or unit is part of a name (5G, 3D, G20).
+        glued = re.match(r"[A-Za-z]+", text[end:])
+        if glued and glued.group().lower() not in _SCALES and not _PHYSICAL_RE.match(text[end:]):
+            name_match = _ALNUM_NAME_RE.match(text, start)
+            name_end = name_match.end() if name_match else end + glued.end()
+            add(EnglishNumber(start, name_end, text[start:name_end], value, "name", None, 0.0, "name"))
+            continue
+        if start > 0 and re.match(r"[A-Za-z]", text[start - 1]):
+            continue  # inside a token such as "G20": handled as a name above or not a number
+        if _inside(quotes, start, end):
+            add(EnglishNumber(start, end, digits, value, "name", None, 0.0, "name"))
+            continue
+        precision = _half_unit(digits)
+        factor, position = _scale_after(text, end)
+        unit, position = _unit_after(text, position)
+        if factor == 1.0 and unit is None:
+            factor, position = _scale_after(text, position)
+        qualifier, qualifier_start = _qualifier_before(text, start)
+        span_start = start
+        currency = _CURRENCY_BEFORE_RE.search(text[max(0, start - 4) : start])
+        if currency:
+            symbol = currency.group("code") or currency.group("sym")
+            unit = {"CNY": "CNY", "RMB": "CNY", "Rmb": "CNY", "USD": "USD", "EUR": "EUR", "US$": "USD", "$": "USD"}.get(
+                symbol, "EUR" if symbol == "€" else "CNY"
+            )
+            span_start = start - (len(currency.group()))
+        negative = bool(re.search(r"[-−]\s?$", text[max(0, span_start - 2) : span_start])) and not re.search(
+            r"\w[-−]$", text[max(0, span_start - 2) : span_start]
+        )
+        after = _QUALIFIER_AFTER_RE.match(text[position:])
+        if after and qualifier is None:
+            qualifier = "more_than"
+            position += after.end()
+        is_year = (
+            factor == 1.0
+            and unit is None
+            and "," not in digits
+            and "." not in digits
+            and len(digits) == 4
+            and 1900 <= value <= 2100
+        )
+        if is_year:
+            add(EnglishNumber(start, end, digits, value, "year", None, 0.0, "year"))
+            continue
+        if qualifier is not None:
+            span_start = min(span_start, qualifier_start)
+        add(
+            EnglishNumber(
+                span_start,
+                position,
+                text[span_start:position],
+                value * factor,
+                unit or "plain",
+                qualifier,
+                precision * factor,
+                "quantity",
+                negative,
+            )
+        )
+
+    for match in _FRACTION_RE.finditer(text):
+        start, end = match.span("num")
+        if _overlaps(taken, start, end):
+            continue
+        if re.search(r"\b(?:first|second|1st|2nd|latter|other)\s+$", text[max(0, start - 10) : start], re.I):
+            continue  # "the first half of 2023" is a period
+        qualifier, qualifier_start = _qualifier_before(text, start)
+        span_start = min(start, qualifier_start)
+        add(
+            EnglishNumber(
+                span_start, end, text[span_start:end], _FRACTIONS[match.group("num").lower()], "percent", qualifier, 0.5
+            )
+        )
+
+    for match in _SPELLED_RE.finditer(text):
+        start, end = match.span("num")
+        if _overlaps(taken, start, end):
+            continue
+        words = match.group("num")
+        if words.lower() == "one":
+            continue  # "one of the", "one-stop": not a count a briefing would state this way
+        spelled = _spelled_value(words)
+        if spelled is None:
+            continue
+        if _inside(quotes, start, end):
+            add(EnglishNumber(start, end, words, spelled, "name", None, 0.0, "name"))
+            continue
+        factor, position = _scale_after(text, end)
+        unit, position = _unit_after(text, position)
+        qualifier, qualifier_start = _qualifier_before(text, start)
+        after = _QUALIFIER_AFTER_RE.match(text[position:])
+        if after and qualifier is None:
+            qualifier = "more_than"
+            position += after.end()
+        span_start = min(start, qualifier_start) if qualifier else start
+        add(
+            EnglishNumber(
+                span_start, position, text[span_start:position], spelled * factor, unit or "plain", qualifier, 0.0
+            )
+        )
+
+    for match in _ORDINAL_WORD_RE.finditer(text):
+        start, end = match.span("num")
+        if _overlaps(taken, start, end):
+            continue
+        kind = "quantity" if _is_rank_context(text, start, end) else "ordinal"
+        add(EnglishNumber(start, end, match.group(), float(_ORDINALS[match.group().lower()]), "rank", None, 0.0, kind))
+
+    found.sort(key=lambda number: number.start)
+    return found

@@ -1,0 +1,509 @@
+"""Repair layout: undo what a page layout did to running text, remembering where each piece came from.
+
+A newspaper page flattened to text carries the same faults every time:
+
+* a sentence or a word cut across a column or page break (a paragraph that stops mid-sentence,
+  continued by the next one);
+* pull-quotes: a sentence repeated from the body as a highlighted paragraph, sometimes dropped
+  between the two halves of a cut sentence or word;
+* a fragment separated from the sentence it ends, standing elsewhere on the page (unbalanced
+  quotation marks and a dangling sentence are the evidence);
+* subheadings, bylines, source tags and sign-offs that are not body text.
+
+This step classifies the paragraphs, takes pull-quotes out of the running text (keeping them on
+record), re-attaches separated fragments and joins cut sentences. It never invents text: every
+block is a :class:`~summarizer.textmap.MappedText` made of verbatim pieces of the original, and
+every change is a :class:`Repair` with the original span it touched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from summarizer.ingest import Document
+from summarizer.textmap import MappedText, MappedTextBuilder, normalize_string
+
+__all__ = [
+    "Block",
+    "BlockKind",
+    "Repair",
+    "RepairedPage",
+    "SuspectedTypo",
+    "find_suspected_typos",
+    "repair_document",
+]
+
+BlockKind = Literal["text", "heading", "byline", "cell", "signoff"]
+RepairKind = Literal["joined_break", "removed_pull_quote", "moved_fragment", "joined_heading"]
+
+
+class Repair(BaseModel):
+    """One change made to the running text, in original-file coordinates."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: RepairKind
+    start: int
+    end: int
+    text: str
+    detail: str
+
+
+class SuspectedTypo(BaseModel):
+    """A likely error in the source itself. Reported, never silently fixed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["doubled_character", "repeated_phrase"]
+    start: int
+    end: int
+    text: str
+    detail: str
+
+
+@dataclass
+class Block:
+    """A paragraph of the repaired page: its text (mapped to the original) and what it is."""
+
+    kind: BlockKind
+    mapped: MappedText
+    start: int  # original span of everything the block was built from
+    end: int
+    source_tag: str | None = None  # 本报讯 / 新华社…电 / 央视网消息（…）： stripped from the front
+    source_tag_span: tuple[int, int] | None = None
+    signoff: str | None = None  # (晓 文) stripped from the end
+    members: list[int] = field(default_factory=list)  # indices of the original paragraphs
+
+    @property
+    def text(self) -> str:
+        return self.mapped.text
+
+
+class RepairedPage(BaseModel):
+    """The page after layout repair."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    document: Document
+    blocks: list[Block]
+    repairs: list[Repair]
+    pull_quotes: list[Repair]
+    typos: list[SuspectedTypo]
+
+
+# --- paragraph classification ----------------------------------------------------------------------
+
+_TERMINAL = set("。！？!?；;…")
+_CLOSERS = set("”’」』）)】》\"'")
+_OPENERS = {"“": "”", "「": "」", "『": "』", "（": "）", "(": ")", "《": "》", "【": "】"}
+_CLOSER_TO_OPENER = {close: open_ for open_, close in _OPENERS.items()}
+# A paragraph that starts with one of these continues a sentence: no sentence starts with them.
+_CONTINUATION_START = set("的地得了着过之和与及或等、，,；;：:。．.！？!?”’」』）)》】%％")
+_HEADING_MAX = 40
+_CELL_MAX = 16
+_WS = " \t\r\f\v\u3000\u00a0\u2002\u2003\u2009\ufeff"
+
+_BYLINE = re.compile(
+    r"^(?:本报(?:特约)?记者|本报通讯员|特约记者|通讯员|记者|文[/／|｜]|撰文[:：]?)\s*"
+    r"[\u4e00-\u9fff·]{2,5}(?:[\s、，,]+(?:通讯员\s*)?[\u4e00-\u9fff·]{2,5}){0,4}$"
+)
+_SOURCE_TAG = re.compile(
+    r"^(?:本报讯|本报综合消息|本报电|新华社[\u4e00-\u9fff]{0,8}\d{0,2}月?\d{0,2}日?电|"
+    r"央视网消息[（(][^）)]{0,12}[）)][:：]?|中新网[\u4e00-\u9fff]{0,8}\d{0,2}月?\d{0,2}日?电|"
+    r"人民网[\u4e00-\u9fff]{0,8}\d{0,2}月?\d{0,2}日?电)[\s　]*"
+)
+_SIGNOFF = re.compile(r"[（(]\s*[\u4e00-\u9fff]{1,3}(?:[\s　]+[\u4e00-\u9fff]{1,3})?\s*[）)]$")
+_NUMERIC_CELL = re.compile(r"^[-+−–]?[\d.,，％%\s()（）±]+$")
+_SENTENCE_PUNCT = re.compile(r"[。！？；!?;]")
+_PROSE_PUNCT = re.compile(r"[，,]")  # commas mark running prose, not a heading
+
+
+@dataclass
+class _Paragraph:
+    index: int
+    start: int
+    end: int
+    text: str
+    kind: BlockKind = "text"
+    source_tag: str | None = None
+    source_tag_span: tuple[int, int] | None = None
+    signoff: str | None = None
+    body_start: int = 0  # original span of the body once tag and sign-off are stripped
+    body_end: int = 0
+
+
+def _split_paragraphs(document: Document) -> list[_Paragraph]:
+    text = document.original
+    paragraphs: list[_Paragraph] = []
+    position = document.body_start
+    for line in text[document.body_start :].splitlines(keepends=True):
+        line_start = position
+        position += len(line)
+        stripped_left = line.lstrip(_WS + "\n")
+        start = line_start + (len(line) - len(stripped_left))
+        content = stripped_left.rstrip(_WS + "\n\x85\u2028\u2029")
+        if not content:
+            continue
+        end = start + len(content)
+        paragraphs.append(_Paragraph(len(paragraphs), start, end, content, body_start=start, body_end=end))
+    return paragraphs
+
+
+def _ends_sentence(text: str) -> bool:
+    stripped = text.rstrip("".join(_CLOSERS))
+    if not stripped:
+        return True
+    return stripped[-1] in _TERMINAL
+
+
+def _unbalanced(text: str) -> tuple[list[str], list[str]]:
+    """Closers without an opener before them, and openers left open at the end."""
+    stack: list[str] = []
+    orphan_closers: list[str] = []
+    for char in text:
+        if char in _OPENERS:
+            stack.append(char)
+        elif char in _CLOSER_TO_OPENER:
+            opener = _CLOSER_TO_OPENER[char]
+            if opener in stack:
+                while stack and stack.pop() != opener:
+                    pass
+            else:
+                orphan_closers.append(char)
+    return orphan_closers, stack
+
+
+def _classify(paragraphs: list[_Paragraph]) -> None:
+    for paragraph in paragraphs:
+        text = paragraph.text
+        if _BYLINE.match(text) and len(text) <= 40:
+            paragraph.kind = "byline"
+            continue
+        tag = _SOURCE_TAG.match(text)
+        if tag:
+            paragraph.source_tag = tag.group().strip(_WS)
+            paragraph.source_tag_span = (paragraph.start, paragraph.start + len(tag.group().rstrip(_WS)))
+            paragraph.body_start = paragraph.start + tag.end()
+        signoff = _SIGNOFF.search(text)
+        if signoff and (signoff.start() == 0 or text[: signoff.start()].rstrip(_WS)[-1:] in _TERMINAL | _CLOSERS):
+            paragraph.signoff = signoff.group()
+            paragraph.body_end = paragraph.start + len(text[: signoff.start()].rstrip(_WS))
+            if paragraph.body_end <= paragraph.body_start:
+                paragraph.kind = "signoff"
+                continue
+        body = text[paragraph.body_start - paragraph.start : paragraph.body_end - paragraph.start]
+        if not body:
+            paragraph.kind = "text"  # a bare source tag (央视网消息（新闻联播）：) introduces what follows
+            continue
+        if _NUMERIC_CELL.match(body):
+            paragraph.kind = "cell"
+        elif (
+            tag is None
+            and len(body) <= _HEADING_MAX
+            and not _SENTENCE_PUNCT.search(body)
+            and not _PROSE_PUNCT.search(body)
+            and body[-1] not in "，,、：:"
+            and not _unbalanced(body)[1]
+        ):
+            paragraph.kind = "heading"
+    # Runs of short unpunctuated lines are a flattened table, not a cascade of headings.
+    run: list[_Paragraph] = []
+    candidates: list[_Paragraph | None] = [*paragraphs, None]
+    for item in candidates:
+        if item is not None and item.kind in ("heading", "cell") and len(item.text) <= _CELL_MAX:
+            run.append(item)
+            continue
+        if len(run) >= 3 and any(p.kind == "cell" for p in run):
+            for member in run:
+                member.kind = "cell"
+        run = []
+
+
+# --- pull-quotes --------------------------------------------------------------------------------------
+
+_NGRAM = 5
+_PULL_QUOTE_MIN, _PULL_QUOTE_MAX = 10, 160
+_PULL_QUOTE_COVERAGE = 0.8
+_PUNCT_FOR_NGRAMS = re.compile(r"[\s\"'“”‘’「」『』（）()【】《》，,。、；;：:！!？?…—-]")
+
+
+def _matching_form(text: str) -> str:
+    return _PUNCT_FOR_NGRAMS.sub("", normalize_string(text))
+
+
+def _ngrams(text: str) -> set[str]:
+    return {text[i : i + _NGRAM] for i in range(len(text) - _NGRAM + 1)}
+
+
+def _coverage(candidate: str, pool: Counter[str], own: set[str]) -> float:
+    """Share of the candidate's characters inside an n-gram that also occurs in another paragraph."""
+    if len(candidate) < _NGRAM:
+        return 0.0
+    covered = [False] * len(candidate)
+    for i in range(len(candidate) - _NGRAM + 1):
+        gram = candidate[i : i + _NGRAM]
+        if pool[gram] - (1 if gram in own else 0) > 0:
+            for j in range(i, i + _NGRAM):
+                covered[j] = True
+    return sum(covered) / len(candidate)
+
+
+def _find_pull_quotes(paragraphs: list[_Paragraph]) -> dict[int, int]:
+    """Pull-quote paragraph index -> index of the paragraph whose text it repeats."""
+    forms = {p.index: _matching_form(p.text) for p in paragraphs if p.kind == "text"}
+    grams = {index: _ngrams(form) for index, form in forms.items()}
+    pool: Counter[str] = Counter()
+    for paragraph_grams in grams.values():
+        pool.update(paragraph_grams)
+    by_index = {p.index: p for p in paragraphs}
+
+    def interrupts(index: int) -> bool:
+        previous = by_index.get(index - 1)
+        return previous is not None and previous.kind == "text" and not _ends_sentence(previous.text)
+
+    candidates = [
+        p.index
+        for p in paragraphs
+        if p.kind == "text"
+        and p.source_tag is None
+        and _PULL_QUOTE_MIN <= len(forms[p.index]) <= _PULL_QUOTE_MAX
+        and _ends_sentence(p.text)
+    ]
+    # An interrupting paragraph is the likelier quote; of two equal copies the later one is.
+    candidates.sort(key=lambda index: (not interrupts(index), -index))
+    found: dict[int, int] = {}
+    for index in candidates:
+        form = forms[index]
+        if _coverage(form, pool, grams[index]) < _PULL_QUOTE_COVERAGE:
+            continue
+        best, best_shared = -1, 0
+        for other, other_grams in grams.items():
+            if other == index or other in found:
+                continue
+            shared = len(grams[index] & other_grams)
+            if shared > best_shared:
+                best, best_shared = other, shared
+        if best < 0 or len(forms[best]) < len(form) * 0.9:
+            continue
+        found[index] = best
+        pool.subtract(grams[index])
+    return found
+
+
+# --- fragments and joins --------------------------------------------------------------------------------
+
+
+def _is_dangling(paragraph: _Paragraph) -> bool:
+    return paragraph.kind == "text" and paragraph.signoff is None and not _ends_sentence(paragraph.text)
+
+
+def _starts_mid_sentence(paragraph: _Paragraph) -> bool:
+    if paragraph.kind not in ("text", "heading") or paragraph.source_tag is not None:
+        return False
+    orphan_closers, _ = _unbalanced(paragraph.text)
+    return paragraph.text[0] in _CONTINUATION_START or bool(orphan_closers)
+
+
+def _article_breaks(paragraphs: list[_Paragraph]) -> set[int]:
+    """Indices where a new article evidently starts (a byline or a source tag, or after a sign-off)."""
+    breaks: set[int] = set()
+    for position, paragraph in enumerate(paragraphs):
+        if paragraph.kind == "byline" or paragraph.source_tag is not None:
+            breaks.add(position)
+        if paragraph.signoff is not None:
+            breaks.add(position + 1)
+    return breaks
+
+
+def _same_article(order: list[_Paragraph], a: int, b: int, breaks: set[int]) -> bool:
+    lo, hi = sorted((a, b))
+    return not any(lo < position <= hi for position in breaks)
+
+
+def _match_fragments(order: list[_Paragraph]) -> dict[int, int]:
+    """Orphan fragment position -> position of the dangling paragraph it completes."""
+    breaks = _article_breaks(order)
+    matches: dict[int, int] = {}
+    used: set[int] = set()
+    for f_pos, fragment in enumerate(order):
+        if not _starts_mid_sentence(fragment) or fragment.kind != "text":
+            continue
+        previous = order[f_pos - 1] if f_pos > 0 else None
+        if previous is not None and _is_dangling(previous):
+            continue  # an ordinary break: the join step handles it
+        orphan_closers, _ = _unbalanced(fragment.text)
+        scored: list[tuple[int, int, int]] = []
+        for d_pos, dangling in enumerate(order):
+            if d_pos in used or d_pos == f_pos or not _is_dangling(dangling):
+                continue
+            follower = order[d_pos + 1] if d_pos + 1 < len(order) else None
+            if follower is not None and follower.kind == "text":
+                continue  # the dangling paragraph is continued where it stands
+            if not _same_article(order, d_pos, f_pos, breaks):
+                continue
+            _, open_left = _unbalanced(dangling.text)
+            evidence = sum(1 for closer in orphan_closers if _CLOSER_TO_OPENER[closer] in open_left)
+            scored.append((evidence, -abs(d_pos - f_pos), d_pos))
+        if not scored:
+            continue
+        evidence, _, best_pos = max(scored)
+        # Quotation marks that pair up are strong evidence; without them, only a lone candidate is.
+        if evidence > 0 or len(scored) == 1:
+            matches[f_pos] = best_pos
+            used.add(best_pos)
+    return matches
+
+
+def _excerpt(text: str, tail: bool) -> str:
+    return ("…" + text[-8:]) if tail else (text[:8] + "…")
+
+
+def repair_document(document: Document) -> RepairedPage:
+    """Classify, de-quote, re-attach and join the paragraphs of ``document``."""
+    original = document.original
+    paragraphs = _split_paragraphs(document)
+    _classify(paragraphs)
+    repairs: list[Repair] = []
+
+    pull_quotes = _find_pull_quotes(paragraphs)
+    quote_records = [
+        Repair(
+            kind="removed_pull_quote",
+            start=paragraphs[index].start,
+            end=paragraphs[index].end,
+            text=paragraphs[index].text,
+            detail=f"repeats body text at offset {paragraphs[source].start}; kept on record, out of the running text",
+        )
+        for index, source in sorted(pull_quotes.items())
+    ]
+    repairs.extend(quote_records)
+    order = [p for p in paragraphs if p.index not in pull_quotes]
+
+    # Groups of paragraphs that become one block: fragments first, then ordinary breaks.
+    fragment_matches = _match_fragments(order)
+    attached_after: dict[int, int] = {d_pos: f_pos for f_pos, d_pos in fragment_matches.items()}
+    groups: list[list[_Paragraph]] = []
+    position = 0
+    moved = set(fragment_matches)
+    while position < len(order):
+        if position in moved:
+            position += 1
+            continue
+        group = [order[position]]
+        current = position
+        while True:
+            last = group[-1]
+            if current in attached_after:
+                fragment = order[attached_after[current]]
+                repairs.append(
+                    Repair(
+                        kind="moved_fragment",
+                        start=fragment.start,
+                        end=fragment.end,
+                        text=fragment.text,
+                        detail=f"completes the sentence ending '{_excerpt(last.text, tail=True)}' at offset {last.end}",
+                    )
+                )
+                group.append(fragment)
+                if not _is_dangling(fragment):
+                    break
+                last = fragment
+            nxt = current + 1
+            while nxt in moved:
+                nxt += 1
+            if nxt >= len(order):
+                break
+            follower = order[nxt]
+            starts_mid = follower.text[0] in _CONTINUATION_START
+            joins = follower.source_tag is None and (
+                (_is_dangling(last) and follower.kind == "text")
+                or (starts_mid and follower.kind in ("text", "heading") and (_is_dangling(last) or last.kind == "heading"))
+            )
+            if not joins:
+                break
+            repairs.append(
+                Repair(
+                    kind="joined_break" if last.kind == "text" else "joined_heading",
+                    start=last.end,
+                    end=follower.start,
+                    text=original[last.end : follower.start],
+                    detail=f"joined '{_excerpt(last.text, tail=True)}' with '{_excerpt(follower.text, tail=False)}'",
+                )
+            )
+            if last.kind == "heading":
+                last.kind = "text"
+            follower.kind = "text"
+            group.append(follower)
+            current = nxt
+        groups.append(group)
+        position = current + 1
+
+    blocks = [_build_block(group, original) for group in groups]
+    typos = [typo for block in blocks if block.kind in ("text", "heading") for typo in find_suspected_typos(block.mapped)]
+    repairs.sort(key=lambda r: (r.start, r.end))
+    return RepairedPage(document=document, blocks=blocks, repairs=repairs, pull_quotes=quote_records, typos=typos)
+
+
+def _build_block(group: list[_Paragraph], original: str) -> Block:
+    builder = MappedTextBuilder(len(original))
+    for paragraph in group:
+        builder.append_original(original, paragraph.body_start, paragraph.body_end)
+    head, tail = group[0], group[-1]
+    kind: BlockKind = head.kind if len(group) == 1 else "text"
+    signoff = next((p.signoff for p in group if p.signoff), None)
+    return Block(
+        kind=kind,
+        mapped=builder.build(),
+        start=min(p.start for p in group),
+        end=max(p.end for p in group),
+        source_tag=head.source_tag,
+        source_tag_span=head.source_tag_span,
+        signoff=signoff if tail.signoff else None,
+        members=[p.index for p in group],
+    )
+
+
+# --- typos in the source ---------------------------------------------------------------------------------
+
+# Function characters that Chinese prose never doubles; a doubled one is a typo in the source.
+_DOUBLED = re.compile(r"(和|的|与|及|在|是|为|对|把|被|将|并|或)\1")
+_REPEATED_PHRASE = re.compile(r"([\u4e00-\u9fff]{3,8})、\1(?![\u4e00-\u9fff])")
+
+
+def find_suspected_typos(mapped: MappedText) -> list[SuspectedTypo]:
+    """Doubled function characters (经济和和信息化) and a list item repeated verbatim (X、X)."""
+    typos: list[SuspectedTypo] = []
+    for match in _DOUBLED.finditer(mapped.text):
+        start, end = mapped.to_original(match.start(), match.end())
+        typos.append(
+            SuspectedTypo(
+                kind="doubled_character",
+                start=start,
+                end=end,
+                text=match.group(),
+                detail=f"'{match.group()}' doubles '{match.group(1)}'; probably a typo in the source",
+            )
+        )
+    for match in _REPEATED_PHRASE.finditer(mapped.text):
+        start, end = mapped.to_original(match.start(), match.end())
+        typos.append(
+            SuspectedTypo(
+                kind="repeated_phrase",
+                start=start,
+                end=end,
+                text=match.group(),
+                detail=f"'{match.group(1)}' is listed twice; the source probably meant another term",
+            )
+        )
+    return typos
+
+
+def blocks_text(blocks: Iterable[Block]) -> str:
+    """The running text of ``blocks``, one paragraph per line (for display)."""
+    return "\n".join(block.text for block in blocks)

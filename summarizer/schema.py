@@ -1,0 +1,585 @@
+"""The briefing schema: what an analyst receives for one newspaper page and each article on it.
+
+Two layers:
+
+* :class:`ArticleBriefing` is the briefing of ONE article. It is also the response model the LLM
+  fills (one article segment per call), so every field description is written for that model: it
+  is sent in the prompt. The model supplies verbatim Chinese quotes; code fills in the spans
+  (``span``, ``value_span``), the ``unverified`` list and the ``verification`` summary.
+* :class:`PageBriefing` holds the articles of a page plus :class:`RunMetadata` (model, prompt
+  version, token usage, cost, cache hits, and whether a person, a model or the rules wrote it).
+
+Validation against the source happens in two ways. Standalone, :func:`summarizer.verify.verify_briefing`
+checks a whole page. Inside an LLM call, the validators here read instructor's validation context
+(``model_validate(data, context={"segment": segment})`` or ``context={"source_text": text}``) and
+raise a ``ValueError`` that tells the model what to fix; without a context they check only the
+shape of the data, so a stored briefing loads without its source.
+
+Conventions: values are scale-free numbers (1.7万亿元 -> 1.7e12 with unit ``CNY``; 15% -> 15 with
+unit ``percent``; 0.3个百分点 -> 0.3 with unit ``percentage_point``); periods are ISO 8601 strings
+(``2023``, ``2023-01/2023-11``, ``2024-12-31``); English terminology follows the glossary in
+``prompts/glossary.tsv``.
+
+Regenerate the committed JSON Schema with ``python -m summarizer.schema > schemas/briefing.schema.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+__all__ = [
+    "PERIOD_PATTERN",
+    "SCHEMA_VERSION",
+    "UNITS",
+    "VERDICTS",
+    "ArticleBriefing",
+    "Caveat",
+    "CaveatKind",
+    "Comparison",
+    "ComparisonKind",
+    "Metric",
+    "Organisation",
+    "OrganisationKind",
+    "PageBriefing",
+    "Programme",
+    "ProgrammeKind",
+    "Qualifier",
+    "Region",
+    "RunMetadata",
+    "SourceInfo",
+    "Span",
+    "Status",
+    "Target",
+    "TokenUsage",
+    "Unit",
+    "UnverifiedClaim",
+    "Verdict",
+    "VerificationSummary",
+    "article_json_schema",
+    "briefing_json_schema",
+    "render_json_schema",
+]
+
+SCHEMA_VERSION = "1.0"
+
+# --- closed vocabularies -----------------------------------------------------------------------------
+
+Status = Literal["actual", "estimate", "target"]
+"""actual: reported as achieved; estimate: 预计/预期/有望 (a projection); target: 力争/目标/将/计划 (a goal)."""
+
+Qualifier = Literal["exact", "more_than", "nearly", "about", "less_than"]
+"""How the source bounds the number: 突破/超过/以上 -> more_than; 近/接近 -> nearly; 约/左右 -> about;
+不到/不足/以下 -> less_than; none -> exact."""
+
+Unit = Literal[
+    "CNY",
+    "USD",
+    "EUR",
+    "percent",
+    "percentage_point",
+    "times",
+    "rank",
+    "count",
+    "number",
+    "PFlops",
+    "EFlops",
+    "TFlops",
+    "tonne",
+    "kWh",
+    "MW",
+    "GW",
+    "Gbps",
+    "Tbps",
+    "km",
+    "square_metre",
+    "hectare",
+    "mu",
+    "person",
+]
+UNITS: tuple[str, ...] = get_args(Unit)
+
+ComparisonKind = Literal[
+    "year_on_year",
+    "change_from",
+    "above_baseline",
+    "below_baseline",
+    "share_of",
+    "rank_among",
+]
+
+ProgrammeKind = Literal[
+    "initiative",
+    "policy",
+    "plan",
+    "project",
+    "mechanism",
+    "industrial_cluster",
+    "platform",
+    "designation",
+    "financing",
+    "event",
+    "other",
+]
+
+OrganisationKind = Literal[
+    "government",
+    "enterprise",
+    "financial_institution",
+    "research_institution",
+    "industry_association",
+    "media",
+    "other",
+]
+
+CaveatKind = Literal[
+    "source_typo",
+    "internal_inconsistency",
+    "layout_fault",
+    "ambiguity",
+    "unverifiable_claim",
+]
+
+Verdict = Literal[
+    "verified",
+    "not_in_source",
+    "wrong_value",
+    "wrong_unit",
+    "wrong_scale",
+    "wrong_qualifier",
+    "wrong_status",
+    "wrong_period",
+    "unsupported_number",
+    "missing_hedge",
+]
+VERDICTS: tuple[str, ...] = get_args(Verdict)
+
+# ISO 8601 year, month, day or quarter/half, optionally an interval "start/end".
+_PERIOD_POINT = r"\d{4}(?:-(?:Q[1-4]|H[12]|\d{2}(?:-\d{2})?))?"
+PERIOD_PATTERN = rf"^{_PERIOD_POINT}(?:/{_PERIOD_POINT})?$"
+Period = Annotated[str, StringConstraints(pattern=PERIOD_PATTERN)]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+_FILLED_BY_CODE = "Filled in by the verifier from source_quote; leave null."
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+# --- parts -----------------------------------------------------------------------------------------------
+
+
+class Span(_Model):
+    """Character offsets [start, end) in the source file as the user gave it (decoded code points)."""
+
+    start: int = Field(ge=0, description="Offset of the first character.")
+    end: int = Field(ge=0, description="Offset just past the last character.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.end < self.start:
+            raise ValueError(f"span end {self.end} is before its start {self.start}")
+        return self
+
+
+class Region(_Model):
+    """Where the article is about."""
+
+    zh: NonEmpty = Field(description="Province-level name in Chinese, e.g. 湖南 or 重庆.")
+    en: NonEmpty = Field(description="English name, e.g. Hunan, Chongqing.")
+    city_zh: str | None = Field(default=None, description="City in Chinese when narrower than the province.")
+    city_en: str | None = Field(default=None, description="City in English.")
+
+
+class Comparison(_Model):
+    """What the value is measured against. Numbers here must also appear in the metric's source_quote."""
+
+    kind: ComparisonKind = Field(
+        description=(
+            "year_on_year: the value is a growth/decline rate vs the same period a year earlier (增长, 同比, 下降); "
+            "change_from: the value is a new level reached from from_value (从…提升至…); "
+            "above_baseline / below_baseline: the value is a gap above/below a baseline (高于全国…); "
+            "share_of: the value is a share of the baseline total (占…比重); "
+            "rank_among: the value is a rank among the baseline's members (居全国第八位)."
+        )
+    )
+    baseline_zh: str | None = Field(
+        default=None, description="The baseline as written in Chinese, e.g. 全国, 全省产业集群."
+    )
+    baseline_en: str | None = Field(
+        default=None, description="The baseline in English, e.g. national average."
+    )
+    from_value: float | None = Field(
+        default=None, description="For change_from: the earlier level, scale-free, same unit as the value."
+    )
+    difference: float | None = Field(
+        default=None, description="A gap stated together with the value (e.g. 0.3 for 高于全国0.3个百分点)."
+    )
+    difference_unit: Unit | None = Field(
+        default=None, description="Unit of difference, e.g. percentage_point."
+    )
+
+
+class Metric(_Model):
+    """One figure stated in the article. One metric per number in the source; never compute new numbers."""
+
+    indicator_zh: NonEmpty = Field(
+        description="What is measured, in the article's Chinese words, e.g. 数字经济总量."
+    )
+    indicator_en: NonEmpty = Field(
+        description="What is measured, in standard English (glossary terms), e.g. digital economy output."
+    )
+    value: float = Field(
+        description=(
+            "The number, scale-free: 1.7万亿元 -> 1700000000000; 13.3万个 -> 133000; 15% -> 15; "
+            "0.3个百分点 -> 0.3; 五成 -> 50; 第八位 -> 8. Negative for a decline (下降8.5% -> -8.5)."
+        )
+    )
+    value_max: float | None = Field(
+        default=None, description="Upper end when the source gives a range; else null."
+    )
+    unit: Unit = Field(
+        description=(
+            "CNY/USD for money; percent for % and 成; percentage_point for 个百分点; times for 倍; rank for 第N位; "
+            "count for things counted with a measure word (家, 个, 项, 台(套)); number for bare numbers; "
+            "physical units (PFlops, tonne, kWh, …) as written."
+        )
+    )
+    measure: str | None = Field(
+        default=None,
+        description="Chinese measure word of a count as written (家, 个, 项, 台(套), 条); else null.",
+    )
+    qualifier: Qualifier = Field(
+        default="exact",
+        description=(
+            "more_than for 突破/超过/超/以上/达…以上; nearly for 近/接近/将近; about for 约/左右/大约; "
+            "less_than for 不到/不足/以下; exact otherwise."
+        ),
+    )
+    period: Period | None = Field(
+        default=None,
+        description="Reference period, ISO 8601: 2023年 -> 2023; 2023年1—11月 -> 2023-01/2023-11; null if none stated.",
+    )
+    cumulative: bool = Field(
+        default=False,
+        description="True for a running total or a stock (累计, 累计建成, 达到…个) rather than a flow.",
+    )
+    status: Status = Field(
+        description=(
+            "actual: reported as achieved; estimate: 预计/预期/有望 (a projection, not a result); "
+            "target: 力争/目标/计划/将/要 (a goal). A target or estimate must never be reported as actual."
+        )
+    )
+    comparison: Comparison | None = Field(
+        default=None, description="What the value is compared with, if anything."
+    )
+    source_quote: NonEmpty = Field(
+        description=(
+            "The shortest passage of the article, copied verbatim in Chinese, that contains the number and "
+            "its indicator (e.g. 数字经济总量突破1.7万亿元). Do not translate, paraphrase or join separate passages."
+        )
+    )
+    span: Span | None = Field(default=None, description=_FILLED_BY_CODE)
+    value_span: Span | None = Field(default=None, description=_FILLED_BY_CODE)
+
+    @model_validator(mode="after")
+    def _range_ordered(self) -> Metric:
+        if self.value_max is not None and self.value_max < self.value:
+            raise ValueError(
+                f"value_max {self.value_max} is below value {self.value}; give the range low to high"
+            )
+        return self
+
+
+class Target(_Model):
+    """A goal the article sets (quantified or not). Quantified targets also appear in metrics with status target."""
+
+    description_en: NonEmpty = Field(
+        description="The goal in English, worded as a goal, e.g. Raise industrial value added by 7% in 2024."
+    )
+    source_quote: NonEmpty = Field(description="The Chinese passage stating the goal, copied verbatim.")
+    period: Period | None = Field(
+        default=None, description="Year or deadline of the goal, ISO 8601; null if none."
+    )
+    span: Span | None = Field(default=None, description=_FILLED_BY_CODE)
+
+
+class Programme(_Model):
+    """A named programme, policy, plan, project, cluster system or mechanism mentioned in the article."""
+
+    name_zh: NonEmpty = Field(
+        description="Name as written in the article without the surrounding quotation marks, e.g. 智赋万企."
+    )
+    name_en: NonEmpty = Field(
+        description="Standard English name (glossary rendering if there is one), e.g. Empowering Ten Thousand Enterprises with Intelligence."
+    )
+    kind: ProgrammeKind = Field(description="What sort of thing it is.")
+    description_en: NonEmpty = Field(
+        description="One sentence on what it is or what the article says about it. Numbers must come from the article."
+    )
+    span: Span | None = Field(default=None, description="Filled in by the verifier from name_zh; leave null.")
+
+
+class Organisation(_Model):
+    """A government body, enterprise or other organisation named in the article."""
+
+    name_zh: NonEmpty = Field(description="Name as written in the article, e.g. 三一集团.")
+    name_en: NonEmpty = Field(description="Standard English name, e.g. SANY Group.")
+    kind: OrganisationKind = Field(description="What sort of organisation it is.")
+    role_en: str | None = Field(default=None, description="What the article says it did, in a few words.")
+    span: Span | None = Field(default=None, description="Filled in by the verifier from name_zh; leave null.")
+
+
+class Caveat(_Model):
+    """Something an analyst should know before relying on the article: a typo, an inconsistency, a layout fault."""
+
+    kind: CaveatKind = Field(
+        description=(
+            "source_typo: an error in the source text (doubled character, repeated phrase); "
+            "internal_inconsistency: the article contradicts itself (e.g. a lead that states a target as a forecast); "
+            "layout_fault: text displaced by the page layout; ambiguity: the source can be read two ways; "
+            "unverifiable_claim: a claim with no figure or source to check."
+        )
+    )
+    description_en: NonEmpty = Field(
+        description="What is wrong and how the briefing treats it, in one or two sentences."
+    )
+    source_quote: str | None = Field(
+        default=None, description="The Chinese passage concerned, copied verbatim."
+    )
+    span: Span | None = Field(default=None, description=_FILLED_BY_CODE)
+
+
+class UnverifiedClaim(_Model):
+    """A claim the verifier could not ground in the source; moved out of the verified lists."""
+
+    pointer: str = Field(
+        description="JSON pointer of the claim in the article briefing, e.g. /metrics/3/value."
+    )
+    claim: str = Field(description="The claimed text or value.")
+    verdict: Verdict = Field(description="Why it failed.")
+    reason: str = Field(description="What the verifier found.")
+
+
+class VerificationSummary(_Model):
+    """Outcome of verifying this article against its source (filled in by the verifier)."""
+
+    checked: int = Field(ge=0, description="Claims checked.")
+    verified: int = Field(ge=0, description="Claims verified.")
+    failed: int = Field(ge=0, description="Claims that failed.")
+    facts_found: int = Field(
+        default=0, ge=0, description="Figures the rule-based extractor found in the article."
+    )
+    facts_mentioned: int = Field(default=0, ge=0, description="Of those, figures the briefing mentions.")
+    coverage: float | None = Field(default=None, ge=0, le=1, description="facts_mentioned / facts_found.")
+
+
+# --- article and page --------------------------------------------------------------------------------
+
+
+class ArticleBriefing(_Model):
+    """The briefing of one article. The LLM fills every field except those marked as filled in by code."""
+
+    index: int | None = Field(
+        default=None,
+        ge=0,
+        description="Position of the article on the page, 0-based; set by the pipeline, leave null.",
+    )
+    headline_zh: NonEmpty = Field(description="The article's headline, verbatim.")
+    headline_en: NonEmpty = Field(description="The headline in English, faithful and concise.")
+    outlet: str | None = Field(
+        default=None, description="Newspaper or agency if the text names it; null otherwise."
+    )
+    byline_zh: str | None = Field(
+        default=None, description="Byline as written, e.g. 本报记者 诸玲珍; null if none."
+    )
+    byline_en: str | None = Field(
+        default=None,
+        description="Byline in English: name in pinyin, family name first, e.g. Zhu Lingzhen (staff reporter).",
+    )
+    source_tag_zh: str | None = Field(
+        default=None, description="Source tag as written, e.g. 本报讯; null if none."
+    )
+    credit_zh: str | None = Field(
+        default=None, description="Author credit at the end as written, e.g. (晓 文); null if none."
+    )
+    dateline: str | None = Field(
+        default=None,
+        description="Date the article states for itself, ISO 8601; null when it says only 近日 or nothing.",
+    )
+    region: Region | None = Field(
+        default=None, description="Province (and city) the article is about; null if national."
+    )
+    summary_en: NonEmpty = Field(
+        description=(
+            "Two to four sentences of English: what happened and the key figures. Every number must be in the article; "
+            "say 'aims to', 'target' or 'plans' for targets and 'expected' or 'estimated' for estimates."
+        )
+    )
+    key_points: list[NonEmpty] = Field(
+        default_factory=list,
+        description="Three to eight one-sentence English points an analyst would forward. Same rules as summary_en.",
+    )
+    metrics: list[Metric] = Field(
+        default_factory=list,
+        description="Every figure in the article, one entry per number, in order of appearance.",
+    )
+    targets: list[Target] = Field(
+        default_factory=list, description="Goals the article sets, quantified or not."
+    )
+    programmes: list[Programme] = Field(
+        default_factory=list, description="Named programmes, policies and plans."
+    )
+    organisations: list[Organisation] = Field(
+        default_factory=list, description="Organisations and enterprises named."
+    )
+    caveats: list[Caveat] = Field(
+        default_factory=list, description="Typos, inconsistencies and layout faults in the source."
+    )
+    unverified: list[UnverifiedClaim] = Field(
+        default_factory=list,
+        description="Claims that failed verification; filled in by the verifier, leave empty.",
+    )
+    verification: VerificationSummary | None = Field(
+        default=None, description="Filled in by the verifier; leave null."
+    )
+
+    @model_validator(mode="after")
+    def _verify_against_context(self, info: ValidationInfo) -> ArticleBriefing:
+        """With a validation context naming the source, reject claims the source does not support.
+
+        Context keys: ``segment`` (a :class:`summarizer.segment.Segment`) or ``source_text`` (str);
+        optionally ``facts`` (the rule-based facts of that segment). Without them this is a no-op.
+        """
+        context = info.context
+        if not isinstance(context, dict) or not ({"segment", "source_text"} & context.keys()):
+            return self
+        from summarizer.verify import validate_article_in_context
+
+        validate_article_in_context(self, context)
+        return self
+
+
+class SourceInfo(_Model):
+    """The input the briefing was made from."""
+
+    path: str | None = Field(default=None, description="File name of the source as given.")
+    source: str | None = Field(
+        default=None, description="The SOURCE: line of the file, if any (where the text came from)."
+    )
+    sha256: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the source file's bytes."
+    )
+    characters: int | None = Field(
+        default=None, ge=0, description="Length of the decoded source in characters."
+    )
+
+
+class TokenUsage(_Model):
+    """Tokens billed by the model endpoint over the run."""
+
+    prompt_tokens: int = Field(default=0, ge=0)
+    completion_tokens: int = Field(default=0, ge=0)
+    total_tokens: int = Field(default=0, ge=0)
+
+
+class RunMetadata(_Model):
+    """How the briefing was produced. A hand-written reference must never claim to come from a model."""
+
+    generated_by: Literal["reference", "llm", "rules"] = Field(
+        description="reference: written by a person; llm: filled by a model; rules: rule-based engine only."
+    )
+    model: str | None = Field(default=None, description="Model name for generated_by llm; null otherwise.")
+    provider: str | None = Field(
+        default=None, description="Endpoint or provider preset, e.g. openai, deepseek, ollama."
+    )
+    prompt_version: str | None = Field(default=None, description="Version of the prompt templates used.")
+    glossary_version: str | None = Field(default=None, description="Version or hash of the glossary used.")
+    created_at: datetime | None = Field(
+        default=None, description="When the briefing was produced (ISO 8601)."
+    )
+    usage: TokenUsage | None = Field(default=None, description="Token usage; null when no model was called.")
+    cost_usd: float | None = Field(default=None, ge=0, description="Estimated cost in US dollars.")
+    llm_calls: int = Field(default=0, ge=0, description="Requests sent to the model, including re-asks.")
+    reasks: int = Field(default=0, ge=0, description="Re-asks after a validation error.")
+    cache_hits: int = Field(default=0, ge=0, description="Responses served from the local cache.")
+    cache_misses: int = Field(default=0, ge=0, description="Responses fetched from the endpoint.")
+    notes: str | None = Field(default=None, description="Anything a reader of the metadata should know.")
+
+    @model_validator(mode="after")
+    def _provenance_consistent(self) -> RunMetadata:
+        if self.generated_by == "llm" and not self.model:
+            raise ValueError(
+                "metadata.model is required when generated_by is 'llm': name the model that answered"
+            )
+        if self.generated_by != "llm" and self.model is not None:
+            raise ValueError(
+                f"metadata.model must be null when generated_by is {self.generated_by!r}: "
+                "only a model's output may name a model"
+            )
+        return self
+
+
+class PageBriefing(_Model):
+    """The briefing of one source page: its articles and how the briefing was produced."""
+
+    schema_version: Literal["1.0"] = Field(default="1.0", description="Version of this schema.")
+    source: SourceInfo = Field(
+        default_factory=SourceInfo, description="The source the briefing was made from."
+    )
+    articles: list[ArticleBriefing] = Field(
+        min_length=1, description="One briefing per article, in page order."
+    )
+    metadata: RunMetadata = Field(description="How the briefing was produced.")
+
+    @field_validator("articles")
+    @classmethod
+    def _indices_unique(cls, articles: list[ArticleBriefing]) -> list[ArticleBriefing]:
+        seen: set[int] = set()
+        for position, article in enumerate(articles):
+            if article.index is None:
+                raise ValueError(
+                    f"articles/{position}: index is required in a page briefing (the article's position)"
+                )
+            if article.index in seen:
+                raise ValueError(f"articles/{position}: index {article.index} is used by another article")
+            seen.add(article.index)
+        return articles
+
+
+# --- JSON Schema -------------------------------------------------------------------------------------
+
+_SCHEMA_ID = "https://summarizer.invalid/schemas/briefing.schema.json"
+
+
+def briefing_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a page briefing, as committed in ``schemas/briefing.schema.json``."""
+    schema = PageBriefing.model_json_schema(mode="validation")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": _SCHEMA_ID, **schema}
+
+
+def article_json_schema() -> dict[str, Any]:
+    """The JSON Schema of one article briefing: the shape the LLM is asked to fill."""
+    return ArticleBriefing.model_json_schema(mode="validation")
+
+
+def render_json_schema() -> str:
+    """The committed text of ``schemas/briefing.schema.json`` (stable key order, trailing newline)."""
+    return json.dumps(briefing_json_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render_json_schema())

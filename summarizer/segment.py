@@ -1,0 +1,213 @@
+"""Segment a repaired page into articles: title, byline, source tag, subheadings, body and region.
+
+An article starts at a heading followed by a byline (本报记者 …) or by a paragraph that opens with
+a source tag (本报讯, 新华社…电, 央视网消息（…）：); a sign-off such as ``(晓 文)`` ends one. A page
+of short briefs (a heading, one or two paragraphs, the next heading …) is one segment per brief. A
+text with no such structure is one segment. Numbered or short unpunctuated lines inside an article
+are its subheadings.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from summarizer.gazetteer import Region, detect_region
+from summarizer.ingest import Document
+from summarizer.repair import Block, Repair, RepairedPage, SuspectedTypo, repair_document
+from summarizer.textmap import MappedText, MappedTextBuilder, normalize, normalize_string
+
+__all__ = ["Segment", "SegmentedPage", "segment_document", "segment_page"]
+
+_PARAGRAPH_SEPARATOR = "\n"
+_BRIEF_MAX_PARAGRAPHS = 2
+
+
+class Segment(BaseModel):
+    """One article of a page. ``start``/``end`` are original-file offsets of the whole article."""
+
+    model_config = ConfigDict(frozen=False, ignored_types=(cached_property,))
+
+    index: int
+    title: str
+    start: int
+    end: int
+    byline: str | None = None
+    source_tag: str | None = Field(default=None, description="本报讯, 新华社…电, 央视网消息（新闻联播）…")
+    signoff: str | None = Field(default=None, description="Editor's sign-off such as (晓 文).")
+    region: Region | None = None
+    subheadings: list[str] = Field(default_factory=list)
+    text: str = Field(description="The repaired body: pull-quotes out, breaks joined, one paragraph per line.")
+    repairs: list[Repair] = Field(default_factory=list)
+    suspected_typos: list[SuspectedTypo] = Field(default_factory=list)
+    pull_quotes: list[str] = Field(default_factory=list)
+
+    _mapped: MappedText = PrivateAttr()
+
+    @property
+    def mapped(self) -> MappedText:
+        """``text`` with its map to the original file."""
+        return self._mapped
+
+    @cached_property
+    def normalized(self) -> MappedText:
+        """The matching form of ``text`` (NFKC …), mapped to original-file offsets."""
+        return normalize(self._mapped)
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Original-file span of ``text[start:end]``."""
+        return self._mapped.to_original(start, end)
+
+    def locate(self, quote: str) -> tuple[int, int] | None:
+        """Original-file span of the first occurrence of ``quote`` (both sides normalised)."""
+        needle = normalize_string(quote).strip()
+        if not needle:
+            return None
+        position = self.normalized.text.find(needle)
+        if position < 0:
+            return None
+        return self.normalized.to_original(position, position + len(needle))
+
+
+class SegmentedPage(BaseModel):
+    """A page split into articles."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    document: Document
+    title: str | None = Field(default=None, description="A page heading that heads no article of its own.")
+    segments: list[Segment]
+    repairs: list[Repair]
+
+    @property
+    def source(self) -> str:
+        return self.document.path or self.document.name
+
+
+def _is_article_start(blocks: list[Block], position: int) -> bool:
+    block = blocks[position]
+    if block.kind != "heading":
+        return False
+    follower = blocks[position + 1] if position + 1 < len(blocks) else None
+    return follower is not None and (follower.kind == "byline" or follower.source_tag is not None)
+
+
+def _brief_starts(blocks: list[Block]) -> list[int]:
+    """Heading positions of a page of short briefs, or [] if the page is not one."""
+    headings = [i for i, block in enumerate(blocks) if block.kind == "heading"]
+    if len(headings) < 3:
+        return []
+    brief_like = 0
+    for number, position in enumerate(headings):
+        following_end = headings[number + 1] if number + 1 < len(headings) else len(blocks)
+        body = blocks[position + 1 : following_end]
+        if 1 <= len(body) <= _BRIEF_MAX_PARAGRAPHS and all(b.kind == "text" and len(b.text) >= 20 for b in body):
+            brief_like += 1
+    return headings if brief_like >= 0.7 * len(headings) else []
+
+
+def _article_starts(blocks: list[Block]) -> list[int]:
+    starts = [i for i in range(len(blocks)) if _is_article_start(blocks, i)]
+    if len(starts) <= 1:
+        briefs = _brief_starts(blocks)
+        if briefs:
+            return briefs
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    # A sign-off ends an article: what follows starts another, even without a byline.
+    for i, block in enumerate(blocks[:-1]):
+        if block.signoff and i + 1 not in starts:
+            starts.append(i + 1)
+    return sorted(set(starts))
+
+
+def _body_text(blocks: list[Block], original: str) -> MappedText:
+    builder = MappedTextBuilder(len(original))
+    previous: Block | None = None
+    for block in blocks:
+        if previous is not None:
+            # The separator stands for the whitespace that follows the previous paragraph.
+            gap_start = previous.mapped.to_original(len(previous.text), len(previous.text))[0]
+            gap_end = gap_start
+            while gap_end < len(original) and original[gap_end].isspace():
+                gap_end += 1
+            builder.append_replacement(_PARAGRAPH_SEPARATOR, gap_start, gap_end)
+        builder.append_from(block.mapped, 0, len(block.text))
+        previous = block
+    return builder.build()
+
+
+def _make_segment(index: int, blocks: list[Block], page: RepairedPage) -> Segment | None:
+    head = blocks[0]
+    rest = blocks[1:]
+    title = head.text if head.kind == "heading" else ""
+    if head.kind != "heading":
+        rest = blocks
+    byline = None
+    if rest and rest[0].kind == "byline":
+        byline = rest[0].text
+        rest = rest[1:]
+    body = [b for b in rest if b.kind in ("text", "heading", "cell") and b.text]
+    if not body:
+        return None
+    source_tag = next((b.source_tag for b in body if b.source_tag), None)
+    signoff = next((b.signoff for b in reversed(blocks) if b.signoff), None)
+    subheadings = [b.text for b in body if b.kind == "heading"]
+    mapped = _body_text(body, page.document.original)
+    start = min(b.start for b in blocks)
+    end = max(b.end for b in blocks)
+    repairs = [r for r in page.repairs if start <= r.start and r.end <= end]
+    pull_quotes = [r.text for r in page.pull_quotes if start <= r.start and r.end <= end]
+    typos = [t for t in page.typos if start <= t.start and t.end <= end]
+    lead = next((b.text for b in body if b.kind == "text"), "")
+    segment = Segment(
+        index=index,
+        title=title or _fallback_title(lead),
+        start=start,
+        end=end,
+        byline=byline,
+        source_tag=source_tag,
+        signoff=signoff,
+        region=detect_region(title, lead),
+        subheadings=subheadings,
+        text=mapped.text,
+        repairs=repairs,
+        suspected_typos=typos,
+        pull_quotes=pull_quotes,
+    )
+    segment._mapped = mapped
+    return segment
+
+
+def _fallback_title(lead: str) -> str:
+    """A segment without a heading is titled by its first clause, cut at the first punctuation."""
+    for position, char in enumerate(lead):
+        if char in "。！？；，,:：" and position > 0:
+            return lead[:position]
+    return lead[:30]
+
+
+def segment_page(page: RepairedPage) -> SegmentedPage:
+    """Split a repaired page into articles."""
+    blocks = page.blocks
+    starts = _article_starts(blocks)
+    segments: list[Segment] = []
+    page_title: str | None = None
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else len(blocks)
+        group = blocks[start:end]
+        if not group:
+            continue
+        segment = _make_segment(len(segments), group, page)
+        if segment is None:
+            if group[0].kind == "heading" and page_title is None and not segments:
+                page_title = group[0].text
+            continue
+        segments.append(segment)
+    return SegmentedPage(document=page.document, title=page_title, segments=segments, repairs=page.repairs)
+
+
+def segment_document(document: Document) -> SegmentedPage:
+    """Repair and segment a document (the whole rule path up to articles)."""
+    return segment_page(repair_document(document))

@@ -1,0 +1,282 @@
+"""Texts derived from the user's text that remember where every character came from.
+
+Every span the tool reports is in the coordinates of the text as the user gave it (code points of
+the decoded file). Normalisation and layout repair change that text — they replace, delete and
+reorder characters — so each derived text is a :class:`MappedText`: the derived string plus a
+piecewise map back to the original. Pieces are either *linear* (a run copied verbatim, one derived
+code point per original code point) or *atomic* (a replacement whose derived characters all map to
+the whole original range, e.g. ``㎡`` -> ``m2``). A derived text always maps straight to the
+original, never through a chain, so mapping a span costs two binary searches.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["MappedText", "MappedTextBuilder", "Piece", "normalize", "normalize_string"]
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """``derived[start:start+length]`` came from ``original[orig_start:orig_start+orig_length]``."""
+
+    start: int
+    length: int
+    orig_start: int
+    orig_length: int
+
+    @property
+    def linear(self) -> bool:
+        return self.length == self.orig_length
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+    @property
+    def orig_end(self) -> int:
+        return self.orig_start + self.orig_length
+
+
+class MappedText:
+    """A string derived from an original text, with a map from its offsets to the original's."""
+
+    __slots__ = ("_piece_starts", "original_length", "pieces", "text")
+
+    def __init__(self, text: str, pieces: list[Piece], original_length: int) -> None:
+        self.text = text
+        self.pieces = pieces
+        self.original_length = original_length
+        self._piece_starts = [p.start for p in pieces]
+
+    @classmethod
+    def identity(cls, text: str) -> MappedText:
+        """The original text itself: every offset maps to itself."""
+        pieces = [Piece(0, len(text), 0, len(text))] if text else []
+        return cls(text, pieces, len(text))
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __repr__(self) -> str:
+        preview = self.text[:20] + ("…" if len(self.text) > 20 else "")
+        return f"MappedText({preview!r}, pieces={len(self.pieces)})"
+
+    def _piece_at(self, offset: int) -> Piece:
+        index = bisect_right(self._piece_starts, offset) - 1
+        return self.pieces[max(index, 0)]
+
+    def original_offset(self, offset: int) -> int:
+        """Original offset of the character at derived ``offset`` (its start)."""
+        if not self.pieces:
+            return 0
+        if offset >= len(self.text):
+            return self.pieces[-1].orig_end
+        piece = self._piece_at(offset)
+        if piece.linear:
+            return piece.orig_start + (offset - piece.start)
+        return piece.orig_start
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map the derived span ``[start, end)`` to the smallest original span that produced it.
+
+        Characters deleted by normalisation or repair inside the span are part of the original span
+        (the span of an article includes the pull-quote that was taken out of it).
+        """
+        if not 0 <= start <= end <= len(self.text):
+            raise ValueError(f"span [{start}, {end}) is outside a text of length {len(self.text)}")
+        if not self.pieces:
+            return (0, 0)
+        if start == end:
+            position = self.original_offset(start)
+            return (position, position)
+        first = self._piece_at(start)
+        last = self._piece_at(end - 1)
+        orig_start = first.orig_start + (start - first.start) if first.linear else first.orig_start
+        orig_end = last.orig_start + (end - last.start) if last.linear else last.orig_end
+        if first is last:
+            return (orig_start, orig_end)
+        # Pieces may have been reordered (a fragment moved back to its sentence): the honest answer
+        # is the smallest original span containing every piece the derived span is made of.
+        for piece in self._pieces_overlapping(start, end):
+            if piece is not first:
+                orig_start = min(orig_start, piece.orig_start)
+            if piece is not last:
+                orig_end = max(orig_end, piece.orig_end)
+        return (orig_start, orig_end)
+
+    def original_pieces(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The original spans that derived ``[start, end)`` is made of, in derived order."""
+        spans: list[tuple[int, int]] = []
+        for piece in self._pieces_overlapping(start, end):
+            lo = max(start, piece.start)
+            hi = min(end, piece.end)
+            if piece.linear:
+                span = (piece.orig_start + lo - piece.start, piece.orig_start + hi - piece.start)
+            else:
+                span = (piece.orig_start, piece.orig_end)
+            if spans and spans[-1][1] == span[0]:
+                spans[-1] = (spans[-1][0], span[1])
+            else:
+                spans.append(span)
+        return spans
+
+    def _pieces_overlapping(self, start: int, end: int) -> Iterator[Piece]:
+        index = max(bisect_right(self._piece_starts, start) - 1, 0)
+        while index < len(self.pieces):
+            piece = self.pieces[index]
+            if piece.start >= end:
+                break
+            if piece.end > start:
+                yield piece
+            index += 1
+
+    def slice(self, start: int, end: int) -> MappedText:
+        """The derived text ``[start, end)`` as a MappedText of its own (same original)."""
+        builder = MappedTextBuilder(self.original_length)
+        builder.append_from(self, start, end)
+        return builder.build()
+
+    def find_all(self, needle: str) -> list[tuple[int, int]]:
+        """Derived spans of every non-overlapping occurrence of ``needle``."""
+        spans: list[tuple[int, int]] = []
+        if not needle:
+            return spans
+        position = self.text.find(needle)
+        while position != -1:
+            spans.append((position, position + len(needle)))
+            position = self.text.find(needle, position + len(needle))
+        return spans
+
+
+class MappedTextBuilder:
+    """Builds a MappedText by appending runs of original or already-derived text."""
+
+    def __init__(self, original_length: int) -> None:
+        self._parts: list[str] = []
+        self._pieces: list[Piece] = []
+        self._length = 0
+        self._original_length = original_length
+
+    @property
+    def length(self) -> int:
+        return self._length
+
+    def _add_piece(self, text: str, orig_start: int, orig_length: int) -> None:
+        if not text:
+            return
+        last = self._pieces[-1] if self._pieces else None
+        linear = len(text) == orig_length
+        if (
+            linear
+            and last is not None
+            and last.linear
+            and last.orig_end == orig_start
+            and last.end == self._length
+        ):
+            self._pieces[-1] = Piece(last.start, last.length + len(text), last.orig_start, last.orig_length + orig_length)
+        else:
+            self._pieces.append(Piece(self._length, len(text), orig_start, orig_length))
+        self._parts.append(text)
+        self._length += len(text)
+
+    def append_original(self, original: str, start: int, end: int) -> None:
+        """Append ``original[start:end]`` verbatim."""
+        self._add_piece(original[start:end], start, end - start)
+
+    def append_replacement(self, text: str, orig_start: int, orig_end: int) -> None:
+        """Append ``text`` standing for ``original[orig_start:orig_end]`` as a whole."""
+        self._add_piece(text, orig_start, orig_end - orig_start)
+
+    def append_from(self, source: MappedText, start: int, end: int) -> None:
+        """Append ``source.text[start:end]`` keeping its map to the original."""
+        for piece in source._pieces_overlapping(start, end):
+            lo = max(start, piece.start)
+            hi = min(end, piece.end)
+            chunk = source.text[lo:hi]
+            if piece.linear:
+                self._add_piece(chunk, piece.orig_start + lo - piece.start, hi - lo)
+            else:
+                self._add_piece(chunk, piece.orig_start, piece.orig_length)
+
+    def append_all(self, parts: Iterable[tuple[MappedText, int, int]]) -> None:
+        for source, start, end in parts:
+            self.append_from(source, start, end)
+
+    def build(self) -> MappedText:
+        return MappedText("".join(self._parts), list(self._pieces), self._original_length)
+
+
+# --- normalisation for matching -------------------------------------------------------------------
+
+# Quotation marks vary between the source, an LLM's quote and a user's copy; matching ignores the
+# difference. Zero-width characters carry no text.
+_EXTRA_REPLACEMENTS = {
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u301d": '"', "\u301e": '"',
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
+    "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
+}  # fmt: skip
+
+# Spaces that sit next to a CJK character are layout noise ("同比增长 37.7%"), never meaning.
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
+
+
+@lru_cache(maxsize=65536)
+def _normalized_char(char: str) -> str:
+    if char in _EXTRA_REPLACEMENTS:
+        return _EXTRA_REPLACEMENTS[char]
+    return unicodedata.normalize("NFKC", char)
+
+
+def normalize_string(text: str) -> str:
+    """The matching form of ``text`` without the map (for short strings such as quotes)."""
+    return normalize(MappedText.identity(text)).text
+
+
+def normalize(source: MappedText | str) -> MappedText:
+    """NFKC-normalise ``source`` for matching, keeping the map to the original.
+
+    Full-width digits and signs become ASCII (１５％ -> 15%), ideographic and no-break spaces become
+    spaces, curly quotes become straight ones, zero-width characters go, and spaces next to CJK
+    characters go. One-for-one replacements keep pieces linear, so the map stays small.
+    """
+    mapped = MappedText.identity(source) if isinstance(source, str) else source
+    text = mapped.text
+    one_to_one: dict[int, str] = {}
+    reshaping: set[str] = set()
+    for char in set(text):
+        replacement = _normalized_char(char)
+        if replacement == char:
+            continue
+        if len(replacement) == 1:
+            one_to_one[ord(char)] = replacement
+        else:
+            reshaping.add(char)
+    translated = text.translate(one_to_one) if one_to_one else text
+    edits: list[tuple[int, int, str]] = []
+    if reshaping:
+        pattern = re.compile("[" + "".join(re.escape(c) for c in sorted(reshaping)) + "]")
+        edits.extend((m.start(), m.end(), _normalized_char(m.group())) for m in pattern.finditer(text))
+    edits.extend((m.start(), m.end(), "") for m in _SPACE_NEXT_TO_CJK.finditer(translated))
+    if not edits:
+        return MappedText(translated, list(mapped.pieces), mapped.original_length)
+    edits.sort()
+    translated_source = MappedText(translated, list(mapped.pieces), mapped.original_length)
+    builder = MappedTextBuilder(mapped.original_length)
+    position = 0
+    for start, end, replacement in edits:
+        if start < position:
+            continue  # a reshaped character that is also a space: the first edit wins
+        builder.append_from(translated_source, position, start)
+        if replacement:
+            orig_start, orig_end = mapped.to_original(start, end)
+            builder.append_replacement(replacement, orig_start, orig_end)
+        position = end
+    builder.append_from(translated_source, position, len(translated))
+    return builder.build()
