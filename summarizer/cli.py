@@ -145,6 +145,39 @@ def segment(
     run_guarded(action)
 
 
+@app.command()
+def facts(
+    file: FileArgument,
+    output_format: Annotated[
+        FactsFormat | None,
+        typer.Option("--format", "-f", help="json (for tools), csv (for spreadsheets) or table (for people)."),
+    ] = None,
+    max_bytes: MaxBytesOption = None,
+) -> None:
+    """List every figure with its indicator, period, status and comparison (rules only, no LLM).
+
+    Status is actual, estimate (预计, 初步, 有望) or target (力争, 目标, 将, 到2025年 …). Years,
+    months and programme names with digits ("4+6", "33618", "5G") are not figures. start/end are
+    code-point offsets of the figure in the file as given.
+    """
+
+    def action() -> None:
+        from summarizer.facts import extract_facts
+        from summarizer.segment import segment_document
+        from summarizer.tables import facts_csv, facts_payload, print_facts_table
+
+        table = extract_facts(segment_document(_read(file, max_bytes)))
+        chosen = _default_format(output_format, FactsFormat.table, FactsFormat.json)
+        if chosen is FactsFormat.json:
+            _print_json(facts_payload(table))
+        elif chosen is FactsFormat.csv:
+            sys.stdout.write(facts_csv(table))
+        else:
+            print_facts_table(table)
+
+    run_guarded(action)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -101,7 +101,8 @@ class _GazetteerFile(BaseModel):
 # 路径 / 路线 / 路演 are ordinary words ("上海路径" is Shanghai's approach), so they do not count.
 _STREET_SUFFIX = r"(?![东西南北中]?路(?![径线演子])|[东西南北中]?大?街|大道)"
 
-# Bodies that make an article national rather than provincial when no province is its subject.
+# National bodies and scope words: a title or lead that opens with one is about the nation, even if
+# it goes on to name provinces (商务部数据显示，广东、江苏…).
 _NATIONAL_MARKERS = re.compile(
     r"全国|我国|各省|国务院|党中央|中共中央|中央经济工作会议|商务部|工业和信息化部|工信部|财政部|"
     r"海关总署|中国人民银行|央行|中国民航|民航局|国资委|"
@@ -130,7 +131,6 @@ _DOMINANCE_MARGIN = 2
 @dataclass(frozen=True)
 class _Gazetteer:
     provinces: tuple[_ProvinceRecord, ...]
-    cities: tuple[_CityRecord, ...]
     region_for_name: dict[str, Region]
     region_for_english: dict[str, Region]
     non_region_words: frozenset[str]
@@ -204,7 +204,6 @@ def _gazetteer() -> _Gazetteer:
     pattern = re.compile("(?:" + "|".join(map(re.escape, alternatives)) + ")" + _STREET_SUFFIX)
     return _Gazetteer(
         provinces=data.provinces,
-        cities=data.cities,
         region_for_name=region_for_name,
         region_for_english=_english_index(data, province_region, city_region),
         non_region_words=shields,
@@ -279,9 +278,23 @@ def _lead(body: str) -> str:
     return "。".join(sentences)[:_LEAD_MAX_CHARS]
 
 
+def _city_mentions(mentions: Sequence[RegionMention], province_zh: str) -> list[Region]:
+    """The city regions of ``province_zh`` that say where the story is. Where the province itself is
+    named, only a city directly after it counts (湖北武汉, 湖南省长沙市): a city elsewhere in such a
+    sentence is one place the provincial story touches (陕西今年将推动西安…)."""
+    own = [mention for mention in mentions if mention.region.zh == province_zh]
+    if all(mention.region.city_zh is not None for mention in own):
+        return [mention.region for mention in own]
+    return [
+        right.region
+        for left, right in pairwise(own)
+        if left.region.city_zh is None and right.region.city_zh is not None and left.end == right.start
+    ]
+
+
 def _resolve(primary: Sequence[RegionMention], secondary: Sequence[RegionMention]) -> Region | None:
     """One province from ``primary`` mentions (weighted over ``secondary`` ones when several compete),
-    narrowed to a city when ``primary`` names one city of it more often than any other."""
+    narrowed to the city that ``primary`` places the story in most often (see ``_city_mentions``)."""
     provinces = {mention.region.zh for mention in primary}
     if not provinces:
         return None
@@ -298,7 +311,7 @@ def _resolve(primary: Sequence[RegionMention], secondary: Sequence[RegionMention
         if top < _DOMINANCE_RATIO * runner_up or top - runner_up < _DOMINANCE_MARGIN:
             return None
         chosen = leader
-    city_counts = Counter(m.region for m in primary if m.region.zh == chosen and m.region.city_zh is not None)
+    city_counts = Counter(_city_mentions(primary, chosen))
     ranked = city_counts.most_common(2)
     if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         return ranked[0][0]

@@ -35,14 +35,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import functools
 import json
+import logging
 import random
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel
 
@@ -272,7 +274,10 @@ class LLMClient:
         import instructor
         from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
+        _quiet_instructor_logs()
+
         state = _CallState(label=label, reference_text=reference_text)
+        wrapped = _response_schema(response_model)
         patched: Any = instructor.patch(
             create=self._make_create(state), mode=_instructor_mode(self.settings.mode)
         )
@@ -284,7 +289,7 @@ class LLMClient:
             templated.append({"role": message["role"], "content": "{{ " + name + " }}"})
         try:
             value = await patched(
-                response_model=response_model,
+                response_model=wrapped,
                 messages=templated,
                 context=validation_context,
                 max_retries=self.settings.max_reasks,
@@ -385,8 +390,10 @@ class LLMClient:
         try:
             async with self._semaphore():
                 raw = await client.chat.completions.with_raw_response.create(**request)
-                body_text = raw.text
-                completion = raw.parse()
+            # Let a request waiting for this slot go out before this answer is parsed and verified.
+            await asyncio.sleep(0)
+            body_text = raw.text
+            completion = raw.parse()
         except openai.APIStatusError as exc:
             record.duration_s = round(time.monotonic() - started, 4)
             self._fail(record, state, "http_error", exc, status=exc.status_code, body=exc.body)
@@ -402,9 +409,18 @@ class LLMClient:
                 if isinstance(exc, openai.APIConnectionError)
                 else "bad_response"
             )
+            cause = exc.__cause__
+            if cause is not None and type(cause).__name__ == "CannotOverwriteExistingCassetteException":
+                # Replaying a recording: no recorded exchange matches; retrying cannot help.
+                reason = str(cause).splitlines()[0] if str(cause) else "no recorded response matches"
+                self._fail(record, state, "error", reason)
+                raise LLMRequestError(
+                    f"{state.label or 'call'}: {reason}; the recording does not cover this request "
+                    "(different input, model or segmentation): regenerate or re-record it"
+                ) from None
             detail = f"{type(exc).__name__}: {exc}"
-            if exc.__cause__ is not None:
-                detail += f" ({exc.__cause__})"
+            if cause is not None:
+                detail += f" ({cause})"
             record.wait_s = round(self._backoff(attempt), 3)
             self._fail(record, state, outcome, detail)
             raise _TransientError(detail, record.wait_s) from None
@@ -485,6 +501,30 @@ class LLMClient:
 def _loggable_request(request: Mapping[str, Any]) -> dict[str, Any]:
     """The parts of a request worth logging (everything the SDK sends as the JSON body)."""
     return {k: v for k, v in request.items() if k not in {"extra_headers", "extra_query", "timeout"}}
+
+
+@functools.lru_cache(maxsize=32)
+def _response_schema(model: type[BaseModel]) -> type[BaseModel]:
+    """instructor's wrapper class of ``model``, built once.
+
+    instructor wraps a plain model in a new ``ResponseSchema`` subclass on every call, which defeats
+    its own schema cache and costs ~20 ms of CPU per call for the briefing schema; a model that is
+    already wrapped is used as is. Instances are still instances of ``model``.
+    """
+    from instructor.v2.core.function_calls import response_schema
+
+    return cast(type[BaseModel], response_schema(model))
+
+
+def _quiet_instructor_logs() -> None:
+    """instructor logs every failed attempt at ERROR; our own errors and call log say it better.
+
+    A NullHandler stops Python's last-resort handler from printing them to stderr, while an
+    application that configures logging still receives them.
+    """
+    logger = logging.getLogger("instructor")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
 
 
 def _instructor_mode(name: str) -> Any:

@@ -65,12 +65,34 @@ def _strings_in(value: object) -> Iterable[str]:
             yield from _strings_in(item)
 
 
+# Tool schemas are large and the same object on every call (instructor caches them): their
+# estimate is kept by identity, with the object itself held so the id cannot be reused.
+_SCHEMA_TOKENS: dict[int, tuple[object, int]] = {}
+
+
+def _schema_tokens(value: object) -> int:
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], Mapping):
+        function = value[0].get("function")
+        parameters = function.get("parameters") if isinstance(function, Mapping) else None
+        if parameters is not None:
+            known = _SCHEMA_TOKENS.get(id(parameters))
+            if known is not None and known[0] is parameters:
+                rest = {k: v for k, v in function.items() if k != "parameters"}  # type: ignore[union-attr]
+                return known[1] + sum(estimate_tokens(s) for s in _strings_in(rest))
+            tokens = sum(estimate_tokens(s) for s in _strings_in(parameters))
+            if len(_SCHEMA_TOKENS) < 64:
+                _SCHEMA_TOKENS[id(parameters)] = (parameters, tokens)
+            rest = {k: v for k, v in function.items() if k != "parameters"}  # type: ignore[union-attr]
+            return tokens + sum(estimate_tokens(s) for s in _strings_in(rest))
+    return sum(estimate_tokens(s) for s in _strings_in(value))
+
+
 def estimate_request_tokens(request: Mapping[str, Any]) -> int:
     """Estimated prompt tokens of a chat.completions request: messages plus tool/format schemas."""
     messages = request.get("messages") or []
     tokens = sum(estimate_tokens(s) for s in _strings_in(messages)) + 3 * len(messages) + 3
-    for key in ("tools", "response_format"):
-        tokens += sum(estimate_tokens(s) for s in _strings_in(request.get(key) or []))
+    tokens += _schema_tokens(request.get("tools") or [])
+    tokens += sum(estimate_tokens(s) for s in _strings_in(request.get("response_format") or []))
     return tokens
 
 

@@ -27,7 +27,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from summarizer.ingest import Document
-from summarizer.textmap import MappedText, MappedTextBuilder, normalize_string
+from summarizer.textmap import MappedText, MappedTextBuilder, normalize_string, translation_table
 
 __all__ = [
     "Block",
@@ -155,21 +155,27 @@ def _split_paragraphs(document: Document) -> list[_Paragraph]:
     return paragraphs
 
 
+_CLOSER_CHARS = "".join(sorted(_CLOSERS))
+
+
 def _ends_sentence(text: str) -> bool:
-    stripped = text.rstrip("".join(_CLOSERS))
+    stripped = text.rstrip(_CLOSER_CHARS)
     if not stripped:
         return True
     return stripped[-1] in _TERMINAL
+
+
+_BRACKET_CHARS = re.compile("[" + re.escape("".join(_OPENERS) + "".join(_CLOSER_TO_OPENER)) + "]")
 
 
 def _unbalanced(text: str) -> tuple[list[str], list[str]]:
     """Closers without an opener before them, and openers left open at the end."""
     stack: list[str] = []
     orphan_closers: list[str] = []
-    for char in text:
+    for char in _BRACKET_CHARS.findall(text):
         if char in _OPENERS:
             stack.append(char)
-        elif char in _CLOSER_TO_OPENER:
+        else:
             opener = _CLOSER_TO_OPENER[char]
             if opener in stack:
                 while stack and stack.pop() != opener:
@@ -233,8 +239,8 @@ _PULL_QUOTE_COVERAGE = 0.8
 _PUNCT_FOR_NGRAMS = re.compile(r"[\s\"'“”‘’「」『』（）()【】《》，,。、；;：:！!？?…—-]")
 
 
-def _matching_form(text: str) -> str:
-    return _PUNCT_FOR_NGRAMS.sub("", normalize_string(text))
+def _matching_form(text: str, table: dict[int, str]) -> str:
+    return _PUNCT_FOR_NGRAMS.sub("", normalize_string(text, table))
 
 
 def _ngrams(text: str) -> set[str]:
@@ -254,9 +260,9 @@ def _coverage(candidate: str, pool: Counter[str], own: set[str]) -> float:
     return sum(covered) / len(candidate)
 
 
-def _find_pull_quotes(paragraphs: list[_Paragraph]) -> dict[int, int]:
+def _find_pull_quotes(paragraphs: list[_Paragraph], table: dict[int, str]) -> dict[int, int]:
     """Pull-quote paragraph index -> index of the paragraph whose text it repeats."""
-    forms = {p.index: _matching_form(p.text) for p in paragraphs if p.kind == "text"}
+    forms = {p.index: _matching_form(p.text, table) for p in paragraphs if p.kind == "text"}
     grams = {index: _ngrams(form) for index, form in forms.items()}
     pool: Counter[str] = Counter()
     for paragraph_grams in grams.values():
@@ -321,33 +327,35 @@ def _article_breaks(paragraphs: list[_Paragraph]) -> set[int]:
     return breaks
 
 
-def _same_article(order: list[_Paragraph], a: int, b: int, breaks: set[int]) -> bool:
-    lo, hi = sorted((a, b))
-    return not any(lo < position <= hi for position in breaks)
-
-
 def _match_fragments(order: list[_Paragraph]) -> dict[int, int]:
     """Orphan fragment position -> position of the dangling paragraph it completes."""
     breaks = _article_breaks(order)
+    dangling = [_is_dangling(p) for p in order]
+    region_of: list[int] = []
+    region = 0
+    for position in range(len(order)):
+        if position in breaks:
+            region += 1
+        region_of.append(region)
+    # A dangling paragraph whose follower is not body text was not continued where it stands.
+    open_ends: dict[int, list[int]] = {}
+    for position, paragraph in enumerate(order):
+        follower = order[position + 1] if position + 1 < len(order) else None
+        if dangling[position] and (follower is None or follower.kind != "text"):
+            open_ends.setdefault(region_of[position], []).append(position)
     matches: dict[int, int] = {}
     used: set[int] = set()
     for f_pos, fragment in enumerate(order):
-        if not _starts_mid_sentence(fragment) or fragment.kind != "text":
+        if fragment.kind != "text" or not _starts_mid_sentence(fragment):
             continue
-        previous = order[f_pos - 1] if f_pos > 0 else None
-        if previous is not None and _is_dangling(previous):
+        if f_pos > 0 and dangling[f_pos - 1]:
             continue  # an ordinary break: the join step handles it
         orphan_closers, _ = _unbalanced(fragment.text)
         scored: list[tuple[int, int, int]] = []
-        for d_pos, dangling in enumerate(order):
-            if d_pos in used or d_pos == f_pos or not _is_dangling(dangling):
+        for d_pos in open_ends.get(region_of[f_pos], []):
+            if d_pos in used or d_pos == f_pos:
                 continue
-            follower = order[d_pos + 1] if d_pos + 1 < len(order) else None
-            if follower is not None and follower.kind == "text":
-                continue  # the dangling paragraph is continued where it stands
-            if not _same_article(order, d_pos, f_pos, breaks):
-                continue
-            _, open_left = _unbalanced(dangling.text)
+            _, open_left = _unbalanced(order[d_pos].text)
             evidence = sum(1 for closer in orphan_closers if _CLOSER_TO_OPENER[closer] in open_left)
             scored.append((evidence, -abs(d_pos - f_pos), d_pos))
         if not scored:
@@ -371,7 +379,12 @@ def repair_document(document: Document) -> RepairedPage:
     _classify(paragraphs)
     repairs: list[Repair] = []
 
-    pull_quotes = _find_pull_quotes(paragraphs)
+    # A pull-quote repeats its own article: look for the repeated text between article breaks only.
+    pull_quotes: dict[int, int] = {}
+    breaks = sorted(_article_breaks(paragraphs) | {0, len(paragraphs)})
+    table = translation_table(original)
+    for lo, hi in zip(breaks, breaks[1:], strict=False):
+        pull_quotes.update(_find_pull_quotes(paragraphs[lo:hi], table))
     quote_records = [
         Repair(
             kind="removed_pull_quote",

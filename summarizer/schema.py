@@ -84,31 +84,27 @@ Qualifier = Literal["exact", "more_than", "nearly", "about", "less_than"]
 """How the source bounds the number: 突破/超过/以上 -> more_than; 近/接近 -> nearly; 约/左右 -> about;
 不到/不足/以下 -> less_than; none -> exact."""
 
+# fmt: off
 Unit = Literal[
-    "CNY",
-    "USD",
-    "EUR",
-    "percent",
-    "percentage_point",
-    "times",
-    "rank",
-    "count",
-    "number",
-    "PFlops",
-    "EFlops",
-    "TFlops",
-    "tonne",
-    "kWh",
-    "MW",
-    "GW",
-    "Gbps",
-    "Tbps",
-    "km",
-    "square_metre",
-    "hectare",
-    "mu",
-    "person",
+    # currencies (ISO 4217)
+    "CNY", "USD", "EUR", "JPY", "HKD", "GBP", "KRW", "RUB", "THB", "AUD", "CAD", "TWD", "SGD", "CHF", "INR",
+    "NGN",
+    # ratios, counts and ranks
+    "percent", "percentage_point", "permille", "basis_point", "fraction", "times", "rank", "count", "number",
+    "point",
+    # computing and data
+    "PFlops", "EFlops", "TFlops", "bit", "byte", "KB", "MB", "GB", "TB", "PB", "EB", "Mbps", "Gbps", "Tbps",
+    "Hz", "MHz", "GHz",
+    # mass, length, area, volume
+    "tonne", "tonne_km", "kg", "g", "mg", "μg", "jin", "km", "m", "cm", "mm", "nm", "μm", "nmi", "km2", "m2",
+    "m3", "L", "mL", "barrel", "mu", "hectare",
+    # energy and power
+    "W", "kW", "MW", "GW", "kWh", "MWh", "GWh", "TWh", "kV", "kVA", "MVA", "kcal", "hp", "mAh",
+    # transport and time
+    "person_time", "passenger_km", "TEU", "s", "ms", "min", "h", "day",
 ]
+# fmt: on
+"""Units of the rule-based quantity extractor (summarizer.quantities): money as ISO codes, ratios, counts, physical units."""
 UNITS: tuple[str, ...] = get_args(Unit)
 
 ComparisonKind = Literal[

@@ -44,6 +44,7 @@ class Segment(BaseModel):
     pull_quotes: list[str] = Field(default_factory=list)
 
     _mapped: MappedText = PrivateAttr()
+    _document_text: str = PrivateAttr(default="")
 
     @property
     def mapped(self) -> MappedText:
@@ -54,6 +55,10 @@ class Segment(BaseModel):
     def normalized(self) -> MappedText:
         """The matching form of ``text`` (NFKC …), mapped to original-file offsets."""
         return normalize(self._mapped)
+
+    def original_text(self, start: int, end: int) -> str:
+        """``original[start:end]`` of the file this segment came from (original-file offsets)."""
+        return self._document_text[start:end]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Original-file span of ``text[start:end]``."""
@@ -177,6 +182,7 @@ def _make_segment(index: int, blocks: list[Block], page: RepairedPage) -> Segmen
         pull_quotes=pull_quotes,
     )
     segment._mapped = mapped
+    segment._document_text = page.document.original
     return segment
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from summarizer.facts import FactTable
     from summarizer.segment import SegmentedPage
 
-__all__ = ["print_segments_table", "segments_payload"]
+__all__ = ["FACT_CSV_COLUMNS", "facts_csv", "facts_payload", "print_facts_table", "print_segments_table", "segments_payload"]
 
 
 def _region_payload(region: Any) -> dict[str, Any] | None:
@@ -53,10 +54,9 @@ def segments_payload(page: SegmentedPage) -> dict[str, Any]:
 
 def print_segments_table(page: SegmentedPage) -> None:
     """One row per article, then each article's subheadings, repairs and typos."""
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = _console()
     table = Table(title=f"{page.source}: {len(page.segments)} article(s)")
     table.add_column("#", justify="right")
     table.add_column("title", overflow="fold")
@@ -86,3 +86,102 @@ def print_segments_table(page: SegmentedPage) -> None:
         lead = segment.text.split("\n", 1)[0]
         lines.append(f"    body: {lead[:60]}{'…' if len(lead) > 60 else ''}")
         console.print("\n".join(lines), markup=False, highlight=False)
+
+
+def facts_payload(table: FactTable) -> dict[str, Any]:
+    """``summarizer facts --format json``: the contract keys first, extras after."""
+    facts = []
+    for fact in table.facts:
+        item = fact.model_dump(mode="json", exclude={"sentence", "also_at"})
+        item["comparison"] = fact.comparison.model_dump(mode="json", exclude_none=True) if fact.comparison else None
+        item["region"] = fact.region.model_dump(mode="json", exclude_none=True) if fact.region else None
+        item["also_at"] = [list(span) for span in fact.also_at]
+        facts.append(item)
+    return {"source": table.source, "facts": facts}
+
+
+FACT_CSV_COLUMNS = (
+    "segment", "start", "end", "text", "value", "value_max", "unit", "measure", "qualifier", "indicator_zh",
+    "indicator_en", "change", "period", "cumulative", "status", "comparison_kind", "comparison_baseline",
+    "comparison_direction", "comparison_difference", "comparison_unit", "region_zh", "region_en", "sentence",
+)  # fmt: skip
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e16 else repr(value)
+
+
+def facts_csv(table: FactTable) -> str:
+    """One row per fact, for spreadsheets (UTF-8, header row, RFC 4180 quoting)."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(FACT_CSV_COLUMNS)
+    for fact in table.facts:
+        comparison = fact.comparison
+        writer.writerow(
+            [
+                fact.segment, fact.start, fact.end, fact.text, _number(fact.value), _number(fact.value_max),
+                fact.unit, fact.measure or "", fact.qualifier, fact.indicator_zh or "", fact.indicator_en or "",
+                fact.change or "", fact.period or "", str(fact.cumulative).lower(), fact.status,
+                comparison.kind if comparison else "", (comparison.baseline or "") if comparison else "",
+                (comparison.direction or "") if comparison else "",
+                _number(comparison.difference) if comparison else "", (comparison.unit or "") if comparison else "",
+                fact.region.zh if fact.region else "", fact.region.en if fact.region else "", fact.sentence,
+            ]
+        )  # fmt: skip
+    return buffer.getvalue()
+
+
+def _value_text(value: float | None, value_max: float | None, unit: str, measure: str | None) -> str:
+    if value is None:
+        return ""
+    shown = f"{value:,.6g}" if abs(value) < 1e6 else f"{value:.4g}"
+    if value_max is not None:
+        shown += f"–{value_max:.4g}"
+    suffix = {"percent": "%", "percentage_point": " pp", "times": "x"}.get(unit)
+    if suffix:
+        return shown + suffix
+    if unit == "rank":
+        return f"#{shown}"
+    return f"{shown} {unit}" + (f" ({measure})" if measure else "")
+
+
+def _console() -> Any:
+    """A console as wide as the terminal, or 160 columns when writing to a pipe or file."""
+    import sys
+
+    from rich.console import Console
+
+    return Console() if sys.stdout.isatty() else Console(width=160)
+
+
+def print_facts_table(table: FactTable) -> None:
+    from rich.table import Table
+
+    console = _console()
+    view = Table(title=f"{table.source}: {len(table.facts)} fact(s)")
+    for column in ("seg", "source text", "value", "qualifier", "indicator", "period", "status", "comparison"):
+        view.add_column(column, overflow="fold")
+    for fact in table.facts:
+        indicator = fact.indicator_zh or ""
+        if fact.indicator_en:
+            indicator += f"\n{fact.indicator_en}"
+        comparison = ""
+        if fact.comparison:
+            comparison = fact.comparison.kind + (f" vs {fact.comparison.baseline}" if fact.comparison.baseline else "")
+        view.add_row(
+            str(fact.segment),
+            fact.text,
+            _value_text(fact.value, fact.value_max, fact.unit, fact.measure) + (f" {fact.change}" if fact.change else ""),
+            "" if fact.qualifier == "exact" else fact.qualifier,
+            indicator,
+            (fact.period or "") + (" cumulative" if fact.cumulative else ""),
+            fact.status,
+            comparison,
+        )
+    console.print(view)

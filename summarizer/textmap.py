@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["MappedText", "MappedTextBuilder", "Piece", "normalize", "normalize_string"]
+__all__ = ["MappedText", "MappedTextBuilder", "Piece", "normalize", "normalize_string", "translation_table"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,9 +234,25 @@ def _normalized_char(char: str) -> str:
     return unicodedata.normalize("NFKC", char)
 
 
-def normalize_string(text: str) -> str:
-    """The matching form of ``text`` without the map (for short strings such as quotes)."""
-    return normalize(MappedText.identity(text)).text
+def translation_table(text: str) -> dict[int, str]:
+    """The normalisation of every distinct character of ``text`` that changes (for str.translate)."""
+    table: dict[int, str] = {}
+    for char in set(text):
+        replacement = _normalized_char(char)
+        if replacement != char:
+            table[ord(char)] = replacement
+    return table
+
+
+def normalize_string(text: str, table: dict[int, str] | None = None) -> str:
+    """The matching form of ``text`` without the map: exactly ``normalize(text).text``, faster.
+
+    ``table`` may be a :func:`translation_table` of a larger text that contains ``text``.
+    """
+    if table is None:
+        table = translation_table(text)
+    translated = text.translate(table) if table else text
+    return _SPACE_NEXT_TO_CJK.sub("", translated)
 
 
 def normalize(source: MappedText | str) -> MappedText:

@@ -110,6 +110,21 @@ def test_detect_region_lets_a_dominant_province_win() -> None:
     assert region is not None and region.en == "Hunan"
 
 
+@pytest.mark.parametrize(
+    ("body", "city_zh"),
+    [
+        ("第七届产业博览会今天在陕西西安闭幕。", "西安市"),
+        ("陕西今年将推动西安区域科创中心建设，新建中试平台20家。", None),
+        ("西安今年将新建中试平台20家。", "西安市"),
+    ],
+)
+def test_detect_region_narrows_to_a_city_only_where_the_city_is_the_place(
+    body: str, city_zh: str | None
+) -> None:
+    region = detect_region("", body)
+    assert region is not None and (region.zh, region.city_zh) == ("陕西省", city_zh)
+
+
 def test_detect_region_only_takes_the_city_from_the_title() -> None:
     region = detect_region("湖南：打造国家先进制造业高地", "湖南省长沙市召开全省工业和信息化工作会议。")
     assert region == Region(zh="湖南省", en="Hunan")

@@ -45,7 +45,9 @@ def american_spellings(text: str) -> list[str]:
 
 def test_renderings_use_british_spelling(glossary: Glossary) -> None:
     offenders = [
-        entry.en for entry in glossary.entries if american_spellings(entry.en) and "US spelling kept" not in entry.note
+        entry.en
+        for entry in glossary.entries
+        if american_spellings(entry.en) and "US spelling kept" not in entry.note
     ]
     assert offenders == []
     assert american_spellings("capacity utilization rate; medium-sized firms") == ["utilization"]
@@ -146,7 +148,9 @@ def test_named_terms_have_their_category(glossary: Glossary, zh: str, category: 
         ("“规模以上工业”营业收入", "operating revenue of industrial enterprises above designated size"),
     ],
 )
-def test_translate_indicator_skips_region_and_scope_words(glossary: Glossary, phrase: str, label: str) -> None:
+def test_translate_indicator_skips_region_and_scope_words(
+    glossary: Glossary, phrase: str, label: str
+) -> None:
     assert glossary.translate_indicator(phrase) == label
 
 
@@ -184,7 +188,9 @@ def test_entries_in_without_terms_is_empty(glossary: Glossary) -> None:
 
 
 def test_parse_glossary_accepts_blank_lines_and_empty_notes() -> None:
-    parsed = parse_glossary(HEADER + "算力\tcomputing power\tterm\t\n\n能耗\tenergy consumption\tindicator\tNBS\n")
+    parsed = parse_glossary(
+        HEADER + "算力\tcomputing power\tterm\t\n\n能耗\tenergy consumption\tindicator\tNBS\n"
+    )
     assert parsed.entries == (
         GlossaryEntry(zh="算力", en="computing power", category="term"),
         GlossaryEntry(zh="能耗", en="energy consumption", category="indicator", note="NBS"),
@@ -199,7 +205,10 @@ def test_parse_glossary_accepts_blank_lines_and_empty_notes() -> None:
         ("算力\t\tterm\t\n", r"line 2: en"),
         ("算力\t计算能力\tterm\t\n", r"line 2: en: .*ASCII"),
         ("“算力”\tcomputing power\tterm\t\n", r"line 2: zh"),
-        ("算力\tcomputing power\tterm\t\n\n算力\tcompute\tterm\t\n", r"line 4: '算力' already listed on line 2"),
+        (
+            "算力\tcomputing power\tterm\t\n\n算力\tcompute\tterm\t\n",
+            r"line 4: '算力' already listed on line 2",
+        ),
     ],
 )
 def test_parse_glossary_names_the_malformed_line(body: str, message: str) -> None:

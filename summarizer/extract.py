@@ -1,0 +1,556 @@
+"""LLM extraction: fill one :class:`~summarizer.schema.ArticleBriefing` per article segment.
+
+One call per segment (per part, for segments over ``segment_char_budget``), the schema as the
+response model and the verifier as its validator: instructor's validation context carries the
+segment, its rule-based facts and the original text, so a number the article does not support is
+rejected and re-asked with the verifier's message, at most ``max_reasks`` times.
+
+Whatever happens, a segment ends in one of three states, and nothing unverified is ever presented
+as verified:
+
+* **verified**: every claim checks out against the source;
+* **partially verified**: re-asks ran out; the claims that verify stay, the others are moved to
+  the article's ``unverified`` list with the verifier's reasons (:func:`~summarizer.verify.quarantine_unverified`);
+* **failed**: the endpoint failed (after transport retries) or the answer was unusable; the run
+  reports it and the other articles are still produced.
+
+The raw completion is the source of truth: fresh answers and cached ones (JSON in the disk cache,
+see :mod:`summarizer.cache`) go through the same parse -> verify -> quarantine path, so validation is
+re-run offline on every cache hit.
+
+Segments over the size budget are split at subheadings, else at paragraph breaks, else at sentence
+ends; the parts are extracted separately (same context: the whole segment) and merged, metrics
+de-duplicated by source span. Segments of a page are extracted concurrently; the LLM client bounds
+the requests in flight by ``concurrency``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+from pydantic import ValidationError
+
+from summarizer.cache import ResultCache, cache_key, schema_hash
+from summarizer.errors import LLMError
+from summarizer.llm import LLMAuthError, LLMClient
+from summarizer.pricing import Cost, Usage, load_price_table
+from summarizer.prompting import PromptTemplate, RenderedPrompt, latest_prompt, render_article_prompt
+from summarizer.schema import (
+    ArticleBriefing,
+    PageBriefing,
+    RunMetadata,
+    SourceInfo,
+    TokenUsage,
+    VerificationSummary,
+    article_json_schema,
+)
+from summarizer.settings import Settings
+
+if TYPE_CHECKING:
+    from summarizer.facts import FactTable
+    from summarizer.segment import Segment, SegmentedPage
+    from summarizer.verify import ClaimResult, FactLike, FactTableLike
+
+__all__ = [
+    "PROMPT_NAME",
+    "ArticleOutcome",
+    "PageOutcome",
+    "extract_page",
+    "extract_page_async",
+    "finalise_article",
+    "payload_from_completion",
+    "split_text",
+]
+
+PROMPT_NAME = "article_briefing"
+ArticleStatus = Literal["verified", "partially_verified", "failed"]
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
+_MAX_QUARANTINE_ROUNDS = 3
+# Parts started beyond the request slots, so a freed slot finds a request ready to send.
+import os
+_PREFETCH = int(os.environ.get('PREFETCH','2'))
+
+
+# -- results --------------------------------------------------------------------------------------
+
+
+@dataclass
+class PartResult:
+    article: ArticleBriefing | None
+    error: str | None = None
+    usage: Usage = field(default_factory=Usage)
+    asks: int = 0
+    requests: int = 0
+    cached: bool = False
+    validation_error: str | None = None
+    prompt_overhead_tokens: int | None = None
+
+
+@dataclass
+class ArticleOutcome:
+    """What happened to one segment."""
+
+    index: int
+    title: str
+    status: ArticleStatus
+    article: ArticleBriefing | None
+    error: str | None = None
+    parts: int = 1
+    usage: Usage = field(default_factory=Usage)
+    asks: int = 0
+    requests: int = 0
+    cache_hits: int = 0
+    cache_misses: int = 0
+    prompt_overhead_tokens: list[int] = field(default_factory=list)
+
+    @property
+    def reasks(self) -> int:
+        return max(self.asks - self.parts, 0) if self.asks else 0
+
+
+@dataclass
+class PageOutcome:
+    """A page's briefing plus everything a run reports about it."""
+
+    briefing: PageBriefing | None
+    articles: list[ArticleOutcome]
+    usage: Usage
+    cost: Cost | None
+    prompt_version: str
+    cache_hits: int
+    cache_misses: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[ArticleOutcome]:
+        return [a for a in self.articles if a.status == "failed"]
+
+    @property
+    def partially_verified(self) -> list[ArticleOutcome]:
+        return [a for a in self.articles if a.status == "partially_verified"]
+
+    @property
+    def prompt_overhead_tokens(self) -> list[int]:
+        return [t for a in self.articles for t in a.prompt_overhead_tokens]
+
+
+# -- splitting ------------------------------------------------------------------------------------
+
+
+def _pack(pieces: Sequence[str], budget: int, joiner: str) -> list[str]:
+    parts: list[str] = []
+    current = ""
+    for piece in pieces:
+        candidate = f"{current}{joiner}{piece}" if current else piece
+        if current and len(candidate) > budget:
+            parts.append(current)
+            current = piece
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _split_long_paragraph(paragraph: str, budget: int) -> list[str]:
+    if len(paragraph) <= budget:
+        return [paragraph]
+    sentences = [s for s in _SENTENCE_END.split(paragraph) if s]
+    parts = _pack(sentences, budget, "")
+    # A single sentence over budget is cut hard; better a cut than a refused request.
+    return [p[i : i + budget] for p in parts for i in range(0, len(p), budget)]
+
+
+def split_text(text: str, budget: int, subheadings: Sequence[str] = ()) -> list[str]:
+    """``text`` in contiguous parts of at most ``budget`` characters (joined by newlines).
+
+    Splits at subheadings first, then at paragraph breaks (newlines), then at sentence ends.
+    """
+    if len(text) <= budget:
+        return [text]
+    headings = {h.strip() for h in subheadings if h.strip()}
+    sections: list[list[str]] = [[]]
+    for paragraph in text.split("\n"):
+        if paragraph.strip() in headings and sections[-1]:
+            sections.append([])
+        sections[-1].append(paragraph)
+    blocks: list[str] = []
+    for section in sections:
+        joined = "\n".join(section)
+        if len(joined) <= budget:
+            blocks.append(joined)
+            continue
+        pieces = [piece for paragraph in section for piece in _split_long_paragraph(paragraph, budget)]
+        blocks.extend(_pack(pieces, budget, "\n"))
+    return _pack(blocks, budget, "\n")
+
+
+# -- completions ----------------------------------------------------------------------------------
+
+
+def payload_from_completion(completion: dict[str, Any], mode: str) -> str:
+    """The JSON text of the answer in a chat.completion body, as instructor reads it for ``mode``."""
+    choices = completion.get("choices") or []
+    if not choices or not isinstance(choices[0], dict):
+        raise ValueError("the completion has no choices")
+    message = choices[0].get("message") or {}
+    if mode == "tools":
+        calls = message.get("tool_calls") or []
+        if not calls:
+            raise ValueError("the completion has no tool call")
+        arguments = (calls[0].get("function") or {}).get("arguments")
+        if not isinstance(arguments, str):
+            raise ValueError("the tool call has no arguments")
+        return arguments
+    content = message.get("content")
+    if not isinstance(content, str):
+        raise ValueError("the completion has no content")
+    if mode == "md_json":
+        from instructor.v2.core.json import extract_json_from_codeblock
+
+        return str(extract_json_from_codeblock(content))
+    return content
+
+
+def _parse_article(completion: dict[str, Any], mode: str) -> ArticleBriefing:
+    """Shape-only validation (no context): the verifier judges the content afterwards."""
+    return ArticleBriefing.model_validate_json(payload_from_completion(completion, mode), strict=False)
+
+
+# -- verification ---------------------------------------------------------------------------------
+
+
+def finalise_article(
+    page: SegmentedPage, segment: Segment, article: ArticleBriefing, facts: FactTable | None
+) -> ArticleBriefing:
+    """A verified copy of ``article``: spans filled, every failed claim moved to ``unverified``
+    (repeated until stable), and the verification summary with coverage set. Pure CPU work."""
+    from summarizer.schema import RunMetadata
+    from summarizer.verify import ArticleSource, quarantine_unverified, verify_article, verify_briefing
+
+    segment_facts = cast("Sequence[FactLike] | None", facts.for_segment(segment.index) if facts else None)
+    source = ArticleSource.from_segment(segment, segment_facts, page.document.original)
+    article = article.model_copy(deep=True)
+    article.index = segment.index
+    article.unverified = []  # the model must not pre-fill this; only the verifier does
+    first: list[ClaimResult] | None = None
+    for _ in range(_MAX_QUARANTINE_ROUNDS):
+        results = verify_article(source, article, fill_spans=True)
+        if first is None:
+            first = results
+        if all(r.ok for r in results):
+            break
+        article = quarantine_unverified(article, results)
+    else:
+        results = verify_article(source, article, fill_spans=True)
+        if not all(r.ok for r in results):
+            article = quarantine_unverified(article, results)
+    single = PageBriefing(articles=[article], metadata=RunMetadata(generated_by="rules"))
+    report = verify_briefing(page, single, cast("FactTableLike | None", facts))
+    cover = report.coverage[0] if report.coverage else None
+    failed = len(article.unverified)
+    checked = max(len(first or []), failed)
+    article.verification = VerificationSummary(
+        checked=checked,
+        verified=checked - failed,
+        failed=failed,
+        facts_found=cover.facts_found if cover is not None else 0,
+        facts_mentioned=cover.facts_mentioned if cover is not None else 0,
+        coverage=cover.ratio if cover is not None else None,
+    )
+    return article
+
+
+def _merge(parts: Sequence[ArticleBriefing]) -> ArticleBriefing:
+    """One article from the briefings of its parts; list items de-duplicated by source span/name."""
+    first = parts[0]
+    if len(parts) == 1:
+        return first
+    merged = first.model_copy(deep=True)
+    merged.summary_en = " ".join(p.summary_en.strip() for p in parts if p.summary_en.strip())
+
+    def unique(items: Sequence[Any], key: Any) -> list[Any]:
+        seen: set[Any] = set()
+        out = []
+        for item in items:
+            k = key(item)
+            if k not in seen:
+                seen.add(k)
+                out.append(item)
+        return out
+
+    def span_key(item: Any) -> Any:
+        span = getattr(item, "value_span", None) or getattr(item, "span", None)
+        return (span.start, span.end) if span is not None else ("quote", getattr(item, "source_quote", None))
+
+    merged.key_points = unique([k for p in parts for k in p.key_points], lambda k: k)
+    merged.metrics = unique([m for p in parts for m in p.metrics], span_key)
+    merged.targets = unique([t for p in parts for t in p.targets], span_key)
+    merged.programmes = unique([g for p in parts for g in p.programmes], lambda g: g.name_zh)
+    merged.organisations = unique([o for p in parts for o in p.organisations], lambda o: o.name_zh)
+    merged.caveats = unique(
+        [c for p in parts for c in p.caveats], lambda c: (c.kind, c.source_quote, c.description_en)
+    )
+    return merged
+
+
+# -- the engine ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Engine:
+    settings: Settings
+    client: LLMClient
+    cache: ResultCache
+    prompt: PromptTemplate
+    schema_sha256: str
+    page: SegmentedPage
+    facts: FactTable | None
+    slots: asyncio.Semaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.slots = asyncio.Semaphore(self.settings.concurrency + _PREFETCH)
+
+    def facts_for(self, segment: Segment) -> list[Any] | None:
+        return self.facts.for_segment(segment.index) if self.facts is not None else None
+
+    def render(self, segment: Segment, text: str, part: int, parts: int) -> RenderedPrompt:
+        from summarizer.glossary import load_glossary
+
+        glossary = [(e.zh, e.en) for e in load_glossary().entries_in(text)]
+        title = segment.title if parts == 1 else f"{segment.title} (part {part} of {parts} of this article)"
+        return render_article_prompt(
+            self.prompt,
+            article=text,
+            index=segment.index + 1,
+            title=title,
+            region=segment.region.en if segment.region is not None else None,
+            glossary=glossary,
+        )
+
+    def key(self, rendered: RenderedPrompt, text: str) -> str:
+        return cache_key(
+            {
+                "endpoint": self.client.base_url,
+                "model": self.client.model,
+                "mode": self.settings.mode,
+                "prompt_version": rendered.template_version,
+                "prompt_sha256": rendered.sha256,
+                "schema_sha256": self.schema_sha256,
+                "segment_text": text,
+                "sampling": self.settings.sampling(),
+                "max_reasks": self.settings.max_reasks,
+            }
+        )
+
+    async def part(self, segment: Segment, text: str, part: int, parts: int) -> PartResult:
+        # Preparing a request costs CPU (prompt, instructor's schema handling); starting only a few
+        # more parts than there are request slots keeps that work from delaying requests already due.
+        async with self.slots:
+            return await self._part(segment, text, part, parts)
+
+    async def _part(self, segment: Segment, text: str, part: int, parts: int) -> PartResult:
+        rendered = self.render(segment, text, part, parts)
+        key = self.key(rendered, text)
+        label = f"article {segment.index + 1}" + (f" part {part}/{parts}" if parts > 1 else "")
+        entry = self.cache.get(key)
+        if entry is not None and entry.get("completions"):
+            completion = entry["completions"][-1]
+            result = PartResult(article=None, cached=True, validation_error=entry.get("validation_error"))
+        else:
+            context = {
+                "segment": segment,
+                "facts": self.facts_for(segment),
+                "original": self.page.document.original,
+                "fill_spans": True,
+            }
+            try:
+                outcome = await self.client.structured(
+                    ArticleBriefing,
+                    rendered.messages,
+                    context=context,
+                    label=label,
+                    reference_text=rendered.article_text,
+                )
+            except LLMAuthError:
+                raise
+            except LLMError as exc:
+                return PartResult(article=None, error=str(exc))
+            result = PartResult(
+                article=None,
+                usage=outcome.usage,
+                asks=outcome.asks,
+                requests=len(outcome.attempts),
+                validation_error=outcome.validation_error,
+                prompt_overhead_tokens=outcome.prompt_overhead_tokens,
+            )
+            if outcome.last_completion is None:
+                return PartResult(article=None, error=f"{label}: no answer received")
+            completion = outcome.last_completion
+            self.cache.set(
+                key,
+                {
+                    "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "endpoint": self.client.base_url,
+                    "model": self.client.model,
+                    "mode": self.settings.mode,
+                    "prompt_version": rendered.template_version,
+                    "schema_sha256": self.schema_sha256,
+                    "asks": outcome.asks,
+                    "usage": outcome.usage.to_dict(),
+                    "validation_error": outcome.validation_error,
+                    "completions": outcome.completions,
+                },
+            )
+        try:
+            result.article = _parse_article(completion, self.settings.mode)
+        except (ValueError, ValidationError) as exc:
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            result.error = f"{label}: the answer does not fit the briefing schema ({detail})"
+        return result
+
+    async def segment(self, segment: Segment) -> ArticleOutcome:
+        texts = split_text(segment.text, self.settings.segment_char_budget, segment.subheadings)
+        results = await asyncio.gather(
+            *(self.part(segment, t, n, len(texts)) for n, t in enumerate(texts, start=1))
+        )
+        outcome = ArticleOutcome(
+            index=segment.index,
+            title=segment.title,
+            status="failed",
+            article=None,
+            parts=len(texts),
+            usage=sum((r.usage for r in results), Usage()),
+            asks=sum(r.asks for r in results),
+            requests=sum(r.requests for r in results),
+            cache_hits=sum(1 for r in results if r.cached),
+            cache_misses=sum(1 for r in results if not r.cached),
+            prompt_overhead_tokens=[
+                r.prompt_overhead_tokens for r in results if r.prompt_overhead_tokens is not None
+            ],
+        )
+        articles = [r.article for r in results if r.article is not None]
+        errors = [r.error for r in results if r.error]
+        if not articles:
+            outcome.error = "; ".join(errors) or "no usable answer"
+            return outcome
+        merged = _merge(articles)
+        # Verification is CPU work: a worker thread keeps it off the event loop, so requests
+        # waiting for a slot are sent while answers already received are being checked.
+        article = await asyncio.to_thread(finalise_article, self.page, segment, merged, self.facts)
+        outcome.article = article
+        outcome.status = "partially_verified" if article.unverified or errors else "verified"
+        if errors:
+            outcome.error = "; ".join(errors)
+        return outcome
+
+
+async def extract_page_async(
+    page: SegmentedPage,
+    settings: Settings,
+    *,
+    facts: FactTable | None = None,
+    client: LLMClient | None = None,
+    cache: ResultCache | None = None,
+    generated_by: Literal["llm", "reference"] = "llm",
+    notes: Sequence[str] = (),
+) -> PageOutcome:
+    """Extract every segment of ``page`` concurrently and assemble the verified page briefing.
+
+    ``generated_by="reference"`` is for replaying hand-written reference recordings: the metadata
+    then names no model. Raises :class:`~summarizer.llm.LLMAuthError` at once (every article would
+    fail the same way); other failures are per article.
+    """
+    from summarizer.glossary import load_glossary
+
+    prompt = latest_prompt(PROMPT_NAME)
+    own_client = client is None
+    client = client or LLMClient(settings)
+    own_cache = cache is None
+    cache = cache or ResultCache(
+        settings.cache_dir,
+        size_limit=settings.cache_size_limit,
+        secrets=settings.secrets(),
+        enabled=settings.use_cache,
+        refresh=settings.refresh_cache,
+    )
+    engine = _Engine(settings, client, cache, prompt, schema_hash(article_json_schema()), page, facts)
+    try:
+        outcomes = list(await asyncio.gather(*(engine.segment(s) for s in page.segments)))
+    finally:
+        if own_client:
+            await client.aclose()
+        if own_cache:
+            cache.close()
+    usage = sum((o.usage for o in outcomes), Usage())
+    provider = settings.provider if generated_by == "llm" else None
+    cost = load_price_table(settings.prices_path).cost(client.model, usage, provider)
+    hits = sum(o.cache_hits for o in outcomes)
+    misses = sum(o.cache_misses for o in outcomes)
+    run_notes = list(notes)
+    partial = [o for o in outcomes if o.status == "partially_verified"]
+    failed = [o for o in outcomes if o.status == "failed"]
+    if partial:
+        run_notes.append(
+            f"{len(partial)} article(s) kept claims that could not be verified after {settings.max_reasks} "
+            "re-ask(s); those claims are listed under 'unverified', not in the briefing: "
+            + ", ".join(f"article {o.index + 1}" for o in partial)
+        )
+    if failed:
+        run_notes.append(
+            f"{len(failed)} article(s) failed and are missing from this briefing: "
+            + "; ".join(f"article {o.index + 1} ({o.title}): {o.error}" for o in failed)
+        )
+    articles = [o.article for o in outcomes if o.article is not None]
+    briefing = None
+    if articles:
+        metadata = RunMetadata(
+            generated_by=generated_by,
+            model=client.model if generated_by == "llm" else None,
+            provider=provider or (client.base_url if generated_by == "llm" else None),
+            prompt_version=prompt.version,
+            glossary_version=load_glossary().version,
+            created_at=datetime.now(UTC).replace(microsecond=0),
+            usage=TokenUsage(
+                prompt_tokens=usage.prompt_tokens,
+                completion_tokens=usage.completion_tokens,
+                total_tokens=usage.total_tokens,
+            ),
+            cost_usd=round(cost.amount, 6) if cost is not None and cost.currency == "USD" else None,
+            llm_calls=usage.requests,
+            reasks=sum(o.reasks for o in outcomes),
+            cache_hits=hits,
+            cache_misses=misses,
+            notes="\n".join(run_notes) or None,
+        )
+        document = page.document
+        briefing = PageBriefing(
+            source=SourceInfo(
+                path=document.name,
+                source=document.source,
+                sha256=document.sha256,
+                characters=len(document.original),
+            ),
+            articles=articles,
+            metadata=metadata,
+        )
+    return PageOutcome(
+        briefing=briefing,
+        articles=outcomes,
+        usage=usage,
+        cost=cost,
+        prompt_version=prompt.version,
+        cache_hits=hits,
+        cache_misses=misses,
+        notes=run_notes,
+    )
+
+
+def extract_page(page: SegmentedPage, settings: Settings, **kwargs: Any) -> PageOutcome:
+    """Synchronous :func:`extract_page_async` (runs its own event loop)."""
+    return asyncio.run(extract_page_async(page, settings, **kwargs))

@@ -1,0 +1,469 @@
+"""Rule-based facts: every quantity of an article with its indicator, period, status and comparison.
+
+This is the ground truth every check of LLM output relies on, and a product of its own (a fact
+table that needs no LLM). It runs on each segment's normalised repaired text and reports spans in
+original-file coordinates.
+
+Scoping rules, in the order a reader applies them:
+
+* **period** — the nearest period expression before the quantity in its sentence (2023年,
+  2023年1—11月, 前10个月), else the last one earlier in the same paragraph; 累计 / 截至 make it
+  cumulative; 到2025年 / 年底前 make it a deadline, hence a target;
+* **status** — a target cue (力争, 目标, 将, 计划, 争取, 确保, 到2025年 …) or an estimate cue (预计, 初步,
+  有望, 预期) governs the rest of its sentence from where it stands;
+* **indicator** — the noun phrase before the quantity in its clause, stripped of verbs, scope words
+  and periods; when that is empty, the noun phrase right after the quantity (新增13.3万家企业上云);
+  for 分别 the listed items in order; a generic head (数量, 比重, 规模) takes the previous indicator;
+* **comparison** — 同比 / 比上年 / 高于全国 X个百分点 / 居全国第X位 / 占…比重.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from summarizer.gazetteer import Region, find_regions
+from summarizer.glossary import Glossary, load_glossary
+from summarizer.quantities import PeriodMention, Quantity, find_periods, find_quantities
+from summarizer.segment import Segment, SegmentedPage
+from summarizer.textmap import normalize_string
+
+__all__ = ["Comparison", "Fact", "FactTable", "RegionRef", "extract_facts", "facts_for_segment"]
+
+Status = Literal["actual", "estimate", "target"]
+
+
+class RegionRef(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    zh: str
+    en: str
+    city_zh: str | None = None
+    city_en: str | None = None
+
+
+class Comparison(BaseModel):
+    """What a figure is compared with, as stated in the source."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["yoy", "vs_previous_year", "vs_baseline", "rank", "share"]
+    baseline: str | None = Field(
+        default=None, description="national | province | city | previous_year | same_period_last_year"
+    )
+    direction: Literal["higher", "lower"] | None = None
+    difference: float | None = None
+    unit: str | None = None
+    text: str = Field(description="The words that state the comparison.")
+
+
+class Fact(BaseModel):
+    """One figure of an article. ``text == original[start:end]`` (original-file offsets)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    segment: int
+    text: str
+    start: int
+    end: int
+    value: float | None
+    value_max: float | None
+    unit: str
+    measure: str | None
+    qualifier: str
+    indicator_zh: str | None
+    indicator_en: str | None
+    indicator_translated: bool = Field(description="False when the glossary has no entry: indicator_en is null.")
+    change: Literal["increase", "decrease"] | None = Field(
+        default=None, description="Set when the figure is a change (增长/下降 …), not a level."
+    )
+    period: str | None
+    cumulative: bool
+    status: Status
+    comparison: Comparison | None
+    region: RegionRef | None
+    sentence: str = Field(description="The sentence the figure stands in (normalised).")
+    also_at: list[tuple[int, int]] = Field(
+        default_factory=list, description="Other spans stating the same figure (a heading, a lead)."
+    )
+
+
+class FactTable(BaseModel):
+    source: str
+    facts: list[Fact]
+
+    def for_segment(self, index: int) -> list[Fact]:
+        return [fact for fact in self.facts if fact.segment == index]
+
+
+# --- cues ------------------------------------------------------------------------------------------
+
+_TARGET_CUES = re.compile(
+    r"力争|目标|争取|确保|计划(?!总投资|投资|单列)|预期目标|规划到|拟|将(?![^，。；]{0,12}(?:作为|纳入|列为|视为|列入))|"
+    r"到20\d\d年|20\d\d年(?:底|年底)?前|要(?:达到|实现|突破|超过)"
+)
+_ESTIMATE_CUES = re.compile(r"预计|初步|有望|预期(?!目标)|估计|约计")
+_CUMULATIVE_CUES = re.compile(r"累计|截至|截止|共计|总计")
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
+
+# Verbs and function words around a figure that are not part of the indicator's name.
+_LEADING_NOISE = re.compile(
+    r"^(?:其中|同时|此外|另外|如|而|全年|当年|目前|已|累计|新增|新建|新认定|新获评|认定|获评|实现|完成|达到|"
+    r"力争|预计|争取|确保|有望|将|全球|"
+    r"建成|打造|培育|实施|入选|接入|评选|储备|整合|持续实施|首批认定|共同推进|突破|超过|超|近|约|达|为|"
+    r"有|是|在|对|从|由|较|比|同比|全省|全市|全区|全县|全国|我国|本市|本省|共同推进|共计|共|"
+    r"[一二三四五六七八九十]是)+"
+)
+_TRAILING_NOISE = re.compile(
+    r"(?:同比|比上年|比去年|较上年|分别|累计|共|已|均|总计|合计|实现|完成|达到|达|突破|超过|超|近|约|"
+    r"增长|增加|提升至|提高到|提高至|提升|提高|上升|下降|减少|回落|降低|为|是|有|至|到|居全国|位居|居|"
+    r"保持在|保持|占比|占|比重|高于全国|高于|低于|从|由|变为|变成|在|中|平均|平均水平|跃居|跃升|居于|跃)+$"
+)
+_CHANGE_UP = re.compile(r"(?:增长|增加|提升|提高|上升|上涨|增|扩大)[了]?(?:超|近|约)?$")
+_CHANGE_DOWN = re.compile(r"(?:下降|减少|降低|回落|下滑|收窄|下跌|降)[了]?(?:超|近|约)?$")
+_GENERIC_HEADS = ("数量", "规模", "总量", "比重", "占比", "总额", "数", "水平", "增速")
+_COMPARISON_WORDS = re.compile(
+    r"(?P<yoy>同比)|(?P<prev>比上年(?:末)?|比去年|较上年|较去年)|(?P<same>比同期|较同期)|"
+    r"(?P<cmp>(?P<dir>高于|低于|快于|慢于)(?P<base>全国|全省|全市|全区)(?:平均(?:水平)?)?)|"
+    r"(?P<rank>居(?P<rankbase>全国|全省|全市|全球|世界)|位居(?P<rankbase2>全国|全省|全市)?)|"
+    r"(?P<share>占(?P<sharebase>全国|全省|全市|全区)?)"
+)
+_BASELINES = {"全国": "national", "全省": "province", "全市": "city", "全区": "region", "全球": "world", "世界": "world"}
+_ANAPHORA = re.compile(r"^(?:这一|该|此|上述)(?:数值|数字|指标|数据|比例|增速)")
+# Cue words inside a document title 《…》 or a quoted name “…” are part of a name, not a cue.
+_NAMES = re.compile(r"《[^》]*》|“[^”]*”|\"[^\"]*\"")
+_CLASS_LABEL = re.compile(r"^(?:[十百千万]|十万|百万|千万)?(?:亿|万)?元?$")
+
+
+def _sentences(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.end() > start:
+            yield start, match.end()
+        start = match.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def _paragraph_bounds(text: str, position: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return start, len(text) if end < 0 else end
+
+
+def _clause_start(text: str, position: int, floor: int) -> int:
+    for index in range(position - 1, floor - 1, -1):
+        if _CLAUSE_BREAK.match(text, index):
+            return index + 1
+    return floor
+
+
+def _clean_indicator(raw: str, periods: list[PeriodMention], offset: int) -> str:
+    text = raw
+    # Periods are not part of an indicator's name.
+    for period in sorted(periods, key=lambda p: -p.start):
+        lo, hi = period.start - offset, period.end - offset
+        if 0 <= lo < hi <= len(text):
+            text = text[:lo] + text[hi:]
+    text = text.strip(" ，,、：:“”\"'（）()")
+    previous = None
+    while previous != text:
+        previous = text
+        text = _LEADING_NOISE.sub("", text)
+        text = _TRAILING_NOISE.sub("", text)
+        text = text.strip(" ，,、：:的")
+    return text
+
+
+def _following_noun(text: str, end: int) -> str:
+    """The noun phrase right after a figure (13.3万家企业上云 -> 企业上云)."""
+    match = re.match(r"[^，,。；;、！？!?\n()（）0-9]{1,16}", text[end:])
+    if not match:
+        return ""
+    phrase = match.group()
+    phrase = re.split(r"(?:同比|比上年|增长|下降|占|的|，|已|正|计划|完成|实现|达到|进入|分别|纳入|列入|在)", phrase, maxsplit=1)[0]
+    return phrase.strip("“”\"' ").removesuffix("中")
+
+
+def _mask_names(text: str) -> str:
+    return _NAMES.sub(lambda m: "\u3000" * len(m.group()), text)
+
+
+def _status(sentence: str, position_in_sentence: int, default: Status = "actual") -> Status:
+    before = _mask_names(sentence[:position_in_sentence])
+    if _ESTIMATE_CUES.search(before):
+        return "estimate"
+    if _TARGET_CUES.search(before):
+        return "target"
+    return default
+
+
+@dataclass
+class _Section:
+    """What a subheading and the opening sentence of its section say about the figures below."""
+
+    status: Status = "actual"
+    year: str | None = None
+
+
+def _section_context(heading: str, opening: str, default_year: int | None) -> _Section:
+    section = _Section()
+    masked_heading, masked_opening = _mask_names(heading), _mask_names(opening)
+    if _TARGET_CUES.search(masked_heading) or _TARGET_CUES.search(masked_opening[:40]):
+        section.status = "target"
+    for mention in find_periods(opening[:40], default_year=default_year):
+        if mention.kind == "year" and mention.period:
+            section.year = mention.period
+            break
+    return section
+
+
+def _comparison(sentence: str, quantity_start: int, quantity_end: int, quantity: Quantity) -> Comparison | None:
+    """The comparison stated right before a figure, within its clause."""
+    clause_start = _clause_start(sentence, quantity_start, 0)
+    window = sentence[clause_start:quantity_start]
+    found: Comparison | None = None
+    for match in _COMPARISON_WORDS.finditer(window):
+        if match.group("yoy"):
+            found = Comparison(kind="yoy", baseline="same_period_last_year", text=match.group())
+        elif match.group("prev"):
+            found = Comparison(kind="vs_previous_year", baseline="previous_year", text=match.group())
+        elif match.group("same"):
+            found = Comparison(kind="yoy", baseline="same_period_last_year", text=match.group())
+        elif match.group("cmp"):
+            direction: Literal["higher", "lower"] = "higher" if match.group("dir") in ("高于", "快于") else "lower"
+            found = Comparison(
+                kind="vs_baseline",
+                baseline=_BASELINES.get(match.group("base"), match.group("base")),
+                direction=direction,
+                difference=quantity.value if quantity.unit in ("percentage_point", "percent", "times") else None,
+                unit=quantity.unit,
+                text=match.group(),
+            )
+        elif match.group("rank") and quantity.unit == "rank":
+            base = match.group("rankbase") or match.group("rankbase2")
+            found = Comparison(kind="rank", baseline=_BASELINES.get(base or ""), text=match.group())
+        elif match.group("share") and quantity.unit == "percent":
+            base = match.group("sharebase")
+            found = Comparison(kind="share", baseline=_BASELINES.get(base or ""), text=match.group())
+    return found
+
+
+def _region_ref(region: Region | None) -> RegionRef | None:
+    if region is None:
+        return None
+    return RegionRef(zh=region.zh, en=region.en, city_zh=region.city_zh, city_en=region.city_en)
+
+
+def _respectively(prefix: str, count: int) -> list[str] | None:
+    """Items of a 分别 list: 工业税收、制造业税收分别增长17.9%和16.8% -> [工业税收, 制造业税收]."""
+    if "分别" not in prefix:
+        return None
+    head = prefix.split("分别")[0]
+    for separators in ("、", "[、和与]", "[、和与及]"):
+        items = [item for item in re.split(separators, head) if item]
+        if len(items) >= count:
+            return items[-count:]
+    return None
+
+
+def _strip_leading_region(indicator: str) -> str:
+    mentions = find_regions(indicator)
+    if mentions and mentions[0].start == 0 and mentions[0].end < len(indicator):
+        return indicator[mentions[0].end :].lstrip("的")
+    return indicator
+
+
+def _choose_indicator(
+    sentence: str,
+    quantity: Quantity,
+    siblings: list[Quantity],
+    clause_start: int,
+    periods: list[PeriodMention],
+    previous: str | None,
+    comparison: Comparison | None,
+) -> str:
+    """The Chinese noun phrase a figure measures (see the module docstring for the rules)."""
+    raw_prefix = sentence[clause_start : quantity.start]
+    if quantity.prefix_qualifier and raw_prefix.endswith(quantity.prefix_qualifier):
+        raw_prefix = raw_prefix[: -len(quantity.prefix_qualifier)]
+    if comparison is not None and comparison.kind == "vs_baseline" and previous:
+        return previous
+    items = _respectively(sentence[clause_start : siblings[0].start], len(siblings)) if len(siblings) > 1 else None
+    if items is not None:
+        return _strip_leading_region(_clean_indicator(items[siblings.index(quantity)], [], 0))
+    earlier = [q for q in siblings if q.start < quantity.start]
+    prefix = sentence[earlier[-1].end : quantity.start] if earlier else raw_prefix
+    offset = earlier[-1].end if earlier else clause_start
+    following = _clean_indicator(_following_noun(sentence, quantity.end), [], 0)
+    if comparison is not None and comparison.kind == "share":
+        share_at = prefix.find("占")
+        subject = _clean_indicator(prefix[:share_at], periods, offset) if share_at > 0 else ""
+        subject = subject or previous or ""
+        return subject + prefix[share_at:].rstrip("达为近超约") if share_at >= 0 else subject
+    if _ANAPHORA.match(prefix.lstrip("而，, ")) and previous:
+        return previous
+    if earlier and prefix.strip().rstrip("、和及与") == "":
+        return following or previous or ""
+    if earlier and prefix.rstrip().endswith(("、", "和", "及", "与")):
+        return following or _clean_indicator(prefix, periods, offset)
+    indicator = _strip_leading_region(_clean_indicator(prefix, periods, offset))
+    if quantity.unit == "count" and following:
+        # NUM + measure word + NOUN: the noun after the figure is what is counted.
+        named = re.search(r"“[^”]+”$", prefix.rstrip())
+        return (named.group() if named else "") + following
+    if not indicator:
+        indicator = following
+    if indicator and previous and indicator in _GENERIC_HEADS:
+        indicator = previous + indicator
+    return indicator or previous or ""
+
+
+def _lines(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for line in text.split("\n"):
+        yield start, start + len(line)
+        start += len(line) + 1
+
+
+def facts_for_segment(segment: Segment, default_year: int | None = None) -> list[Fact]:
+    """Every figure of one article, with indicator, period, status and comparison."""
+    glossary = load_glossary()
+    mapped = segment.normalized
+    text = mapped.text
+    segment_region = _region_ref(segment.region)
+    headings = {normalize_string(heading) for heading in segment.subheadings}
+    facts: list[Fact] = []
+    section = _Section()
+    lines = list(_lines(text))
+    for number, (line_start, line_end) in enumerate(lines):
+        line = text[line_start:line_end]
+        following_line = text[slice(*lines[number + 1])] if number + 1 < len(lines) else ""
+        if line in headings:
+            # A heading and the opening of its section frame the figures below (力争今年… / 2024年，…将…);
+            # a figure in the heading itself shares that frame.
+            section = _section_context(line, following_line, default_year)
+        facts.extend(
+            _facts_of_paragraph(segment, text, line_start, line_end, section, default_year, segment_region, glossary)
+        )
+    return _merge_repeats(facts, segment)
+
+
+def _facts_of_paragraph(
+    segment: Segment,
+    text: str,
+    paragraph_start: int,
+    paragraph_end: int,
+    section: _Section,
+    default_year: int | None,
+    segment_region: RegionRef | None,
+    glossary: Glossary,
+) -> list[Fact]:
+    mapped = segment.normalized
+    facts: list[Fact] = []
+    previous_indicator: str | None = None
+    paragraph_year: str | None = None
+    paragraph = text[paragraph_start:paragraph_end]
+    for local_start, local_end in _sentences(paragraph):
+        sent_start = paragraph_start + local_start
+        sentence = paragraph[local_start:local_end]
+        masked = _mask_names(sentence)
+        periods = [
+            p for p in find_periods(sentence, default_year=default_year) if masked[p.start : p.end] == sentence[p.start : p.end]
+        ]
+        quantities = find_quantities(sentence)
+        if quantities:
+            sentence_regions = find_regions(sentence)
+            region = _region_ref(sentence_regions[0].region) if sentence_regions else segment_region
+            by_clause: dict[int, list[Quantity]] = {}
+            for quantity in quantities:
+                by_clause.setdefault(_clause_start(sentence, quantity.start, 0), []).append(quantity)
+            for quantity in quantities:
+                if _is_class_label(quantity, sentence):
+                    continue
+                clause_start = _clause_start(sentence, quantity.start, 0)
+                comparison = _comparison(sentence, quantity.start, quantity.end, quantity)
+                indicator = _choose_indicator(
+                    sentence, quantity, by_clause[clause_start], clause_start, periods, previous_indicator, comparison
+                )
+                if indicator:
+                    previous_indicator = indicator
+                raw_prefix = sentence[clause_start : quantity.start]
+                change: Literal["increase", "decrease"] | None = None
+                if quantity.unit != "rank":
+                    if _CHANGE_DOWN.search(raw_prefix):
+                        change = "decrease"
+                    elif _CHANGE_UP.search(raw_prefix):
+                        change = "increase"
+                before = [p for p in periods if p.end <= quantity.start]
+                dated = [p for p in before if p.period]
+                period = dated[-1].period if dated else (paragraph_year or section.year)
+                deadline = any(p.deadline for p in before)
+                cumulative = bool(_CUMULATIVE_CUES.search(sentence[: quantity.start])) or any(p.cumulative for p in before)
+                status = _status(sentence, quantity.start, section.status)
+                if deadline and status == "actual":
+                    status = "target"
+                start, end = mapped.to_original(sent_start + quantity.start, sent_start + quantity.end)
+                translation = glossary.translate_indicator(indicator) if indicator else None
+                facts.append(
+                    Fact(
+                        segment=segment.index,
+                        text=segment.original_text(start, end),
+                        start=start,
+                        end=end,
+                        value=quantity.value,
+                        value_max=quantity.value_max,
+                        unit=quantity.unit,
+                        measure=quantity.measure,
+                        qualifier=quantity.qualifier,
+                        indicator_zh=indicator or None,
+                        indicator_en=translation,
+                        indicator_translated=translation is not None,
+                        change=change,
+                        period=period,
+                        cumulative=cumulative,
+                        status=status,
+                        comparison=comparison,
+                        region=region,
+                        sentence=sentence.strip(),
+                    )
+                )
+        years = [p.period for p in periods if p.kind == "year" and p.period and not p.deadline]
+        if years:
+            paragraph_year = years[-1]
+    return facts
+
+
+def _is_class_label(quantity: Quantity, sentence: str) -> bool:
+    """千亿元级企业, 百亿元企业: a size class, not an amount."""
+    if quantity.number_text not in ("十", "百", "千", "万", "亿", "千万", "百万"):
+        return False
+    return sentence[quantity.end : quantity.end + 1] in ("级", "企", "产", "项")
+
+
+def _merge_repeats(facts: list[Fact], segment: Segment) -> list[Fact]:
+    """A figure restated (subheading, lead, summary) is one fact with ``also_at`` spans."""
+    kept: dict[tuple[Any, ...], int] = {}
+    result: list[Fact] = []
+    for fact in facts:
+        key = (fact.indicator_zh, fact.value, fact.value_max, fact.unit, fact.period, fact.status, fact.change)
+        if fact.indicator_zh and key in kept:
+            index = kept[key]
+            result[index] = result[index].model_copy(update={"also_at": [*result[index].also_at, (fact.start, fact.end)]})
+            continue
+        kept[key] = len(result)
+        result.append(fact)
+    return result
+
+
+def extract_facts(page: SegmentedPage, default_year: int | None = None) -> FactTable:
+    """The fact table of a whole page."""
+    facts: list[Fact] = []
+    for segment in page.segments:
+        facts.extend(facts_for_segment(segment, default_year=default_year))
+    return FactTable(source=page.source, facts=facts)

@@ -1,0 +1,360 @@
+"""Mutation test: the verifier must catch the errors real models make, at 99% or better.
+
+Every numeric field of the reference briefing and every number in its English text is altered,
+one at a time, in the ways models err: a digit off, x10, 万 read as 亿 (x10^4), million vs billion,
+percent vs percentage point, more-than vs nearly, a target worded as achieved (hedge dropped or
+status changed) and a wrong year. A mutation is caught when the verifier reports a failure at the
+mutated item (or the schema rejects the mutated data). The numbers in the English text are found
+here with a deliberately independent, simple scanner, not with the verifier's own parser, so a
+number the verifier fails to see counts as a miss.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from helpers import REPO, SEED
+from summarizer.facts import extract_facts
+from summarizer.ingest import read_document
+from summarizer.schema import ArticleBriefing
+from summarizer.segment import SegmentedPage, segment_document
+from summarizer.verify import ArticleSource, verify_article
+
+REFERENCE = REPO / "seeds" / "000_4e8de9e190906468.briefing.json"
+THRESHOLD = 0.99
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Mutation:
+    kind: str
+    article: int
+    pointer: str  # the item whose failure counts as a catch, relative to the article
+    description: str
+    apply: Callable[[Json], None]
+
+
+# --- the source, verified once ------------------------------------------------------------------
+
+
+@cache
+def _page() -> SegmentedPage:
+    return segment_document(read_document(SEED))
+
+
+@cache
+def _sources() -> dict[int, ArticleSource]:
+    page = _page()
+    facts = extract_facts(page)
+    original = page.document.original
+    return {
+        segment.index: ArticleSource.from_segment(segment, [f for f in facts.facts if f.segment == segment.index], original)
+        for segment in page.segments
+    }
+
+
+def _reference() -> Json:
+    data: Json = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    return data
+
+
+# --- metric mutations -----------------------------------------------------------------------------
+
+
+def _digit_off(value: float) -> float:
+    """Change the last significant digit by one (1.7e12 -> 1.8e12, 13.3万 -> 13.4万, 29 -> 28)."""
+    text = f"{abs(value):.10g}"
+    mantissa, _, exponent = text.partition("e")
+    digits = [i for i, c in enumerate(mantissa) if c.isdigit()]
+    significant = [i for i in digits if mantissa[i] != "0"] or digits
+    position = significant[-1]
+    digit = int(mantissa[position])
+    replaced = mantissa[:position] + str(digit + 1 if digit < 9 else digit - 1) + mantissa[position + 1 :]
+    result = float(replaced + ("e" + exponent if exponent else ""))
+    return -result if value < 0 else result
+
+
+def _set(path: list[str | int], new: Any) -> Callable[[Json], None]:
+    def apply(article: Json) -> None:
+        target: Any = article
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = new
+
+    return apply
+
+
+def _metric_mutations(number: int, article: Json) -> Iterator[Mutation]:
+    for m, metric in enumerate(article["metrics"]):
+        pointer = f"/metrics/{m}/"
+        numeric: list[tuple[list[str | int], float]] = [(["metrics", m, "value"], metric["value"])]
+        if metric.get("value_max") is not None:
+            numeric.append((["metrics", m, "value_max"], metric["value_max"]))
+        comparison = metric.get("comparison") or {}
+        for key in ("from_value", "difference"):
+            if comparison.get(key) is not None:
+                numeric.append((["metrics", m, "comparison", key], comparison[key]))
+        for path, value in numeric:
+            name = "/".join(map(str, path[2:]))
+            yield Mutation("digit_off", number, pointer, f"{name} {value} -> {_digit_off(value)}", _set(path, _digit_off(value)))
+            yield Mutation("x10", number, pointer, f"{name} {value} x10", _set(path, value * 10))
+            if abs(value) >= 1e4:
+                yield Mutation("wan_yi", number, pointer, f"{name} {value} x10^4", _set(path, value * 1e4))
+                yield Mutation("yi_wan", number, pointer, f"{name} {value} /10^4", _set(path, value / 1e4))
+            if abs(value) >= 1e6:
+                yield Mutation("million_billion", number, pointer, f"{name} {value} x1000", _set(path, value * 1e3))
+        unit = metric["unit"]
+        swapped = {"percent": "percentage_point", "percentage_point": "percent"}.get(unit)
+        if swapped:
+            yield Mutation("percent_point", number, pointer, f"unit {unit} -> {swapped}", _set(["metrics", m, "unit"], swapped))
+        qualifier = metric["qualifier"]
+        other = {"more_than": "nearly", "nearly": "more_than", "exact": "more_than", "about": "more_than"}[qualifier]
+        yield Mutation("qualifier", number, pointer, f"qualifier {qualifier} -> {other}", _set(["metrics", m, "qualifier"], other))
+        if metric["status"] in ("target", "estimate"):
+            yield Mutation(
+                "status", number, pointer, f"status {metric['status']} -> actual", _set(["metrics", m, "status"], "actual")
+            )
+        if metric.get("period"):
+            period = metric["period"]
+            for shift in (-1, 1):
+                moved = re.sub(r"\d{4}", lambda y, s=shift: str(int(y.group()) + s), period)
+                yield Mutation("wrong_year", number, pointer, f"period {period} -> {moved}", _set(["metrics", m, "period"], moved))
+
+
+# --- prose mutations ------------------------------------------------------------------------------
+
+_SPELLED = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "twenty": 20, "half": 50,
+}  # fmt: skip
+_SPELLED_NEXT = {"two": "three", "three": "four", "four": "five", "five": "six", "six": "seven", "seven": "eight",
+                 "eight": "nine", "nine": "ten", "ten": "eleven", "eleven": "twelve", "twelve": "thirteen",
+                 "twenty": "thirty", "half": "a third"}  # fmt: skip
+_SPELLED_X10 = {"two": "twenty", "three": "thirty", "four": "forty", "five": "fifty", "six": "sixty",
+                "seven": "seventy", "eight": "eighty", "nine": "ninety", "ten": "one hundred",
+                "eleven": "one hundred and ten", "twelve": "one hundred and twenty", "twenty": "two hundred"}  # fmt: skip
+_ORDINAL_NEXT = {"sixth": "seventh", "seventh": "eighth", "eighth": "ninth"}
+_NUMBER = re.compile(
+    r"(?<![\w.,+×])(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w+×])"
+    r"(?P<scale>[ -](?:million|billion|trillion))?(?P<unit>%| percentage points)?"
+)
+_WORD = re.compile(r"\b(?P<word>" + "|".join(_SPELLED) + "|" + "|".join(_ORDINAL_NEXT) + r")\b", re.IGNORECASE)
+_QUALIFIER = re.compile(r"(?P<q>more than|exceeded|over|nearly|Nearly)\s+$")
+_HEDGES = [
+    (r"\bis expected to have grown\b", "grew"),
+    (r"\bestimated to be up\b", "up"),
+    (r"\b[Ee]stimated\s+", ""),
+    (r"\baims to raise\b", "raised"),
+    (r"\baims for\b", "achieved"),
+    (r"\baims to\b", ""),
+    (r"\bplans to\b", ""),
+    (r"\btarget(?:s|ed)?\b", "result"),
+]
+_FIELDS = ("headline_en", "summary_en")
+
+
+def _prose_fields(article: Json) -> Iterator[tuple[list[str | int], str, bool]]:
+    """(path, text, implicitly hedged) of every English text that may carry numbers."""
+    for name in _FIELDS:
+        yield [name], article[name], False
+    for k, point in enumerate(article["key_points"]):
+        yield ["key_points", k], point, False
+    for m, metric in enumerate(article["metrics"]):
+        yield ["metrics", m, "indicator_en"], metric["indicator_en"], True
+    for t, target in enumerate(article["targets"]):
+        yield ["targets", t, "description_en"], target["description_en"], True
+    for p, programme in enumerate(article["programmes"]):
+        yield ["programmes", p, "description_en"], programme["description_en"], False
+    for c, caveat in enumerate(article["caveats"]):
+        yield ["caveats", c, "description_en"], caveat["description_en"], False
+
+
+def _protected(article: Json, text: str) -> list[tuple[int, int]]:
+    """Spans that are names, not figures: quoted strings and programme/organisation names."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\"[^\"]*\"", text)]
+    for item in article["programmes"] + article["organisations"]:
+        for name in {item["name_en"], re.sub(r"\s*\([^)]*\)$", "", item["name_en"])}:
+            for match in re.finditer(re.escape(name), text, re.IGNORECASE):
+                spans.append((match.start(), match.end()))
+    return spans
+
+
+def _render(value: float, had_commas: bool) -> str:
+    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if value >= scale and value % (scale / 1000) == 0:
+            return f"{value / scale:g} {word}"
+    if value == int(value):
+        return f"{int(value):,}" if had_commas or value >= 10000 else str(int(value))
+    return f"{value:g}"
+
+
+def _replace(path: list[str | int], start: int, end: int, new: str) -> Callable[[Json], None]:
+    def apply(article: Json) -> None:
+        target: Any = article
+        for key in path[:-1]:
+            target = target[key]
+        text = target[path[-1]]
+        target[path[-1]] = text[:start] + new + text[end:]
+
+    return apply
+
+
+def _target_values(article: Json) -> set[tuple[float, bool]]:
+    """(value, is a percentage) pairs the reference states only as targets or estimates."""
+    statuses: dict[tuple[float, bool], set[str]] = {}
+    for metric in article["metrics"]:
+        key = (abs(metric["value"]), metric["unit"] in ("percent", "percentage_point"))
+        statuses.setdefault(key, set()).add(metric["status"])
+    return {key for key, found in statuses.items() if found <= {"target", "estimate"}}
+
+
+def _prose_mutations(number: int, article: Json) -> Iterator[Mutation]:
+    hedged_values = _target_values(article)
+    for path, text, implicit in _prose_fields(article):
+        pointer = "/" + "/".join(map(str, path))
+        protected = _protected(article, text)
+
+        def free(start: int, end: int, spans: list[tuple[int, int]] = protected) -> bool:
+            return not any(s <= start < e or s < end <= e for s, e in spans)
+
+        for match in _NUMBER.finditer(text):
+            start, end = match.span()
+            if not free(start, end):
+                continue
+            digits = match.group("digits")
+            scale, unit = match.group("scale") or "", match.group("unit") or ""
+            is_year = re.fullmatch(r"(?:19|20)\d\d", digits) is not None and not scale and not unit
+            if is_year:
+                for shift in (-1, 1):
+                    year = str(int(digits) + shift)
+                    yield Mutation("wrong_year", number, pointer, f"{digits} -> {year}", _replace(path, start, end, year))
+                continue
+            factor = {"": 1.0, "million": 1e6, "billion": 1e9, "trillion": 1e12}[scale.strip(" -")]
+            value = float(digits.replace(",", "")) * factor
+            commas = "," in digits
+            tail = unit
+            off = _digit_off(value)
+            yield Mutation("digit_off", number, pointer, f"{match.group()} -> {_render(off, commas)}{tail}",
+                           _replace(path, start, end, _render(off, commas) + tail))  # fmt: skip
+            yield Mutation("x10", number, pointer, f"{match.group()} x10",
+                           _replace(path, start, end, _render(value * 10, commas) + tail))  # fmt: skip
+            if value >= 1e4 and not unit:
+                yield Mutation("wan_yi", number, pointer, f"{match.group()} x10^4",
+                               _replace(path, start, end, _render(value * 1e4, commas)))  # fmt: skip
+            if scale:
+                swapped = {"million": "billion", "billion": "million", "trillion": "billion"}[scale.strip(" -")]
+                new_scale = scale[0] + swapped
+                yield Mutation("million_billion", number, pointer, f"{scale.strip()} -> {swapped}",
+                               _replace(path, match.start("scale"), match.end("scale"), new_scale))  # fmt: skip
+            if unit:
+                other = " percentage points" if unit == "%" else "%"
+                yield Mutation("percent_point", number, pointer, f"{unit.strip()} -> {other.strip()}",
+                               _replace(path, match.start("unit"), match.end("unit"), other))  # fmt: skip
+            qualifier = _QUALIFIER.search(text[:start])
+            if qualifier:
+                word = qualifier.group("q")
+                other_q = "more than" if word.lower() == "nearly" else "nearly"
+                yield Mutation("qualifier", number, pointer, f"{word} -> {other_q}",
+                               _replace(path, qualifier.start("q"), qualifier.end("q"), other_q))  # fmt: skip
+            if not implicit and (value, bool(unit)) in hedged_values:
+                yield from _hedge_mutation(number, pointer, path, text)
+        for match in _WORD.finditer(text):
+            start, end = match.span()
+            word = match.group("word")
+            lower = word.lower()
+            if not free(start, end):
+                continue
+            if lower in _ORDINAL_NEXT:
+                yield Mutation("digit_off", number, pointer, f"{word} -> {_ORDINAL_NEXT[lower]}",
+                               _replace(path, start, end, _ORDINAL_NEXT[lower]))  # fmt: skip
+                continue
+            if lower == "half" and not re.search(r"(?i)nearly\s+$", text[:start]):
+                continue
+            yield Mutation("digit_off", number, pointer, f"{word} -> {_SPELLED_NEXT[lower]}",
+                           _replace(path, start, end, _SPELLED_NEXT[lower]))  # fmt: skip
+            if lower in _SPELLED_X10:
+                yield Mutation("x10", number, pointer, f"{word} -> {_SPELLED_X10[lower]}",
+                               _replace(path, start, end, _SPELLED_X10[lower]))  # fmt: skip
+            if not implicit and (float(_SPELLED[lower]), False) in hedged_values:
+                yield from _hedge_mutation(number, pointer, path, text)
+
+
+def _hedge_mutation(number: int, pointer: str, path: list[str | int], text: str) -> Iterator[Mutation]:
+    """The sentence states a target or estimate: word it as achieved by dropping its hedges."""
+    mutated = text
+    for pattern, replacement in _HEDGES:
+        mutated = re.sub(pattern, replacement, mutated)
+    if mutated != text:
+        yield Mutation("drop_hedge", number, pointer, "hedge dropped", _replace(path, 0, len(text), mutated))
+
+
+def _mutations() -> list[Mutation]:
+    reference = _reference()
+    found: list[Mutation] = []
+    seen: set[tuple[str, int, str, str]] = set()
+    for number, article in enumerate(reference["articles"]):
+        for mutation in [*_metric_mutations(number, article), *_prose_mutations(number, article)]:
+            key = (mutation.kind, mutation.article, mutation.pointer, mutation.description)
+            if key not in seen:
+                seen.add(key)
+                found.append(mutation)
+    return found
+
+
+def _caught(mutation: Mutation, article: Json) -> bool:
+    mutated = copy.deepcopy(article)
+    mutation.apply(mutated)
+    if mutated == article:
+        return True  # nothing changed: not a mutation (never happens for a well-formed generator)
+    try:
+        briefing = ArticleBriefing.model_validate(mutated)
+    except ValidationError:
+        return True
+    source = _sources()[briefing.index if briefing.index is not None else mutation.article]
+    results = verify_article(source, briefing)
+    return any(not r.ok and r.pointer.startswith(mutation.pointer.rstrip("/")) for r in results)
+
+
+def test_reference_is_clean_before_mutation() -> None:
+    reference = _reference()
+    for article in reference["articles"]:
+        briefing = ArticleBriefing.model_validate(article)
+        results = verify_article(_sources()[article["index"]], briefing)
+        assert all(r.ok for r in results), [r.message for r in results if not r.ok]
+
+
+def test_mutations_are_caught(capsys: pytest.CaptureFixture[str]) -> None:
+    reference = _reference()
+    mutations = _mutations()
+    total: Counter[str] = Counter()
+    caught: Counter[str] = Counter()
+    missed: list[str] = []
+    for mutation in mutations:
+        total[mutation.kind] += 1
+        if _caught(mutation, reference["articles"][mutation.article]):
+            caught[mutation.kind] += 1
+        else:
+            missed.append(f"article {mutation.article} {mutation.pointer}: {mutation.kind} ({mutation.description})")
+    all_caught, all_total = sum(caught.values()), sum(total.values())
+    rate = all_caught / all_total
+    with capsys.disabled():
+        print(f"\nmutation test: caught {all_caught} / {all_total} = {rate:.2%}")
+        for kind in sorted(total):
+            print(f"  {kind:16} {caught[kind]:5} / {total[kind]:5} = {caught[kind] / total[kind]:.1%}")
+        for line in missed:
+            print("  missed:", line)
+    assert all_total > 500, "the generator should produce hundreds of mutations"
+    assert set(total) >= {"digit_off", "x10", "wan_yi", "million_billion", "percent_point", "qualifier", "status",
+                          "wrong_year", "drop_hedge"}  # fmt: skip
+    assert rate >= THRESHOLD, f"caught {rate:.2%} of mutations; missed: {missed[:20]}"
