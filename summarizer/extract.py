@@ -72,8 +72,7 @@ ArticleStatus = Literal["verified", "partially_verified", "failed"]
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 _MAX_QUARANTINE_ROUNDS = 3
 # Parts started beyond the request slots, so a freed slot finds a request ready to send.
-import os
-_PREFETCH = int(os.environ.get('PREFETCH','2'))
+_PREFETCH = 2
 
 
 # -- results --------------------------------------------------------------------------------------
@@ -225,13 +224,32 @@ def _parse_article(completion: dict[str, Any], mode: str) -> ArticleBriefing:
 # -- verification ---------------------------------------------------------------------------------
 
 
+def _coverage(page: SegmentedPage, article: ArticleBriefing, source: Any, facts: FactTable | None) -> Any:
+    """The verifier's coverage of one article (facts found / mentioned), from the source already built.
+
+    Uses the verifier's own coverage routine on the prepared source (one source build per article);
+    falls back to its public whole-briefing API should those helpers ever change.
+    """
+    from summarizer import verify
+
+    run_checks = getattr(verify, "_run_checks", None)
+    coverage_of = getattr(verify, "_coverage_of", None)
+    if run_checks is not None and coverage_of is not None:
+        checker = run_checks(source, article, "", False)
+        return coverage_of(0, article.headline_en, source, checker.mentioned)
+    from summarizer.schema import RunMetadata
+
+    single = PageBriefing(articles=[article], metadata=RunMetadata(generated_by="rules"))
+    report = verify.verify_briefing(page, single, cast("FactTableLike | None", facts))
+    return report.coverage[0] if report.coverage else None
+
+
 def finalise_article(
     page: SegmentedPage, segment: Segment, article: ArticleBriefing, facts: FactTable | None
 ) -> ArticleBriefing:
     """A verified copy of ``article``: spans filled, every failed claim moved to ``unverified``
     (repeated until stable), and the verification summary with coverage set. Pure CPU work."""
-    from summarizer.schema import RunMetadata
-    from summarizer.verify import ArticleSource, quarantine_unverified, verify_article, verify_briefing
+    from summarizer.verify import ArticleSource, quarantine_unverified, verify_article
 
     segment_facts = cast("Sequence[FactLike] | None", facts.for_segment(segment.index) if facts else None)
     source = ArticleSource.from_segment(segment, segment_facts, page.document.original)
@@ -250,9 +268,7 @@ def finalise_article(
         results = verify_article(source, article, fill_spans=True)
         if not all(r.ok for r in results):
             article = quarantine_unverified(article, results)
-    single = PageBriefing(articles=[article], metadata=RunMetadata(generated_by="rules"))
-    report = verify_briefing(page, single, cast("FactTableLike | None", facts))
-    cover = report.coverage[0] if report.coverage else None
+    cover = _coverage(page, article, source, facts)
     failed = len(article.unverified)
     checked = max(len(first or []), failed)
     article.verification = VerificationSummary(

@@ -157,10 +157,13 @@ def _paragraph_bounds(text: str, position: int) -> tuple[int, int]:
 
 
 def _clause_start(text: str, position: int, floor: int) -> int:
-    for index in range(position - 1, floor - 1, -1):
-        if _CLAUSE_BREAK.match(text, index):
-            return index + 1
-    return floor
+    """Start of the clause containing ``position``: just after the last clause break before it."""
+    best = floor
+    for char in "，,；;：:。！？!?\n":
+        found = text.rfind(char, floor, position)
+        if found + 1 > best:
+            best = found + 1
+    return best
 
 
 def _clean_indicator(raw: str, periods: list[PeriodMention], offset: int) -> str:
@@ -319,9 +322,28 @@ def _choose_indicator(
         return (named.group() if named else "") + following
     if not indicator:
         indicator = following
+    if not indicator and not earlier:
+        # 货邮运输量持续保持高位，完成67.5万吨: the subject stands in the clause before.
+        indicator = _subject_of_previous_clause(sentence, clause_start, siblings)
     if indicator and previous and indicator in _GENERIC_HEADS:
         indicator = previous + indicator
     return indicator or previous or ""
+
+
+_SUBJECT_END = re.compile(r"持续|保持|实现|完成|达到|增长|下降|稳步|加快|继续|进一步|均|同比|比上年|达|为|是|有")
+
+
+def _subject_of_previous_clause(sentence: str, clause_start: int, siblings: list[Quantity]) -> str:
+    if clause_start == 0:
+        return ""
+    previous_start = _clause_start(sentence, clause_start - 1, 0)
+    previous_clause = sentence[previous_start : clause_start - 1]
+    if any(char.isdigit() for char in previous_clause):
+        return ""  # that clause has figures of its own; its subject was already used
+    verb = _SUBJECT_END.search(previous_clause)
+    if verb is None or verb.start() == 0:
+        return ""
+    return _strip_leading_region(_clean_indicator(previous_clause[: verb.start()], [], 0))
 
 
 def _lines(text: str) -> Iterator[tuple[int, int]]:
@@ -369,16 +391,27 @@ def _facts_of_paragraph(
     previous_indicator: str | None = None
     paragraph_year: str | None = None
     paragraph = text[paragraph_start:paragraph_end]
+    # One scan per paragraph; each sentence takes its share (shifted to sentence coordinates).
+    all_quantities = find_quantities(paragraph)
+    all_periods = find_periods(paragraph, default_year=default_year)
+    all_regions = find_regions(paragraph) if all_quantities else []
     for local_start, local_end in _sentences(paragraph):
         sent_start = paragraph_start + local_start
         sentence = paragraph[local_start:local_end]
         masked = _mask_names(sentence)
         periods = [
-            p for p in find_periods(sentence, default_year=default_year) if masked[p.start : p.end] == sentence[p.start : p.end]
+            p.model_copy(update={"start": p.start - local_start, "end": p.end - local_start})
+            for p in all_periods
+            if local_start <= p.start and p.end <= local_end
         ]
-        quantities = find_quantities(sentence)
+        periods = [p for p in periods if masked[p.start : p.end] == sentence[p.start : p.end]]
+        quantities = [
+            q.model_copy(update={"start": q.start - local_start, "end": q.end - local_start})
+            for q in all_quantities
+            if local_start <= q.start and q.end <= local_end
+        ]
         if quantities:
-            sentence_regions = find_regions(sentence)
+            sentence_regions = [m for m in all_regions if local_start <= m.start and m.end <= local_end]
             region = _region_ref(sentence_regions[0].region) if sentence_regions else segment_region
             by_clause: dict[int, list[Quantity]] = {}
             for quantity in quantities:
@@ -411,7 +444,8 @@ def _facts_of_paragraph(
                 start, end = mapped.to_original(sent_start + quantity.start, sent_start + quantity.end)
                 translation = glossary.translate_indicator(indicator) if indicator else None
                 facts.append(
-                    Fact(
+                    # Every field is already typed here; skipping re-validation keeps the rule path fast.
+                    Fact.model_construct(
                         segment=segment.index,
                         text=segment.original_text(start, end),
                         start=start,

@@ -797,7 +797,17 @@ def _unit_first_chars() -> str:
 
 
 _NUMERAL_RE: Final = re.compile(_NUMERAL_PATTERN.replace("{unit_first}", _unit_first_chars()))
-_CANDIDATE_RE: Final = re.compile(
+def _compile_with_first_chars(first_chars: str, pattern: str) -> re.Pattern[str]:
+    """Compile ``pattern`` behind a lookahead on the characters it can start with.
+
+    An alternation that starts with optional groups is tried at every position of the text;
+    the lookahead lets the regex engine skip to plausible starts first (five times faster here).
+    """
+    return re.compile(f"(?=[{first_chars}])(?:{pattern})")
+
+
+_CANDIDATE_RE: Final = _compile_with_first_chars(
+    rf"0-9百佰千仟万翻首数几上前第{_CN_ALL}",
     r"(?P<pct>百分之|佰分之|千分之|仟分之|万分之)"
     r"|(?P<flip>翻(?:一|两|二|三|四)番)"
     r"|(?P<first>首位)"
@@ -881,7 +891,7 @@ class _Scanner:
                 return found
             draft, resume = self._candidate(match)
             if draft is not None:
-                quantity = self._finish(draft)
+                quantity = self._finish(draft, found[-1].end if found else 0)
                 if quantity is not None:
                     found.append(quantity)
                     resume = max(resume, draft.end)
@@ -1247,6 +1257,8 @@ class _Scanner:
         if parsed is None:
             return None, end
         numeral, end = parsed
+        if numeral.value < 1 or numeral.value != int(numeral.value) or norm.startswith(".", end):
+            return None, end
         rank_word = norm[end] if end < len(norm) and norm[end] in "位名" else ""
         in_context = self.standalone or bool(_RANK_CONTEXT_RE.search(norm, max(0, start - 10), start - 1))
         next_char = norm[end] if end < len(norm) else "\n"
@@ -1267,7 +1279,9 @@ class _Scanner:
         if parsed is None:
             return None, end
         numeral, end = parsed
-        if _NOT_QUANTITY_AFTER.match(norm, end) or norm.startswith(("个", "批", "次"), end):
+        if _NOT_QUANTITY_AFTER.match(norm, end) or norm.startswith(("个", "批", "次", "."), end):
+            return None, end
+        if numeral.value < 2 or numeral.value != int(numeral.value):
             return None, end
         span_end = end + (1 if end < len(norm) and norm[end] in "位名强" else 0)
         draft = _Draft(start - 1, span_end, start, end, 1.0, _Unit("rank", "count"), value_max=numeral.value)
@@ -1343,11 +1357,13 @@ class _Scanner:
 
     # -- finishing ----------------------------------------------------------------------------
 
-    def _finish(self, draft: _Draft) -> Quantity | None:
+    def _finish(self, draft: _Draft, floor: int) -> Quantity | None:
+        """Signs, prefix qualifiers and currency prefixes, never reaching back before ``floor``
+        (the end of the previous quantity); then the :class:`Quantity`."""
         norm = self.norm
-        self._apply_sign(draft)
-        self._apply_prefix_qualifier(draft)
-        self._apply_currency_prefix(draft)
+        self._apply_sign(draft, floor)
+        self._apply_prefix_qualifier(draft, floor)
+        self._apply_currency_prefix(draft, floor)
         unit = draft.unit
         factor = unit.factor if unit else 1.0
         value = draft.sign * _times(draft.value, factor)
@@ -1374,10 +1390,10 @@ class _Scanner:
             prefix_qualifier=draft.prefix_qualifier,
         )
 
-    def _apply_sign(self, draft: _Draft) -> None:
+    def _apply_sign(self, draft: _Draft, floor: int) -> None:
         norm = self.norm
         start = draft.start
-        if draft.sign < 0 or start == 0 or (draft.unit is not None and draft.unit.unit == "rank"):
+        if draft.sign < 0 or start <= floor or (draft.unit is not None and draft.unit.unit == "rank"):
             return
         previous = norm[start - 1]
         before = norm[start - 2] if start >= 2 else " "
@@ -1388,8 +1404,8 @@ class _Scanner:
             draft.sign = -1.0  # 负3.9%, 负三十二 (正负 is "plus or minus", not a sign)
             draft.start -= 1
 
-    def _apply_prefix_qualifier(self, draft: _Draft) -> None:
-        window_start = max(0, draft.start - 4)
+    def _apply_prefix_qualifier(self, draft: _Draft, floor: int) -> None:
+        window_start = max(floor, draft.start - 4)
         match = _PREFIX_QUALIFIER_RE.search(self.norm, window_start, draft.start)
         if match is None:
             return
@@ -1397,14 +1413,14 @@ class _Scanner:
         draft.prefix_qualifier = self.text[match.start() : match.start() + len(word)]
         draft.qualifier = _PREFIX_QUALIFIERS[word]
 
-    def _apply_currency_prefix(self, draft: _Draft) -> None:
+    def _apply_currency_prefix(self, draft: _Draft, floor: int) -> None:
         # 人民币8千元, 港币两千九百六十元, ¥300, $20: the currency is written before the number.
         unit = draft.unit
         if unit is not None and unit.kind != "currency":
             return
         if unit is not None and unit.unit != "CNY":
             return
-        match = _CURRENCY_PREFIX_RE.search(self.norm, max(0, draft.start - 4), draft.start)
+        match = _CURRENCY_PREFIX_RE.search(self.norm, max(floor, draft.start - 4), draft.start)
         if match is None:
             return
         code = _CURRENCY_PREFIXES[match.group().rstrip()]
@@ -1490,25 +1506,30 @@ _RELATIVE_YEARS: Final[dict[str, tuple[str, int]]] = {
     "明年": ("next_year", 1), "全年": ("full_year", 0),
 }  # fmt: skip
 
+_YEAR_FIRST: Final = "12一二"
+_REL_FIRST: Final = "今去上明前本当"
+_MONTH_FIRST: Final = "0-9一二三四五六七八九十"
+_DATED: Final = _YEAR_FIRST + _REL_FIRST + _MONTH_FIRST
+
 _PERIOD_PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
-    ("year_range", re.compile(rf"(?P<y1>{_YEAR})年?{_SEP}(?P<y2>{_YEAR})年(?P<edge>底|末)?")),
-    ("month_range", re.compile(
+    ("year_range", _compile_with_first_chars(_YEAR_FIRST, rf"(?P<y1>{_YEAR})年?{_SEP}(?P<y2>{_YEAR})年(?P<edge>底|末)?")),
+    ("month_range", _compile_with_first_chars(_DATED,
         rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?P<m1>{_MONTH})月?{_SEP}(?:(?P<y2>{_YEAR})年)?(?P<m2>{_MONTH})月份?")),
-    ("date", re.compile(rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]")),
-    ("month", re.compile(rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?<![\d个])(?P<m>{_MONTH})月(?:份)?(?P<edge>底|末|初)?(?!份?以来)")),
-    ("quarter", re.compile(
+    ("date", _compile_with_first_chars(_DATED, rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]")),
+    ("month", _compile_with_first_chars(_DATED, rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?<![\d个])(?P<m>{_MONTH})月(?:份)?(?P<edge>底|末|初)?(?!份?以来)")),
+    ("quarter", _compile_with_first_chars(_DATED + "第首",
         rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?:第?(?P<q>[一二三四1-4])|(?P<first>首))季度(?P<edge>末)?")),
-    ("first_quarters", re.compile(rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?前(?P<n>[一二两三1-3])个?季度")),
-    ("half", re.compile(rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?P<h>上|下)半年")),
-    ("first_months", re.compile(
+    ("first_quarters", _compile_with_first_chars(_YEAR_FIRST + _REL_FIRST, rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?前(?P<n>[一二两三1-3])个?季度")),
+    ("half", _compile_with_first_chars(_YEAR_FIRST + _REL_FIRST + "下", rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?P<h>上|下)半年")),
+    ("first_months", _compile_with_first_chars(_YEAR_FIRST + _REL_FIRST,
         rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?前(?P<n>1[0-2]|[1-9]|十[一二]?|[一二两三四五六七八九])个?月(?!份)")),
-    ("calendar_year", re.compile(rf"(?P<y>{_YEAR})年(?:年?(?P<edge>底|末|初))?(?!代|级|度)")),
-    ("ytd", re.compile(r"(?:年初|今年|年内|1月份?)(?:以来|至今)|年初到现在")),
-    ("to_date", re.compile(r"截至目前|截止目前|目前为止|至今|累计")),
-    ("recent_years", re.compile(r"(?:近|过去|最近)(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,2})年(?:来)?")),
-    ("five_year_plan", re.compile(r"(?<![\d一二三四五六七八九十])十(?P<n>[一二三四五六七八九])五(?![\d一二三四五六七八九十])(?:时期|期间|规划期|末|初)?")),
-    ("relative_year", re.compile(rf"(?:{_REL_YEAR}|年内|全年)(?P<edge>底|末|初)?")),
-    ("relative_month", re.compile(r"本月|当月|上月|上个月|今天")),
+    ("calendar_year", _compile_with_first_chars(_YEAR_FIRST, rf"(?P<y>{_YEAR})年(?:年?(?P<edge>底|末|初))?(?!代|级|度)")),
+    ("ytd", _compile_with_first_chars("年今1", r"(?:年初|今年|年内|1月份?)(?:以来|至今)|年初到现在")),
+    ("to_date", _compile_with_first_chars("截目至累", r"截至目前|截止目前|目前为止|至今|累计")),
+    ("recent_years", _compile_with_first_chars("近过最", r"(?:近|过去|最近)(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,2})年(?:来)?")),
+    ("five_year_plan", _compile_with_first_chars("十", r"(?<![\d一二三四五六七八九十])十(?P<n>[一二三四五六七八九])五(?![\d一二三四五六七八九十])(?:时期|期间|规划期|末|初)?")),
+    ("relative_year", _compile_with_first_chars(_REL_FIRST + "年全", rf"(?:{_REL_YEAR}|年内|全年)(?P<edge>底|末|初)?")),
+    ("relative_month", _compile_with_first_chars("本当上今", r"本月|当月|上月|上个月|今天")),
 )  # fmt: skip
 
 # 到2025年 is a target date; 至 is left out because 提高至2024年的39.9% reports a past value.
@@ -1554,9 +1575,9 @@ class _PeriodReader:
             for match in pattern.finditer(self.norm):
                 draft = self._draft(name, match)
                 if draft is not None:
-                    drafts.append(draft)
-        chosen = self._without_overlaps(drafts)
-        return [self._mention(self._with_markers(draft)) for draft in chosen]
+                    drafts.append(self._with_markers(draft))
+        # Markers first: 到/截至 before and 前 after are part of the span that must not overlap.
+        return [self._mention(draft) for draft in self._without_overlaps(drafts)]
 
     @staticmethod
     def _without_overlaps(drafts: list[_PeriodDraft]) -> list[_PeriodDraft]:

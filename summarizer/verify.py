@@ -431,6 +431,8 @@ class ArticleSource:
     facts_from: Literal["facts", "rules_fallback"]
     fallback_text: MappedText | None = None  # normalised original text of the whole article
     fallback_offset: int = 0
+    anchors: list[tuple[int, str | None]] = field(default_factory=list)
+    period_spans: list[tuple[int, int, str]] = field(default_factory=list)
     _stripped: tuple[str, list[int]] | None = field(default=None, repr=False)
 
     # -- construction ------------------------------------------------------------------------------
@@ -525,6 +527,8 @@ class ArticleSource:
             facts_from="facts" if facts is not None else "rules_fallback",
             fallback_text=fallback,
             fallback_offset=fallback_offset,
+            anchors=anchors,
+            period_spans=[(int(m.start), int(m.end), str(m.period)) for m in periods if getattr(m, "period", None)],
         )
 
     # -- lookups ----------------------------------------------------------------------------------
@@ -567,6 +571,25 @@ class ArticleSource:
         end = kept[position + len(bare) - 1] + 1
         original_start, original_end = self.mapped.to_original(start, end)
         return start, end, Span(start=original_start, end=original_end)
+
+    def years_at(self, needle: str) -> set[int]:
+        """Years the article gives for the passages where ``needle`` occurs: the period in force at
+        each occurrence and the periods stated in its sentence."""
+        target = normalize_string(needle).strip()
+        years: set[int] = set()
+        if not target:
+            return years
+        position = self.text.find(target)
+        while position >= 0:
+            years |= _period_years(_period_before(self.anchors, position + len(target)))
+            start = _sentence_start(self.text, position)
+            end_candidates = [self.text.find(c, position) for c in _SENTENCE_END]
+            end = min([e for e in end_candidates if e >= 0] + [len(self.text)])
+            for lo, hi, period in self.period_spans:
+                if start <= lo and hi <= end:
+                    years |= _period_years(period)
+            position = self.text.find(target, position + len(target))
+        return years
 
     def evidence_in(self, norm_start: int, norm_end: int) -> list[Evidence]:
         return [e for e in self.evidence if norm_start <= e.norm_start and e.norm_end <= norm_end]
@@ -785,6 +808,10 @@ class _Checker:
                 values.append((metric.value_max, metric.unit))
             if metric.comparison is not None and metric.comparison.from_value is not None:
                 values.append((metric.comparison.from_value, metric.unit))
+            # Numbers in the indicator describe the figure too ("the six clusters", "the 10-billion-yuan class").
+            for mention in find_english_numbers(metric.indicator_en):
+                if mention.kind == "quantity":
+                    values.append((mention.value, "count" if mention.unit == "plain" else mention.unit))
             self.metric_words.append((number, _content_words(metric.indicator_en), values))
         self.prose_sorted = sorted((item.prose_value(), number) for number, item in enumerate(self.source.evidence))
         names = self.names_to_mask()
@@ -851,8 +878,8 @@ class _Checker:
         base = f"/metrics/{number}"
         label = f"metrics[{number}] ({_short(metric.indicator_en, 40)})"
         located = self.ground(base + "/source_quote", label, metric.source_quote, "source_quote", metric.span)
-        self.check_prose(base + "/indicator_en", metric.indicator_en, hedged=True)
         if located is None:
+            self.check_prose(base + "/indicator_en", metric.indicator_en, hedged=True)
             return
         norm_start, norm_end, span = located
         if self.fill_spans:
@@ -862,6 +889,8 @@ class _Checker:
             if norm_start >= 0
             else self.source.parse_quote(metric.source_quote, span)
         )
+        # The indicator describes this figure: its numbers ("the 10-billion-yuan class") come from the quote.
+        self.check_prose(base + "/indicator_en", metric.indicator_en, hedged=True, pool=candidates)
         if not candidates:
             self.add(
                 base + "/value",
@@ -892,6 +921,23 @@ class _Checker:
         self._check_value(base, label, metric, best, candidates, item_span)
         self._check_status_period(base, label, metric, best, item_span)
         self._check_extra_numbers(base, label, metric, candidates, item_span)
+
+    def check_metric_consistency(self) -> None:
+        """Two metrics with the same indicator, unit, period and status must give the same value."""
+        seen: dict[tuple[str, str, str | None, str], int] = {}
+        for number, metric in enumerate(self.article.metrics):
+            key = (" ".join(metric.indicator_en.lower().split()), metric.unit, metric.period, metric.status)
+            first = seen.setdefault(key, number)
+            if first != number and not _same_value(metric.value, self.article.metrics[first].value):
+                self.add(
+                    f"/metrics/{number}/indicator_en",
+                    metric.indicator_en,
+                    "wrong_value",
+                    f"metrics[{number}]: same indicator, unit, period and status as metrics[{first}] but value "
+                    f"{_fmt(metric.value)} instead of {_fmt(self.article.metrics[first].value)}; one of the two "
+                    "describes its figure wrongly — say what each number measures",
+                    metric.value_span,
+                )
 
     def _check_value(
         self, base: str, label: str, metric: Metric, best: Evidence, candidates: list[Evidence], span: Span
@@ -1072,7 +1118,12 @@ class _Checker:
                         f"{label}: period {target.period} is not a year the article mentions; "
                         "give the year or deadline the source states",
                     )
-            self.check_prose(base + "/description_en", target.description_en, hedged=True)
+            self.check_prose(
+                base + "/description_en",
+                target.description_en,
+                hedged=True,
+                years=self.source.years_at(target.source_quote),
+            )
         for number, programme in enumerate(article.programmes):
             base = f"/programmes/{number}"
             label = f"programmes[{number}]"
@@ -1080,7 +1131,9 @@ class _Checker:
             if located is not None and self.fill_spans:
                 programme.span = located[2]
             self._check_name_digits(base + "/name_en", label, programme.name_en, programme.name_zh)
-            self.check_prose(base + "/description_en", programme.description_en)
+            self.check_prose(
+                base + "/description_en", programme.description_en, years=self.source.years_at(programme.name_zh)
+            )
         for number, organisation in enumerate(article.organisations):
             base = f"/organisations/{number}"
             label = f"organisations[{number}]"
@@ -1097,7 +1150,11 @@ class _Checker:
                 located = self.ground(base + "/source_quote", label, caveat.source_quote, "source_quote", caveat.span)
                 if located is not None and self.fill_spans:
                     caveat.span = located[2]
-            self.check_prose(base + "/description_en", caveat.description_en)
+            self.check_prose(
+                base + "/description_en",
+                caveat.description_en,
+                years=self.source.years_at(caveat.source_quote) if caveat.source_quote else None,
+            )
         for name, value in (
             ("headline_zh", article.headline_zh),
             ("byline_zh", article.byline_zh),
@@ -1170,22 +1227,54 @@ class _Checker:
             names.extend(re.findall(r"\"([^\"]+)\"", name))
         return sorted({n for n in names if n and re.search(r"\d|[A-Za-z]", n)}, key=len, reverse=True)
 
-    def check_prose(self, pointer: str, text: str, hedged: bool = False) -> None:
+    def check_prose(
+        self,
+        pointer: str,
+        text: str,
+        hedged: bool = False,
+        pool: list[Evidence] | None = None,
+        years: set[int] | None = None,
+    ) -> None:
+        """Check every number of an English text.
+
+        ``hedged``: the field states goals by definition (a target's description). ``pool``: the
+        quantities the text may draw on (default: the whole article). ``years``: the years the
+        item the text describes is about (a year outside them is a wrong period).
+        """
         if not _MAY_HAVE_NUMBER.search(text):
             return
         masked = self.masks.sub(lambda match: "N" * len(match.group()), text) if self.masks else text
         subject = self.subjects.get(pointer, "")
         for sentence_start, sentence in _sentences(masked):
             numbers = find_english_numbers(sentence)
-            years = [n for n in numbers if n.kind == "year"]
-            has_hedge = hedged or bool(_HEDGE_RE.search(sentence))
+            year_mentions = [n for n in numbers if n.kind == "year"]
             for number in numbers:
-                self._check_number(pointer, text, number, _nearest_years(number, years), has_hedge, sentence_start)
+                has_hedge = hedged or _hedged_at(sentence, number)
+                if number.kind == "year" and years and int(number.value) not in years:
+                    claim = text[sentence_start + number.start : sentence_start + number.end]
+                    self.add(
+                        pointer,
+                        claim,
+                        "wrong_period",
+                        f"{pointer.lstrip('/')}: {claim} is not a period the article gives for what this text "
+                        f"describes ({', '.join(map(str, sorted(years)))}); use the period the source states",
+                    )
+                    continue
+                self._check_number(
+                    pointer, text, number, _nearest_years(number, year_mentions), has_hedge, sentence_start, pool
+                )
                 if number.kind == "quantity" and not pointer.endswith("/indicator_en"):
                     self._check_against_metrics(pointer, text, sentence, number, numbers, subject, sentence_start)
 
     def _check_number(
-        self, pointer: str, text: str, number: EnglishNumber, sentence_years: set[int], has_hedge: bool, offset: int
+        self,
+        pointer: str,
+        text: str,
+        number: EnglishNumber,
+        sentence_years: set[int],
+        has_hedge: bool,
+        offset: int,
+        pool: list[Evidence] | None = None,
     ) -> None:
         claim = text[offset + number.start : offset + number.end]
         where = f"{pointer.lstrip('/')}"
@@ -1219,7 +1308,7 @@ class _Checker:
                     "use the name as the source writes it",
                 )
             return
-        self._check_quantity(pointer, where, claim, number, sentence_years, has_hedge)
+        self._check_quantity(pointer, where, claim, number, sentence_years, has_hedge, pool)
 
     def _check_quantity(
         self,
@@ -1229,16 +1318,20 @@ class _Checker:
         number: EnglishNumber,
         sentence_years: set[int],
         has_hedge: bool,
+        pool: list[Evidence] | None = None,
     ) -> None:
         evidence = self.source.evidence
         units = _prose_units(number.unit)
         slack = number.precision + 1e-9 * max(number.value, 1.0)
-        low = bisect_left(self.prose_sorted, (number.value - slack, -1))
-        high = bisect_right(self.prose_sorted, (number.value + slack, len(evidence)))
-        value_matches = [evidence[i] for _, i in self.prose_sorted[low:high]]
+        if pool is None:
+            low = bisect_left(self.prose_sorted, (number.value - slack, -1))
+            high = bisect_right(self.prose_sorted, (number.value + slack, len(evidence)))
+            value_matches = [evidence[i] for _, i in self.prose_sorted[low:high]]
+        else:
+            value_matches = [e for e in pool if abs(e.prose_value() - number.value) <= slack]
         unit_matches = [e for e in value_matches if e.prose_unit() in units]
         if not unit_matches:
-            self._diagnose_prose(pointer, where, claim, number, value_matches)
+            self._diagnose_prose(pointer, where, claim, number, value_matches, pool)
             return
         qualified = [e for e in unit_matches if _prose_qualifier_ok(number.qualifier, e.qualifier)]
         if not qualified:
@@ -1322,7 +1415,7 @@ class _Checker:
             return
         top = max((coverage, overlap) for coverage, overlap, _, _ in ranked)
         leaders = [item for item in ranked if (item[0], item[1]) == top]
-        if any(same for *_, same in leaders) or top[1] < 2 or top[0] < 0.6:
+        if any(same for *_, same in leaders) or not (top[1] >= 3 or (top[1] >= 2 and top[0] >= 0.6)):
             return
         best_same = max((coverage for coverage, _, _, same in ranked if same), default=0.0)
         if best_same > top[0] - 0.3:
@@ -1341,7 +1434,13 @@ class _Checker:
         )
 
     def _diagnose_prose(
-        self, pointer: str, where: str, claim: str, number: EnglishNumber, value_matches: list[Evidence]
+        self,
+        pointer: str,
+        where: str,
+        claim: str,
+        number: EnglishNumber,
+        value_matches: list[Evidence],
+        pool: list[Evidence] | None = None,
     ) -> None:
         units = _prose_units(number.unit)
         if value_matches:
@@ -1355,7 +1454,7 @@ class _Checker:
                 Span(start=source.start, end=source.end),
             )
             return
-        same_unit = [e for e in self.source.evidence if e.prose_unit() in units]
+        same_unit = [e for e in (self.source.evidence if pool is None else pool) if e.prose_unit() in units]
         for item in same_unit:
             exponent = _power_of_ten(number.value, item.prose_value())
             if exponent is not None:
@@ -1369,11 +1468,12 @@ class _Checker:
                 return
         nearest = sorted(same_unit, key=lambda e: abs(e.prose_value() - number.value))[:3]
         hint = f"; nearest in the source: {', '.join(e.text for e in nearest)}" if nearest else ""
+        scope = "the article" if pool is None else "the metric's source_quote"
         self.add(
             pointer,
             claim,
             "unsupported_number",
-            f"{where}: '{claim}' is not a figure of the article{hint}; state only numbers the source gives",
+            f"{where}: '{claim}' is not a figure of {scope}{hint}; state only numbers the source gives",
         )
 
 
@@ -1438,7 +1538,7 @@ _STOPWORDS = frozenset(
         "a", "an", "the", "of", "in", "on", "at", "to", "for", "by", "from", "with", "and", "or", "its", "their",
         "it", "is", "are", "was", "were", "be", "been", "has", "have", "had", "that", "this", "these", "those",
         "as", "per", "than", "more", "less", "over", "under", "nearly", "about", "around", "some", "new", "newly",
-        "total", "number", "share", "up", "down", "into", "onto", "s", "n",
+        "total", "number", "share", "up", "down", "into", "onto", "s", "n", "which", "who", "whose",
     }
 )  # fmt: skip
 _MONEY_UNITS = frozenset({"CNY", "USD", "EUR", "JPY", "HKD", "GBP", "KRW", "RUB", "THB", "AUD", "CAD", "TWD", "SGD",
@@ -1470,7 +1570,11 @@ def _number_context(sentence: str, number: EnglishNumber, numbers: list[EnglishN
     boundaries = [
         n for n in numbers if n is not number and n.kind in ("quantity", "year") and not re.search(r"-[A-Za-z]", n.text)
     ]
-    after_limit = min([n.start for n in boundaries if n.start >= number.end] + [len(sentence)])
+    following = sorted(n.start for n in boundaries if n.start >= number.end)
+    after_limit = following[0] if following else len(sentence)
+    if following and re.fullmatch(r"\s*of(?:\s+the)?\s*", sentence[number.end : after_limit]):
+        # "29 of 45 projects …": both numbers count the same noun.
+        after_limit = following[1] if len(following) > 1 else len(sentence)
     after = re.split(r"[,;:()]", sentence[number.end : after_limit], maxsplit=1)[0]
     punctuation = [m.end() for m in re.finditer(r"[,;:()]", sentence[: number.start])]
     last_punctuation = max([*punctuation, 0])
@@ -1486,6 +1590,20 @@ def _number_context(sentence: str, number: EnglishNumber, numbers: list[EnglishN
 
 def _prose_unit_of(unit: str) -> str:
     return "percent" if unit in ("fraction", "permille") else unit
+
+
+_CLAUSE_SPLIT = re.compile(r"[,;:]|\b(?:and|while|but|whereas)\b")
+
+
+def _hedged_at(sentence: str, number: EnglishNumber) -> bool:
+    """Whether a hedge governs a number: one earlier in its sentence, or one in its own clause
+    ("the body states 7% as the 2024 target")."""
+    if _HEDGE_RE.search(sentence[: number.start]):
+        return True
+    starts = [m.end() for m in _CLAUSE_SPLIT.finditer(sentence[: number.start])]
+    following = _CLAUSE_SPLIT.search(sentence, number.end)
+    clause = sentence[max([*starts, 0]) : following.start() if following else len(sentence)]
+    return bool(_HEDGE_RE.search(clause))
 
 
 def _nearest_years(number: EnglishNumber, years: list[EnglishNumber]) -> set[int]:
@@ -1541,6 +1659,7 @@ def _run_checks(source: ArticleSource, article: ArticleBriefing, prefix: str, fi
     checker = _Checker(source=source, article=article, prefix=prefix, fill_spans=fill_spans)
     for number, metric in enumerate(article.metrics):
         checker.check_metric(number, metric)
+    checker.check_metric_consistency()
     checker.check_items()
     checker.check_prose("/headline_en", article.headline_en)
     checker.check_prose("/summary_en", article.summary_en)
