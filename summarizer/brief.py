@@ -301,14 +301,14 @@ def brief_file(
     if problem is None:
         outcome = asyncio.run(extract_page_async(page, settings, facts=facts))
         if outcome.briefing is None:
-            raise LLMError("no article could be briefed: " + " ".join(outcome.notes))
+            raise LLMError(_all_failed(outcome))
         result = BriefResult(outcome.briefing, "llm", outcome=outcome)
     else:
         recording = find_recording(document.sha256, default_recording_dirs(settings.recordings_dir))
         if recording is not None:
             outcome, provenance = asyncio.run(_replay(page, facts, settings, recording, problem))
             if outcome.briefing is None:
-                raise LLMError(f"replaying {recording} produced no article: " + " ".join(outcome.notes))
+                raise LLMError(f"replaying {recording}: " + _all_failed(outcome))
             result = BriefResult(outcome.briefing, "replay", outcome=outcome, recording=recording)
             messages.append(f"replayed {recording} ({provenance.statement})")
         else:
@@ -319,7 +319,7 @@ def brief_file(
                 "configure an LLM endpoint for the full briefing"
             )
     if result.outcome is not None:
-        messages.extend(_outcome_messages(result.outcome, settings))
+        messages.extend(_outcome_messages(result.outcome, settings, live=result.mode == "llm"))
     result.outputs = write_outputs(
         result.briefing,
         out_dir or settings.out_dir,
@@ -331,14 +331,29 @@ def brief_file(
     return result
 
 
-def _outcome_messages(outcome: PageOutcome, settings: Settings) -> list[str]:
+def _all_failed(outcome: PageOutcome) -> str:
+    """One line for a run in which no article could be briefed (the errors are usually the same)."""
+    errors = [a.error or "no usable answer" for a in outcome.articles]
+    first = errors[0].split(": ", 1)[-1] if errors else "the page has no article"
+    if len(set(e.split(": ", 1)[-1] for e in errors)) <= 1:
+        return f"no article could be briefed; all {len(errors)} failed: {first}"
+    return "no article could be briefed: " + "; ".join(errors)
+
+
+def _outcome_messages(outcome: PageOutcome, settings: Settings, *, live: bool = True) -> list[str]:
+    """What to tell the user after a run: notes, verification, usage and cost, overhead, cache."""
     from summarizer.prompting import TOKEN_ESTIMATOR
 
     lines = list(outcome.notes)
     usage = outcome.usage
     verified = sum(1 for a in outcome.articles if a.status == "verified")
     lines.append(f"{verified} of {len(outcome.articles)} article(s) fully verified")
-    if usage.requests:
+    if usage.requests and not live:
+        reasks = sum(a.reasks for a in outcome.articles)
+        lines.append(
+            f"replayed {usage.requests} recorded exchange(s), {reasks} of them re-ask(s); nothing billed"
+        )
+    elif usage.requests:
         cost = (
             outcome.cost.describe()
             if outcome.cost is not None
@@ -354,7 +369,7 @@ def _outcome_messages(outcome: PageOutcome, settings: Settings) -> list[str]:
             f"prompt overhead per call (everything but the article): {min(overhead):,}-{max(overhead):,} tokens "
             f"({TOKEN_ESTIMATOR})"
         )
-    if settings.use_cache:
+    if live and settings.use_cache:
         lines.append(
             f"cache: {outcome.cache_hits} hit(s), {outcome.cache_misses} miss(es) ({settings.cache_dir})"
         )
@@ -405,7 +420,7 @@ def record_file(path: Path, settings: Settings, *, cassette: Path | None = None)
     with use_cassette(target, mode="record", provenance=provenance, secrets=settings.secrets()):
         outcome = asyncio.run(extract_page_async(page, settings, facts=facts))
     if outcome.briefing is None:
-        raise LLMError("no article could be briefed while recording: " + " ".join(outcome.notes))
+        raise LLMError("while recording: " + _all_failed(outcome))
     result = BriefResult(outcome.briefing, "llm", outcome=outcome)
     result.messages = [f"recorded {target} ({provenance.statement})", *_outcome_messages(outcome, settings)]
     result.outputs = write_outputs(

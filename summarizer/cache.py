@@ -61,7 +61,7 @@ class CacheStats:
         size = self.size_bytes
         shown = f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.1f} kB"
         return (
-            f"cache {self.directory}: {self.entries} entries, {shown}; "
+            f"cache at {self.directory}: {self.entries} entries, {shown}; "
             f"this run: {self.hits} hits, {self.misses} misses, {self.writes} writes"
         )
 

@@ -178,6 +178,184 @@ def facts(
     run_guarded(action)
 
 
+# --- LLM commands: brief, record, cache (thin: options -> summarizer.settings, then the library) ---
+
+ProviderOption = Annotated[
+    str | None,
+    typer.Option(
+        "--provider", help="Preset: openai, deepseek, qwen, moonshot, ollama, vllm.", show_default=False
+    ),
+]
+BaseUrlOption = Annotated[
+    str | None, typer.Option("--base-url", help="Any OpenAI-compatible endpoint (…/v1).")
+]
+ApiKeyOption = Annotated[
+    str | None, typer.Option("--api-key", help="API key (else the provider's variable, e.g. OPENAI_API_KEY).")
+]
+ModelOption = Annotated[str | None, typer.Option("--model", help="Model name at the endpoint.")]
+ModeOption = Annotated[
+    str | None, typer.Option("--mode", help="instructor mode: tools, json or md_json (no tool calling).")
+]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="TOML config file (default ./summarizer.toml, ~/.config/…).")
+]
+ConcurrencyOption = Annotated[int | None, typer.Option("--concurrency", help="Articles extracted at once.")]
+CacheDirOption = Annotated[
+    Path | None, typer.Option("--cache-dir", help="Cache directory (default ./cache).")
+]
+
+
+def _settings(config: Path | None, **overrides: Any) -> Any:
+    from summarizer.settings import load_settings
+
+    return load_settings(overrides, config_path=config)
+
+
+def _report(messages: list[str], outputs: list[Path]) -> None:
+    for line in messages:
+        sys.stderr.write(f"summarizer: {line}\n")
+    for path in outputs:
+        sys.stdout.write(f"{path}\n")
+
+
+@app.command()
+def brief(
+    file: FileArgument,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output directory (default ./out).")] = None,
+    output_format: Annotated[
+        str | None, typer.Option("--format", "-f", help="md, json or all (default all).")
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Never call an endpoint: replay a recording or use the rules.")
+    ] = False,
+    provider: ProviderOption = None,
+    base_url: BaseUrlOption = None,
+    api_key: ApiKeyOption = None,
+    model: ModelOption = None,
+    mode: ModeOption = None,
+    temperature: Annotated[float | None, typer.Option("--temperature", help="Sampling temperature.")] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", help="Seconds per HTTP request.")] = None,
+    max_reasks: Annotated[
+        int | None, typer.Option("--max-reasks", help="Re-asks after a failed verification (default 2).")
+    ] = None,
+    max_retries: Annotated[
+        int | None, typer.Option("--max-retries", help="Retries of 429/5xx/timeouts per request (default 4).")
+    ] = None,
+    concurrency: ConcurrencyOption = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Ignore cached answers; store the new ones.")
+    ] = False,
+    cache_dir: CacheDirOption = None,
+    log: Annotated[Path | None, typer.Option("--log", help="JSONL log of every prompt and response.")] = None,
+    max_bytes: MaxBytesOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Write the English briefing (Markdown) and the JSON briefing of a page.
+
+    With an LLM endpoint: one verified extraction per article (cached). Without one: the recorded
+    responses of this input are replayed if a recording exists (no network), else a facts-only
+    briefing from the rule-based engine is written. Every number is verified against the source;
+    what fails is listed as unverified. Exit status 1 when an article failed or kept unverified claims.
+    """
+
+    def action() -> int:
+        from summarizer.brief import brief_file
+
+        settings = _settings(
+            config,
+            provider=provider,
+            base_url=base_url,
+            api_key=api_key,
+            model=model,
+            mode=mode,
+            temperature=temperature,
+            timeout=timeout,
+            max_reasks=max_reasks,
+            max_transport_retries=max_retries,
+            concurrency=concurrency,
+            use_cache=False if no_cache else None,
+            refresh_cache=True if refresh else None,
+            cache_dir=cache_dir,
+            log_path=log,
+            max_input_bytes=max_bytes,
+            out_dir=out,
+            output_format=output_format,
+        )
+        result = brief_file(file, settings, offline=offline or None)
+        _report(result.messages, result.outputs)
+        return result.exit_code
+
+    raise typer.Exit(run_guarded(action))
+
+
+@app.command()
+def record(
+    file: FileArgument,
+    cassette: Annotated[
+        Path | None, typer.Option("--cassette", help="Where to write (default seeds/recordings/…).")
+    ] = None,
+    provider: ProviderOption = None,
+    base_url: BaseUrlOption = None,
+    api_key: ApiKeyOption = None,
+    model: ModelOption = None,
+    mode: ModeOption = None,
+    concurrency: ConcurrencyOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Brief a file against a live endpoint and record every HTTP exchange (keys filtered) for replay."""
+
+    def action() -> None:
+        from summarizer.brief import record_file
+
+        settings = _settings(
+            config,
+            provider=provider,
+            base_url=base_url,
+            api_key=api_key,
+            model=model,
+            mode=mode,
+            concurrency=concurrency,
+        )
+        _, result = record_file(file, settings, cassette=cassette)
+        _report(result.messages, result.outputs)
+
+    run_guarded(action)
+
+
+cache_app = typer.Typer(help="Inspect or clear the LLM answer cache.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("stats")
+def cache_stats(cache_dir: CacheDirOption = None, config: ConfigOption = None) -> None:
+    """Entries and size of the cache (hits and misses are reported by each brief run)."""
+
+    def action() -> None:
+        from summarizer.cache import ResultCache
+
+        settings = _settings(config, cache_dir=cache_dir)
+        with ResultCache(settings.cache_dir, size_limit=settings.cache_size_limit) as cache:
+            sys.stdout.write(cache.stats().describe() + "\n")
+
+    run_guarded(action)
+
+
+@cache_app.command("clear")
+def cache_clear(cache_dir: CacheDirOption = None, config: ConfigOption = None) -> None:
+    """Remove every cached answer."""
+
+    def action() -> None:
+        from summarizer.cache import ResultCache
+
+        settings = _settings(config, cache_dir=cache_dir)
+        with ResultCache(settings.cache_dir, size_limit=settings.cache_size_limit) as cache:
+            removed = cache.clear()
+        sys.stdout.write(f"removed {removed} cached answer(s) from {settings.cache_dir}\n")
+
+    run_guarded(action)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

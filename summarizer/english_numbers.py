@@ -1,4 +1,4 @@
-"""Numbers in English prose: "CNY 1.7 trillion", "RMB 25bn", "133,000", "0.3 percentage points", "eighth".
+"""Numbers and hedges in English prose: "CNY 1.7 trillion", "RMB 25bn", "0.3 percentage points", "eighth".
 
 :func:`find_english_numbers` scans a sentence of English and returns every numeric mention with a
 scale-free value, a unit, the qualifier the prose puts on it and the rounding the prose allows, so
@@ -19,19 +19,34 @@ the verifier can compare it with the quantities of the Chinese source:
 
 Years (2023, "2023–2025") and calendar dates are reported with kind ``year`` / ``date``; names that
 contain digits ("4+6", "5G", a quoted "33618") with kind ``name``. Nothing here knows the source.
+
+The second half reads the prose around a number, for the verifier: :func:`sentences`, whether a
+hedge ("aims", "target", "expected" …) governs a number (:func:`is_hedged`), which year mention a
+number belongs to (:func:`nearest_years`) and the content words that describe it
+(:func:`number_context`, :func:`content_words`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 __all__ = [
+    "HEDGE_WORDS",
     "EnglishNumber",
     "NumberKind",
+    "content_words",
     "find_english_numbers",
+    "hedge_positions",
+    "is_hedged",
+    "may_contain_number",
+    "nearest_years",
+    "number_context",
     "quoted_spans",
+    "sentences",
 ]
 
 NumberKind = Literal["quantity", "year", "date", "name", "ordinal"]
@@ -147,6 +162,12 @@ _FRACTIONS: dict[str, float] = {
     "two thirds": 200 / 3,
     "two-thirds": 200 / 3,
     "a quarter": 25.0,
+    "a fifth": 20.0,
+    "one fifth": 20.0,
+    "one-fifth": 20.0,
+    "a tenth": 10.0,
+    "one tenth": 10.0,
+    "one-tenth": 10.0,
     "one quarter": 25.0,
     "one-quarter": 25.0,
     "three quarters": 75.0,
@@ -409,6 +430,11 @@ def find_english_numbers(text: str) -> list[EnglishNumber]:
     The result includes years, dates and names (see :class:`EnglishNumber.kind`) so a caller can
     decide what to check; quantities carry value, unit, qualifier and precision.
     """
+    return list(_find_english_numbers(text))
+
+
+@lru_cache(maxsize=8192)
+def _find_english_numbers(text: str) -> tuple[EnglishNumber, ...]:
     found: list[EnglishNumber] = []
     taken: list[tuple[int, int]] = []
     quotes = quoted_spans(text)
@@ -560,4 +586,144 @@ def find_english_numbers(text: str) -> list[EnglishNumber]:
         add(EnglishNumber(start, end, match.group(), float(_ORDINALS[match.group().lower()]), "rank", None, 0.0, kind))
 
     found.sort(key=lambda number: number.start)
-    return found
+    return tuple(found)
+
+
+# --- sentences, hedges and the words around a number ----------------------------------------------
+
+# Words that mark a statement as a goal, plan, projection or estimate.
+HEDGE_WORDS = frozenset(
+    {
+        "aim", "aims", "aiming", "aimed", "target", "targets", "targeted", "targeting", "plan", "plans",
+        "planned", "planning", "expected", "expect", "expects", "expectation", "estimate", "estimated",
+        "estimates", "projected", "projection", "projections", "forecast", "forecasts", "forecasted", "seek",
+        "seeks", "seeking", "will", "would", "goal", "goals", "intend", "intends", "intended", "strive",
+        "strives", "striving", "pledge", "pledges", "pledged", "hope", "hopes", "likely", "preliminary",
+        "should", "objective", "objectives", "ambition", "envisage", "envisages",
+    }
+)  # fmt: skip
+_HEDGE_PAIRS = frozenset({("is", "to"), ("are", "to"), ("set", "to")})
+_WORD_TOKEN = re.compile(r"[A-Za-z]+")
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+(?=\S)")
+_NUMBER_WORDS = frozenset(
+    {
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
+        "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "dozen", "half", "third",
+        "thirds", "quarter", "quarters", "first", "second", "fourth", "fifth", "sixth", "seventh", "eighth",
+        "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+        "seventeenth", "eighteenth", "nineteenth", "twentieth",
+    }
+)  # fmt: skip
+
+
+_STOPWORDS = frozenset(
+    {
+        "a", "an", "the", "of", "in", "on", "at", "to", "for", "by", "from", "with", "and", "or", "its", "their",
+        "it", "is", "are", "was", "were", "be", "been", "has", "have", "had", "that", "this", "these", "those",
+        "as", "per", "than", "more", "less", "over", "under", "nearly", "about", "around", "some", "new", "newly",
+        "total", "number", "share", "up", "down", "into", "onto", "s", "n", "which", "who", "whose",
+    }
+)  # fmt: skip
+
+
+def _stem(word: str) -> str:
+    """A crude stem, enough to match "parks"/"park", "cultivated"/"cultivate", "factories"/"factory"."""
+    for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)] + replacement
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
+
+
+@lru_cache(maxsize=8192)
+def content_words(text: str) -> frozenset[str]:
+    return frozenset(
+        _stem(w) for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOPWORDS and not w.isdigit()
+    )
+
+
+def number_context(sentence: str, number: EnglishNumber, numbers: list[EnglishNumber]) -> frozenset[str]:
+    """Content words that describe a number in its sentence.
+
+    What follows it up to the next number or punctuation ("5 green industrial parks were added"),
+    and what precedes it back to the last punctuation unless another number stands between (the
+    words after a number describe that number). When that gives fewer than two words, the clause
+    before is added ("…5G base stations, ranking eighth"). Hyphenated compounds
+    ("100-billion-yuan") are part of a noun phrase, not boundaries.
+    """
+    boundaries = [
+        n
+        for n in numbers
+        if n is not number and n.kind in ("quantity", "year") and not re.search(r"-[A-Za-z]", n.text)
+    ]
+    following = sorted(n.start for n in boundaries if n.start >= number.end)
+    after_limit = following[0] if following else len(sentence)
+    if following and re.fullmatch(r"\s*of(?:\s+the)?\s*", sentence[number.end : after_limit]):
+        # "29 of 45 projects …": both numbers count the same noun.
+        after_limit = following[1] if len(following) > 1 else len(sentence)
+    after = re.split(r"[,;:()]", sentence[number.end : after_limit], maxsplit=1)[0]
+    punctuation = [m.end() for m in re.finditer(r"[,;:()]", sentence[: number.start])]
+    last_punctuation = max([*punctuation, 0])
+    number_between = any(last_punctuation <= n.end <= number.start for n in boundaries)
+    before = "" if number_between else sentence[last_punctuation : number.start]
+    words = content_words(before) | content_words(after)
+    if len(words) < 2 and not number_between and last_punctuation > 0:
+        previous_start = max([p for p in punctuation if p < last_punctuation - 1] + [0])
+        previous_numbers = [n.end for n in boundaries if previous_start <= n.end < last_punctuation]
+        words |= content_words(sentence[max([previous_start, *previous_numbers]) : last_punctuation])
+    return words
+
+
+_CLAUSE_SPLIT = re.compile(r"[,;:]|\b(?:and|while|but|whereas)\b")
+
+
+def hedge_positions(sentence: str) -> tuple[int, ...]:
+    """Offsets of the hedge words of a sentence ("aims", "target", "expected", "is to" …)."""
+    tokens = [(match.start(), match.group().lower()) for match in _WORD_TOKEN.finditer(sentence)]
+    positions = [start for start, word in tokens if word in HEDGE_WORDS]
+    positions += [
+        tokens[i][0] for i in range(len(tokens) - 1) if (tokens[i][1], tokens[i + 1][1]) in _HEDGE_PAIRS
+    ]
+    return tuple(sorted(positions))
+
+
+def is_hedged(sentence: str, number: EnglishNumber, positions: tuple[int, ...] | None = None) -> bool:
+    """Whether a hedge governs a number: one earlier in its sentence, or one in its own clause
+    ("the body states 7% as the 2024 target"). ``positions`` are :func:`hedge_positions` of the
+    sentence, when the caller has them."""
+    hedges = hedge_positions(sentence) if positions is None else positions
+    if not hedges:
+        return False
+    if hedges[0] < number.start:
+        return True
+    following = _CLAUSE_SPLIT.search(sentence, number.end)
+    clause_end = following.start() if following else len(sentence)
+    return any(number.end <= position < clause_end for position in hedges)
+
+
+def nearest_years(number: EnglishNumber, years: list[EnglishNumber]) -> set[int]:
+    """The year(s) a number in a sentence is about: the year mention(s) nearest to it."""
+    if not years or number.kind == "year":
+        return set()
+
+    def distance(year: EnglishNumber) -> int:
+        return year.start - number.end if year.start >= number.end else number.start - year.end
+
+    best = min(distance(year) for year in years)
+    return {int(year.value) for year in years if distance(year) == best}
+
+
+def sentences(text: str) -> Iterable[tuple[int, str]]:
+    position = 0
+    for part in _SENTENCE_SPLIT.split(text):
+        start = text.find(part, position)
+        yield start, part
+        position = start + len(part)
+
+
+def may_contain_number(text: str) -> bool:
+    """A cheap test: False when ``text`` certainly has no number (no digit, no number word)."""
+    if any(char.isdigit() for char in text):
+        return True
+    return not _NUMBER_WORDS.isdisjoint(word.lower() for word in _WORD_TOKEN.findall(text))

@@ -70,7 +70,8 @@ __all__ = [
 PROMPT_NAME = "article_briefing"
 ArticleStatus = Literal["verified", "partially_verified", "failed"]
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
-_MAX_QUARANTINE_ROUNDS = 3
+_MAX_QUARANTINE_ROUNDS = 4
+_FIGURE_POINTERS = ("/metrics/", "/targets/")
 # Parts started beyond the request slots, so a freed slot finds a request ready to send.
 _PREFETCH = 2
 
@@ -245,14 +246,27 @@ def _coverage(page: SegmentedPage, article: ArticleBriefing, source: Any, facts:
 
 
 def finalise_article(
-    page: SegmentedPage, segment: Segment, article: ArticleBriefing, facts: FactTable | None
+    page: SegmentedPage,
+    segment: Segment,
+    article: ArticleBriefing | Sequence[ArticleBriefing],
+    facts: FactTable | None,
 ) -> ArticleBriefing:
     """A verified copy of ``article``: spans filled, every failed claim moved to ``unverified``
-    (repeated until stable), and the verification summary with coverage set. Pure CPU work."""
+    (figures first, then whatever still fails), and the verification summary with coverage set.
+
+    Given the briefings of the parts of a split segment, their spans are filled first and they are
+    merged, list items de-duplicated by source span. Pure CPU work (run it off the event loop).
+    """
     from summarizer.verify import ArticleSource, quarantine_unverified, verify_article
 
     segment_facts = cast("Sequence[FactLike] | None", facts.for_segment(segment.index) if facts else None)
     source = ArticleSource.from_segment(segment, segment_facts, page.document.original)
+    if not isinstance(article, ArticleBriefing):
+        parts = [part.model_copy(deep=True) for part in article]
+        if len(parts) > 1:
+            for part in parts:
+                verify_article(source, part, fill_spans=True)  # spans identify duplicates
+        article = _merge(parts)
     article = article.model_copy(deep=True)
     article.index = segment.index
     article.unverified = []  # the model must not pre-fill this; only the verifier does
@@ -261,20 +275,24 @@ def finalise_article(
         results = verify_article(source, article, fill_spans=True)
         if first is None:
             first = results
-        if all(r.ok for r in results):
+        failed = [r for r in results if not r.ok]
+        if not failed:
             break
-        article = quarantine_unverified(article, results)
+        # Figures first: prose is often flagged only because it disagrees with a wrong figure, and
+        # is judged again once that figure is out.
+        figures = [r for r in failed if r.pointer.startswith(_FIGURE_POINTERS)]
+        article = quarantine_unverified(article, figures or failed)
     else:
         results = verify_article(source, article, fill_spans=True)
         if not all(r.ok for r in results):
             article = quarantine_unverified(article, results)
     cover = _coverage(page, article, source, facts)
-    failed = len(article.unverified)
-    checked = max(len(first or []), failed)
+    unverified = len(article.unverified)
+    checked = max(len(first or []), unverified)
     article.verification = VerificationSummary(
         checked=checked,
-        verified=checked - failed,
-        failed=failed,
+        verified=checked - unverified,
+        failed=unverified,
         facts_found=cover.facts_found if cover is not None else 0,
         facts_mentioned=cover.facts_mentioned if cover is not None else 0,
         coverage=cover.ratio if cover is not None else None,
@@ -302,7 +320,10 @@ def _merge(parts: Sequence[ArticleBriefing]) -> ArticleBriefing:
 
     def span_key(item: Any) -> Any:
         span = getattr(item, "value_span", None) or getattr(item, "span", None)
-        return (span.start, span.end) if span is not None else ("quote", getattr(item, "source_quote", None))
+        if span is not None:
+            return (span.start, span.end)
+        # No span (the quote was not found): the claim itself identifies it.
+        return ("claim", item.model_dump_json(exclude={"span", "value_span"}))
 
     merged.key_points = unique([k for p in parts for k in p.key_points], lambda k: k)
     merged.metrics = unique([m for p in parts for m in p.metrics], span_key)
@@ -455,10 +476,9 @@ class _Engine:
         if not articles:
             outcome.error = "; ".join(errors) or "no usable answer"
             return outcome
-        merged = _merge(articles)
         # Verification is CPU work: a worker thread keeps it off the event loop, so requests
         # waiting for a slot are sent while answers already received are being checked.
-        article = await asyncio.to_thread(finalise_article, self.page, segment, merged, self.facts)
+        article = await asyncio.to_thread(finalise_article, self.page, segment, articles, self.facts)
         outcome.article = article
         outcome.status = "partially_verified" if article.unverified or errors else "verified"
         if errors:
@@ -525,10 +545,12 @@ async def extract_page_async(
     articles = [o.article for o in outcomes if o.article is not None]
     briefing = None
     if articles:
+        # A hand-written reference was not produced by a model: no model, no billed usage, no cost.
+        by_model = generated_by == "llm"
         metadata = RunMetadata(
             generated_by=generated_by,
-            model=client.model if generated_by == "llm" else None,
-            provider=provider or (client.base_url if generated_by == "llm" else None),
+            model=client.model if by_model else None,
+            provider=(provider or client.base_url) if by_model else None,
             prompt_version=prompt.version,
             glossary_version=load_glossary().version,
             created_at=datetime.now(UTC).replace(microsecond=0),
@@ -536,9 +558,13 @@ async def extract_page_async(
                 prompt_tokens=usage.prompt_tokens,
                 completion_tokens=usage.completion_tokens,
                 total_tokens=usage.total_tokens,
-            ),
-            cost_usd=round(cost.amount, 6) if cost is not None and cost.currency == "USD" else None,
-            llm_calls=usage.requests,
+            )
+            if by_model
+            else None,
+            cost_usd=round(cost.amount, 6)
+            if by_model and cost is not None and cost.currency == "USD"
+            else None,
+            llm_calls=usage.requests if by_model else 0,
             reasks=sum(o.reasks for o in outcomes),
             cache_hits=hits,
             cache_misses=misses,

@@ -20,13 +20,15 @@ Scoping rules, in the order a reader applies them:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from functools import lru_cache
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from summarizer.gazetteer import Region, find_regions
+from summarizer.gazetteer import Region, RegionMention, find_regions
 from summarizer.glossary import Glossary, load_glossary
 from summarizer.quantities import PeriodMention, Quantity, find_periods, find_quantities
 from summarizer.segment import Segment, SegmentedPage
@@ -110,6 +112,8 @@ _ESTIMATE_CUES = re.compile(r"预计|初步|有望|预期(?!目标)|估计|约�
 _CUMULATIVE_CUES = re.compile(r"累计|截至|截止|共计|总计")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
+# The last clause break before a position: a greedy scan to the last break, anchored at the window end.
+_LAST_CLAUSE_BREAK = re.compile(r".*[，,；;：:。！？!?\n]", re.DOTALL)
 
 # Verbs and function words around a figure that are not part of the indicator's name.
 _LEADING_NOISE = re.compile(
@@ -158,12 +162,8 @@ def _paragraph_bounds(text: str, position: int) -> tuple[int, int]:
 
 def _clause_start(text: str, position: int, floor: int) -> int:
     """Start of the clause containing ``position``: just after the last clause break before it."""
-    best = floor
-    for char in "，,；;：:。！？!?\n":
-        found = text.rfind(char, floor, position)
-        if found + 1 > best:
-            best = found + 1
-    return best
+    match = _LAST_CLAUSE_BREAK.search(text, floor, position)
+    return match.end() if match else floor
 
 
 def _clean_indicator(raw: str, periods: list[PeriodMention], offset: int) -> str:
@@ -275,6 +275,7 @@ def _respectively(prefix: str, count: int) -> list[str] | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def _strip_leading_region(indicator: str) -> str:
     mentions = find_regions(indicator)
     if mentions and mentions[0].start == 0 and mentions[0].end < len(indicator):
@@ -363,6 +364,8 @@ def facts_for_segment(segment: Segment, default_year: int | None = None) -> list
     facts: list[Fact] = []
     section = _Section()
     lines = list(_lines(text))
+    # One scan of the whole article; paragraphs and sentences take their share.
+    scans = _Scans(find_quantities(text), find_periods(text, default_year=default_year), find_regions(text))
     for number, (line_start, line_end) in enumerate(lines):
         line = text[line_start:line_end]
         following_line = text[slice(*lines[number + 1])] if number + 1 < len(lines) else ""
@@ -371,7 +374,7 @@ def facts_for_segment(segment: Segment, default_year: int | None = None) -> list
             # a figure in the heading itself shares that frame.
             section = _section_context(line, following_line, default_year)
         facts.extend(
-            _facts_of_paragraph(segment, text, line_start, line_end, section, default_year, segment_region, glossary)
+            _facts_of_paragraph(segment, text, line_start, line_end, section, scans, segment_region, glossary)
         )
     return _merge_repeats(facts, segment)
 
@@ -382,7 +385,7 @@ def _facts_of_paragraph(
     paragraph_start: int,
     paragraph_end: int,
     section: _Section,
-    default_year: int | None,
+    scans: _Scans,
     segment_region: RegionRef | None,
     glossary: Glossary,
 ) -> list[Fact]:
@@ -391,27 +394,22 @@ def _facts_of_paragraph(
     previous_indicator: str | None = None
     paragraph_year: str | None = None
     paragraph = text[paragraph_start:paragraph_end]
-    # One scan per paragraph; each sentence takes its share (shifted to sentence coordinates).
-    all_quantities = find_quantities(paragraph)
-    all_periods = find_periods(paragraph, default_year=default_year)
-    all_regions = find_regions(paragraph) if all_quantities else []
     for local_start, local_end in _sentences(paragraph):
         sent_start = paragraph_start + local_start
+        sent_end = paragraph_start + local_end
         sentence = paragraph[local_start:local_end]
         masked = _mask_names(sentence)
         periods = [
-            p.model_copy(update={"start": p.start - local_start, "end": p.end - local_start})
-            for p in all_periods
-            if local_start <= p.start and p.end <= local_end
+            p.model_copy(update={"start": p.start - sent_start, "end": p.end - sent_start})
+            for p in scans.periods_in(sent_start, sent_end)
         ]
         periods = [p for p in periods if masked[p.start : p.end] == sentence[p.start : p.end]]
         quantities = [
-            q.model_copy(update={"start": q.start - local_start, "end": q.end - local_start})
-            for q in all_quantities
-            if local_start <= q.start and q.end <= local_end
+            q.model_copy(update={"start": q.start - sent_start, "end": q.end - sent_start})
+            for q in scans.quantities_in(sent_start, sent_end)
         ]
         if quantities:
-            sentence_regions = [m for m in all_regions if local_start <= m.start and m.end <= local_end]
+            sentence_regions = scans.regions_in(sent_start, sent_end)
             region = _region_ref(sentence_regions[0].region) if sentence_regions else segment_region
             by_clause: dict[int, list[Quantity]] = {}
             for quantity in quantities:
@@ -444,8 +442,7 @@ def _facts_of_paragraph(
                 start, end = mapped.to_original(sent_start + quantity.start, sent_start + quantity.end)
                 translation = glossary.translate_indicator(indicator) if indicator else None
                 facts.append(
-                    # Every field is already typed here; skipping re-validation keeps the rule path fast.
-                    Fact.model_construct(
+                    Fact(
                         segment=segment.index,
                         text=segment.original_text(start, end),
                         start=start,
@@ -471,6 +468,42 @@ def _facts_of_paragraph(
         if years:
             paragraph_year = years[-1]
     return facts
+
+
+_Spanned = TypeVar("_Spanned", Quantity, PeriodMention, RegionMention)
+
+
+def _within(items: list[_Spanned], starts: list[int], start: int, end: int) -> list[_Spanned]:
+    result: list[_Spanned] = []
+    for item in items[bisect_left(starts, start) :]:
+        if item.start >= end:
+            break
+        if item.end <= end:
+            result.append(item)
+    return result
+
+
+@dataclass
+class _Scans:
+    """Quantities, periods and place names of a whole article, sorted by start."""
+
+    quantities: list[Quantity]
+    periods: list[PeriodMention]
+    regions: list[RegionMention]
+
+    def __post_init__(self) -> None:
+        self._quantity_starts = [q.start for q in self.quantities]
+        self._period_starts = [p.start for p in self.periods]
+        self._region_starts = [r.start for r in self.regions]
+
+    def quantities_in(self, start: int, end: int) -> list[Quantity]:
+        return _within(self.quantities, self._quantity_starts, start, end)
+
+    def periods_in(self, start: int, end: int) -> list[PeriodMention]:
+        return _within(self.periods, self._period_starts, start, end)
+
+    def regions_in(self, start: int, end: int) -> list[RegionMention]:
+        return _within(self.regions, self._region_starts, start, end)
 
 
 def _is_class_label(quantity: Quantity, sentence: str) -> bool:

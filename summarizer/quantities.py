@@ -22,8 +22,11 @@ Conventions (each one a deliberate choice; the tests pin them down):
   ranks and bare numbers inside short “quoted names” (“4+6”, “33618”, “十个统筹”); technology
   names and codes next to Latin letters (5G, 4K, A12B, COVID-19); expressions joined by + × or :
   (4+6, 4×4, ratios such as 87:9:4 and clock times); bare 一 / 二 before a measure word (一批 is
-  "a batch of"); idioms (一成不变, 千方百计 …); 5-digit-plus bare codes and phone numbers;
-  policy packages named by a count (十条政策, 20条措施); list markers ((1), 1.).
+  "a batch of"); idioms (一成不变, 千方百计 …); bare codes of 8+ digits and phone numbers;
+  policy packages named by a count (十条政策, 20条措施); list markers ((1), 1.) and figure or
+  table labels (图1, 表2); URLs.
+* Ordinal class labels (三大支柱产业, 六大集群, 十大项目) are not reported: they name a group, and
+  the count of its members is rarely the figure an analyst wants. 居全国前七 is a rank range 1..7.
 * Bare numbers (no unit or measure word) are reported with unit ``number`` when they stand like
   figures: a table cell on its own line, a number before punctuation, or a number with a scale
   (287亿). Inside running text a bare Arabic number glued to a following noun (33618现代…) is
@@ -31,7 +34,11 @@ Conventions (each one a deliberate choice; the tests pin them down):
 * k / w / K after digits are not read as thousands: in this genre 4K and 5G are technology names.
   兆 is not a numeral scale (modern usage reads 兆 as mega-: 兆瓦 is MW).
 * Fractions 三分之一 have unit ``fraction`` (value 1/3); 千分之 -> ``permille``; 万分之 ->
-  ``basis_point``; ratios such as 87:9:4 are skipped.
+  ``basis_point``; 七折 -> 70 ``percent``; ratios such as 87:9:4 are skipped, not split.
+* Units: currencies by ISO code (CNY, USD, EUR, JPY, HKD …), ``percent``, ``percentage_point``,
+  ``times``, ``rank``, ``count`` (with the measure word in ``measure``: 家, 个, 项, 台(套) …),
+  ``number`` for bare numbers, and physical units by name (tonne, kW, kWh, km2, mu, PFlops,
+  person_time, TEU …; see the tables below, which are the place to extend).
 
 :func:`find_periods` reports 2023年, 2023年1—11月, 一季度, 上半年, 前10个月, 11月20日, 今年,
 年初以来, 累计, 截至…, 到2025年, “十四五” … as :class:`PeriodMention`. When the year is not
@@ -470,7 +477,7 @@ def parse_number(numeral: str) -> float | None:
 @dataclass(frozen=True, slots=True)
 class _Unit:
     unit: str
-    kind: Literal["currency", "ratio", "discount", "count", "physical", "time", "point"]
+    kind: Literal["currency", "ratio", "discount", "count", "rank", "physical", "time", "point"]
     measure: str | None = None
     factor: float = 1.0
 
@@ -482,7 +489,7 @@ def _count(measure: str) -> _Unit:
 # surface -> (unit, negative lookahead that rules the surface out). Longest surfaces are tried
 # first, so 个百分点 wins over 个, 人次 over 人, 千瓦时 over 千瓦.
 _CURRENCIES: Final[dict[str, tuple[str, str]]] = {
-    "元": ("CNY", "素|旦|宵|首|件|器|宇|老|年|代|帅|气|月|朝|素"),
+    "元": ("CNY", "素|旦|宵|首|件|器|宇|老|年|代|帅|气|月|朝"),
     "圆": ("CNY", "满|桌|心|梦|形|周"),
     "圓": ("CNY", ""),
     "块钱": ("CNY", ""),
@@ -524,7 +531,7 @@ _RATIOS: Final[dict[str, tuple[_Unit, str]]] = {
     # scanner rules out 2023成 … .
     "成": (
         _Unit("percent", "ratio", factor=10.0),
-        "为|功|立|本|果|员|交|效|熟|长|都|品|型|就|年|套|绩|败|分|份|像|形|型|立|果|色|群|片",
+        "为|功|立|本|果|员|交|效|熟|长|都|品|型|就|年|套|绩|败|分|份|像|形|色|群|片",
     ),
 }
 
@@ -586,7 +593,7 @@ _COUNT_MEASURES: Final[dict[str, str]] = {
     "所": "得|有|属|在|以|谓|需|长|为|知|处",
     "名": "单|称|牌|义|录|额|字|列|次|誉|副|人|家|片|校|言|城|优|师|医",
     "人": "民币|工|才|员|口|均|大|事|群|们|类|气|次|公里|社|力|心|选|文|物|格|生|士|居",
-    "位": "于|置|列|居|数|次|置|势|移",
+    "位": "于|置|列|居|数|次|势|移",
     "辆": "",
     "种": "植|子|类|群|养|业|苗|质|源",
     "件": "事|套",
@@ -603,7 +610,7 @@ _COUNT_MEASURES: Final[dict[str, str]] = {
     "颗": "",
     "款": "项|式",
     "部门": "",
-    "部": "署|分|门|长|委|件|位|队|局|省|属|地|落|际|署|委",
+    "部": "署|分|门|长|委|件|位|队|局|省|属|地|落|际",
     "株": "",
     "棵": "",
     "张": "贴|扬|力|弛|家",
@@ -797,6 +804,8 @@ def _unit_first_chars() -> str:
 
 
 _NUMERAL_RE: Final = re.compile(_NUMERAL_PATTERN.replace("{unit_first}", _unit_first_chars()))
+
+
 def _compile_with_first_chars(first_chars: str, pattern: str) -> re.Pattern[str]:
     """Compile ``pattern`` behind a lookahead on the characters it can start with.
 
@@ -814,7 +823,7 @@ _CANDIDATE_RE: Final = _compile_with_first_chars(
     r"|(?P<vague>(?:数|几|上)[十百千万亿]+)"
     r"|(?P<top>前(?:\d+|[一二两三四五六七八九十]+))"
     rf"|(?P<di>第(?:\d+|[{_CN_ALL}]+))"
-    rf"|(?P<num>{_NUMERAL_RE.pattern})"
+    rf"|(?P<num>{_NUMERAL_RE.pattern})",
 )
 _APPROX_CHARS: Final = "多余几"
 _APPROX_PAIR_RE: Final = re.compile(rf"([一两二三四五六七八])([二两三四五六七八九])([{_CN_UNITS}]*)")
@@ -838,7 +847,7 @@ _PERCENT_NUMBER_RE: Final = re.compile(
 
 
 class _Intervals:
-    """Sorted, non-overlapping (start, end) spans with a forward-only membership test."""
+    """Sorted, non-overlapping (start, end) spans with a binary-search membership test."""
 
     def __init__(self, spans: list[tuple[int, int]]) -> None:
         self._starts = [start for start, _ in spans]
@@ -1218,7 +1227,7 @@ class _Scanner:
         if numeral.scale_word is None and draft.value_max is None:
             if literal.isdigit() and len(literal) >= 8:
                 return False  # phone numbers, order numbers
-            if self._is_list_marker(draft):
+            if self._is_list_marker(draft) or self._is_label(draft):
                 return False
             if (
                 literal.isdigit()
@@ -1240,6 +1249,11 @@ class _Scanner:
         line_start = norm.rfind("\n", 0, draft.start) + 1
         at_line_start = not norm[line_start : draft.start].strip()
         return at_line_start and after in ".、)）" and not norm[draft.end + 1 : draft.end + 2].isdigit()
+
+    def _is_label(self, draft: _Draft) -> bool:
+        # 图1, 表2, 附件3: figure and table labels
+        before = self.norm[max(0, draft.start - 2) : draft.start]
+        return before.endswith(("图", "表", "附件", "编号", "序号", "No", "NO"))
 
     def _alone_on_line(self, draft: _Draft) -> bool:
         norm = self.norm
@@ -1267,7 +1281,7 @@ class _Scanner:
         if rank_word == "位" and norm.startswith("位次", end):
             return None, end
         span_end = end + len(rank_word)
-        draft = _Draft(start - 1, span_end, start, end, numeral.value, _Unit("rank", "count"))
+        draft = _Draft(start - 1, span_end, start, end, numeral.value, _Unit("rank", "rank"))
         return draft, span_end
 
     def _top_n(self, start: int, end: int) -> tuple[_Draft | None, int]:
@@ -1284,14 +1298,14 @@ class _Scanner:
         if numeral.value < 2 or numeral.value != int(numeral.value):
             return None, end
         span_end = end + (1 if end < len(norm) and norm[end] in "位名强" else 0)
-        draft = _Draft(start - 1, span_end, start, end, 1.0, _Unit("rank", "count"), value_max=numeral.value)
+        draft = _Draft(start - 1, span_end, start, end, 1.0, _Unit("rank", "rank"), value_max=numeral.value)
         return draft, span_end
 
     def _first_place(self, start: int) -> tuple[_Draft | None, int]:
         # 居全国首位 -> rank 1; 放在首位 is not a ranking.
         if not _RANK_CONTEXT_RE.search(self.norm, max(0, start - 10), start):
             return None, start + 2
-        return _Draft(start, start + 2, start, start + 1, 1.0, _Unit("rank", "count")), start + 2
+        return _Draft(start, start + 2, start, start + 1, 1.0, _Unit("rank", "rank")), start + 2
 
     # -- other forms ------------------------------------------------------------------------
 

@@ -57,7 +57,7 @@ __all__ = [
 CASSETTE_SUFFIX = ".cassette.yaml"
 CASSETTE_VERSION = 1
 _ARTICLE_RE = re.compile(r"<article>\n?(.*?)\n?</article>", re.DOTALL)
-_HEADER_RE = re.compile(r"^# (?P<key>[a-z_]+): (?P<value>.*)$", re.MULTILINE)
+_HEADER_RE = re.compile(r"^# (?P<key>[a-z0-9_]+): (?P<value>.*)$", re.MULTILINE)
 _KEEP_RESPONSE_HEADERS = frozenset({"content-type"})
 
 

@@ -95,7 +95,7 @@ def format_metric_value(metric: Metric) -> str:
         amount = f"{_amount(metric.value, unit).removesuffix('%').removesuffix(' pp')}–{upper}"
     comparison: Comparison | None = metric.comparison
     kind = comparison.kind if comparison is not None else None
-    if kind == "year_on_year" or (kind == "change_from" and unit in ("percent", "percentage_point")):
+    if kind == "year_on_year":
         amount = _signed(amount, metric.value)
     if unit == "rank":
         amount = f"ranked {amount}"
@@ -173,9 +173,10 @@ def _verification_line(article: ArticleBriefing) -> str:
     summary = article.verification
     unverified = len(article.unverified)
     if summary is None:
-        return "**Verification:** not run."
-    text = f"**Verification:** {summary.verified} of {summary.checked} checked claims verified against the source"
-    if summary.facts_found:
+        text = "**Verification:** no summary recorded"
+    else:
+        text = f"**Verification:** {summary.verified} of {summary.checked} checked claims verified against the source"
+    if summary is not None and summary.facts_found:
         text += f"; the briefing covers {summary.facts_mentioned} of {summary.facts_found} figures the rules found"
     if unverified:
         text += (

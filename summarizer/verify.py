@@ -34,14 +34,25 @@ import json
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
 
-from summarizer.english_numbers import EnglishNumber, find_english_numbers
+from summarizer.english_numbers import (
+    EnglishNumber,
+    content_words,
+    find_english_numbers,
+    hedge_positions,
+    is_hedged,
+    may_contain_number,
+    nearest_years,
+    number_context,
+    sentences,
+)
 from summarizer.errors import BriefingFormatError
 from summarizer.schema import (
     UNITS,
@@ -54,7 +65,8 @@ from summarizer.schema import (
     Verdict,
     VerificationSummary,
 )
-from summarizer.textmap import MappedText, normalize, normalize_string
+from summarizer.textmap import MappedText, normalize
+from summarizer.textmap import normalize_string as _normalize_string
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -100,7 +112,11 @@ class FactLike(Protocol):
     @property
     def value(self) -> float | None: ...
     @property
+    def value_max(self) -> float | None: ...
+    @property
     def unit(self) -> str: ...
+    @property
+    def qualifier(self) -> str: ...
     @property
     def status(self) -> str: ...
     @property
@@ -267,6 +283,12 @@ _YEAR_IN_PERIOD = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _CJK_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 
 
+@lru_cache(maxsize=16384)
+def _matching_form(text: str) -> str:
+    """The ingest normalisation of a short string (quotes, names), cached: briefings repeat them."""
+    return _normalize_string(text)
+
+
 def _period_years(period: str | None) -> set[int]:
     if not period:
         return set()
@@ -335,7 +357,7 @@ def _plan_sections(text: str, subheadings: Sequence[str]) -> list[tuple[int, int
     starts: list[tuple[int, str]] = []
     position = 0
     for heading in subheadings:
-        needle = normalize_string(heading).strip()
+        needle = _matching_form(heading).strip()
         found = text.find(needle, position) if needle else -1
         if found >= 0:
             starts.append((found, needle))
@@ -467,13 +489,14 @@ class ArticleSource:
     ) -> ArticleSource:
         find_quantities, find_periods = _quantities_module()
         text = mapped.text
-        quantities = find_quantities(text)
         periods = find_periods(text)
         plan_sections = _plan_sections(text, subheadings)
+        anchors = _period_anchors(periods)
+        # The extractor's quantities are the evidence (a fact table may leave some out); the facts
+        # tell what the rules know about them: status, period, indicator.
         fact_index = _index_facts(facts) if facts is not None else {}
         evidence: list[Evidence] = []
-        anchors = _period_anchors(periods)
-        for quantity in quantities:
+        for quantity in find_quantities(text):
             if quantity.value is None:
                 continue
             start, end = mapped.to_original(quantity.start, quantity.end)
@@ -486,7 +509,6 @@ class ArticleSource:
                 status = _fallback_status(text, quantity.start)
                 period = _fallback_period(periods, quantity.start, text)
                 indicator = None
-            status = _refined_status(status, text, quantity.start, plan_sections)
             evidence.append(
                 Evidence(
                     norm_start=quantity.start,
@@ -498,7 +520,7 @@ class ArticleSource:
                     value_max=None if quantity.value_max is None else float(quantity.value_max),
                     unit=str(quantity.unit),
                     qualifier=_effective_qualifier(quantity),
-                    status=status,
+                    status=_refined_status(status, text, quantity.start, plan_sections),
                     period=period,
                     decline=bool(_DECLINE_RE.search(text[max(0, quantity.start - 8) : quantity.start])),
                     indicator_zh=indicator,
@@ -510,10 +532,10 @@ class ArticleSource:
         for mention in periods:
             years |= _period_years(getattr(mention, "period", None))
         years |= {int(y) for y in _CJK_YEAR.findall(text)}
-        years |= {int(y) for y in _CJK_YEAR.findall(normalize_string(title))}
+        years |= {int(y) for y in _CJK_YEAR.findall(_matching_form(title))}
         for item in evidence:
             years |= _period_years(item.period)
-        name_runs = set(re.findall(r"\d+", text)) | set(re.findall(r"\d+", normalize_string(title)))
+        name_runs = set(re.findall(r"\d+", text)) | set(re.findall(r"\d+", _matching_form(title)))
         if fallback is not None:
             name_runs |= set(re.findall(r"\d+", fallback.text))
             years |= {int(y) for y in _CJK_YEAR.findall(fallback.text)}
@@ -540,7 +562,7 @@ class ArticleSource:
     def locate(self, quote: str) -> tuple[int, int, Span] | None:
         """(normalised start, end, original span) of ``quote`` in the body; start is -1 when found
         only in the article's original text (e.g. a pull-quote)."""
-        needle = normalize_string(quote).strip()
+        needle = _matching_form(quote).strip()
         if not needle:
             return None
         position = self.text.find(needle)
@@ -575,7 +597,7 @@ class ArticleSource:
     def years_at(self, needle: str) -> set[int]:
         """Years the article gives for the passages where ``needle`` occurs: the period in force at
         each occurrence and the periods stated in its sentence."""
-        target = normalize_string(needle).strip()
+        target = _matching_form(needle).strip()
         years: set[int] = set()
         if not target:
             return years
@@ -597,7 +619,7 @@ class ArticleSource:
     def parse_quote(self, quote: str, span: Span) -> list[Evidence]:
         """Quantities of a quote found only in the original text (not in the repaired body)."""
         find_quantities, _ = _quantities_module()
-        needle = normalize_string(quote).strip()
+        needle = _matching_form(quote).strip()
         found: list[Evidence] = []
         for quantity in find_quantities(needle):
             if quantity.value is None:
@@ -764,22 +786,6 @@ def _scale_hint(exponent: int) -> str:
 
 # --- the per-article check --------------------------------------------------------------------------------
 
-_HEDGE_RE = re.compile(
-    r"\b(?:aims?|aiming|aimed|targets?|targeted|targeting|plans?|planned|planning|expected|expects?|expectation|"
-    r"estimated?|estimates|projected|projections?|forecasts?|forecasted|seeks?|seeking|will|would|goals?|"
-    r"intends?|intended|strives?|striving|is to|are to|set to|pledges?|pledged|hopes?|likely|preliminary|"
-    r"should|objectives?|ambition|envisages?)\b",
-    re.IGNORECASE,
-)
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+(?=\S)")
-_MAY_HAVE_NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen|half|"
-    r"third|quarter|first|second|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\w+teenth|"
-    r"twentieth)\b",
-    re.IGNORECASE,
-)
-
 
 @dataclass
 class _Checker:
@@ -789,12 +795,14 @@ class _Checker:
     fill_spans: bool
     results: list[ClaimResult] = field(default_factory=list)
     mentioned: set[int] = field(default_factory=set)
-    masks: re.Pattern[str] | None = None
+    masks: list[str] = field(default_factory=list)
     by_value: dict[str, list[int]] = field(default_factory=dict)
 
     prose_sorted: list[tuple[float, int]] = field(default_factory=list)
     subjects: dict[str, str] = field(default_factory=dict)
     metric_words: list[tuple[int, frozenset[str], list[tuple[float, str]]]] = field(default_factory=list)
+    word_index: dict[str, list[int]] = field(default_factory=dict)
+    failed_metrics: set[int] = field(default_factory=set)
     value_spans: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -812,16 +820,23 @@ class _Checker:
             for mention in find_english_numbers(metric.indicator_en):
                 if mention.kind == "quantity":
                     values.append((mention.value, "count" if mention.unit == "plain" else mention.unit))
-            self.metric_words.append((number, _content_words(metric.indicator_en), values))
-        self.prose_sorted = sorted((item.prose_value(), number) for number, item in enumerate(self.source.evidence))
-        names = self.names_to_mask()
-        self.masks = re.compile("|".join(map(re.escape, names)), re.IGNORECASE) if names else None
+            words = content_words(metric.indicator_en)
+            for word in words:
+                self.word_index.setdefault(word, []).append(len(self.metric_words))
+            self.metric_words.append((number, words, values))
+        self.prose_sorted = sorted(
+            (item.prose_value(), number) for number, item in enumerate(self.source.evidence)
+        )
+        self.masks = [name.lower() for name in self.names_to_mask()]
         for number, item in enumerate(self.source.evidence):
             self.by_value.setdefault(_value_key(item.value), []).append(number)
 
     # -- recording ------------------------------------------------------------------------------------
 
     def add(self, pointer: str, claim: object, verdict: Verdict, message: str, span: Span | None = None) -> None:
+        parts = pointer.split("/")
+        if verdict != "verified" and parts[1] == "metrics" and parts[-1] in ("value", "unit", "source_quote"):
+            self.failed_metrics.add(int(parts[2]))
         self.results.append(
             ClaimResult(
                 pointer=self.prefix + pointer, claim=_claim_text(claim), verdict=verdict, span=span, message=message
@@ -865,7 +880,7 @@ class _Checker:
         return located
 
     def _occurrences(self, quote: str) -> list[Span]:
-        needle = normalize_string(quote).strip()
+        needle = _matching_form(quote).strip()
         spans = []
         for start, end in self.source.mapped.find_all(needle):
             original = self.source.mapped.to_original(start, end)
@@ -926,7 +941,8 @@ class _Checker:
         """Two metrics with the same indicator, unit, period and status must give the same value."""
         seen: dict[tuple[str, str, str | None, str], int] = {}
         for number, metric in enumerate(self.article.metrics):
-            key = (" ".join(metric.indicator_en.lower().split()), metric.unit, metric.period, metric.status)
+            words = " ".join(re.split(r"[\s\-]+", metric.indicator_en.lower().strip()))
+            key = (words, metric.unit, metric.period, metric.status)
             first = seen.setdefault(key, number)
             if first != number and not _same_value(metric.value, self.article.metrics[first].value):
                 self.add(
@@ -1165,8 +1181,8 @@ class _Checker:
                 self._check_heading(name, value)
 
     def _check_heading(self, name: str, value: str) -> None:
-        needle = normalize_string(value).strip()
-        title = normalize_string(self.source.title).strip()
+        needle = _matching_form(value).strip()
+        title = _matching_form(self.source.title).strip()
         if name == "headline_zh" and title and needle == title:
             self.add("/" + name, value, "verified", f"{name}: matches the article's headline")
             return
@@ -1217,6 +1233,17 @@ class _Checker:
 
     # -- English prose ---------------------------------------------------------------------------------
 
+    def _mask(self, text: str) -> str:
+        """``text`` with programme and organisation names blanked out (their numbers are names)."""
+        lower = text.lower()
+        for name in self.masks:
+            position = lower.find(name)
+            while position >= 0:
+                text = text[:position] + "N" * len(name) + text[position + len(name) :]
+                lower = lower[:position] + "n" * len(name) + lower[position + len(name) :]
+                position = lower.find(name, position + len(name))
+        return text
+
     def names_to_mask(self) -> list[str]:
         names: list[str] = []
         for name in [p.name_en for p in self.article.programmes] + [o.name_en for o in self.article.organisations]:
@@ -1241,15 +1268,16 @@ class _Checker:
         quantities the text may draw on (default: the whole article). ``years``: the years the
         item the text describes is about (a year outside them is a wrong period).
         """
-        if not _MAY_HAVE_NUMBER.search(text):
+        if not may_contain_number(text):
             return
-        masked = self.masks.sub(lambda match: "N" * len(match.group()), text) if self.masks else text
+        masked = self._mask(text)
         subject = self.subjects.get(pointer, "")
-        for sentence_start, sentence in _sentences(masked):
+        for sentence_start, sentence in sentences(masked):
             numbers = find_english_numbers(sentence)
             year_mentions = [n for n in numbers if n.kind == "year"]
+            hedges = () if hedged else hedge_positions(sentence)
             for number in numbers:
-                has_hedge = hedged or _hedged_at(sentence, number)
+                has_hedge = hedged or is_hedged(sentence, number, hedges)
                 if number.kind == "year" and years and int(number.value) not in years:
                     claim = text[sentence_start + number.start : sentence_start + number.end]
                     self.add(
@@ -1261,7 +1289,13 @@ class _Checker:
                     )
                     continue
                 self._check_number(
-                    pointer, text, number, _nearest_years(number, year_mentions), has_hedge, sentence_start, pool
+                    pointer,
+                    text,
+                    number,
+                    nearest_years(number, year_mentions),
+                    has_hedge,
+                    sentence_start,
+                    pool,
                 )
                 if number.kind == "quantity" and not pointer.endswith("/indicator_en"):
                     self._check_against_metrics(pointer, text, sentence, number, numbers, subject, sentence_start)
@@ -1398,21 +1432,26 @@ class _Checker:
         restated with a digit off can still be some other figure of the source, so the source
         check alone cannot see it.
         """
-        context = _number_context(sentence, number, numbers) | _content_words(subject)
+        context = number_context(sentence, number, numbers) | content_words(subject)
         if len(context) < 2 or not self.metric_words:
             return
         units = _prose_units(number.unit)
         if number.unit == "plain" and number.value < 1e6:
             units = units - _MONEY_UNITS
         ranked: list[tuple[float, int, int, bool]] = []
-        for index, words, values in self.metric_words:
+        sharing = {position for word in context for position in self.word_index.get(word, ())}
+        for position in sharing:
+            index, words, values = self.metric_words[position]
+            if index in self.failed_metrics:
+                continue  # a metric the source does not support says nothing about the prose
             overlap = len(context & words)
             fitting = [v for v, unit in values if _prose_unit_of(unit) in units]
-            if overlap and fitting:
+            if fitting:
                 same = any(_same_value(abs(v), number.value, number.precision) for v in fitting)
                 ranked.append((overlap / max(len(words), 1), overlap, index, same))
         if not ranked:
             return
+        ranked.sort(key=lambda item: item[2])
         top = max((coverage, overlap) for coverage, overlap, _, _ in ranked)
         leaders = [item for item in ranked if (item[0], item[1]) == top]
         if any(same for *_, same in leaders) or not (top[1] >= 3 or (top[1] >= 2 and top[0] >= 0.6)):
@@ -1533,102 +1572,17 @@ def _best_match(candidates: list[Evidence], value: float, unit: str) -> Evidence
     return min(candidates, key=rank)
 
 
-_STOPWORDS = frozenset(
-    {
-        "a", "an", "the", "of", "in", "on", "at", "to", "for", "by", "from", "with", "and", "or", "its", "their",
-        "it", "is", "are", "was", "were", "be", "been", "has", "have", "had", "that", "this", "these", "those",
-        "as", "per", "than", "more", "less", "over", "under", "nearly", "about", "around", "some", "new", "newly",
-        "total", "number", "share", "up", "down", "into", "onto", "s", "n", "which", "who", "whose",
-    }
-)  # fmt: skip
 _MONEY_UNITS = frozenset({"CNY", "USD", "EUR", "JPY", "HKD", "GBP", "KRW", "RUB", "THB", "AUD", "CAD", "TWD", "SGD",
                           "CHF", "INR", "NGN"})  # fmt: skip
-
-
-def _stem(word: str) -> str:
-    """A crude stem, enough to match "parks"/"park", "cultivated"/"cultivate", "factories"/"factory"."""
-    for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)] + replacement
-            break
-    return word[:-1] if word.endswith("e") and len(word) > 4 else word
-
-
-def _content_words(text: str) -> frozenset[str]:
-    return frozenset(_stem(w) for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOPWORDS and not w.isdigit())
-
-
-def _number_context(sentence: str, number: EnglishNumber, numbers: list[EnglishNumber]) -> frozenset[str]:
-    """Content words that describe a number in its sentence.
-
-    What follows it up to the next number or punctuation ("5 green industrial parks were added"),
-    and what precedes it back to the last punctuation unless another number stands between (the
-    words after a number describe that number). When that gives fewer than two words, the clause
-    before is added ("…5G base stations, ranking eighth"). Hyphenated compounds
-    ("100-billion-yuan") are part of a noun phrase, not boundaries.
-    """
-    boundaries = [
-        n for n in numbers if n is not number and n.kind in ("quantity", "year") and not re.search(r"-[A-Za-z]", n.text)
-    ]
-    following = sorted(n.start for n in boundaries if n.start >= number.end)
-    after_limit = following[0] if following else len(sentence)
-    if following and re.fullmatch(r"\s*of(?:\s+the)?\s*", sentence[number.end : after_limit]):
-        # "29 of 45 projects …": both numbers count the same noun.
-        after_limit = following[1] if len(following) > 1 else len(sentence)
-    after = re.split(r"[,;:()]", sentence[number.end : after_limit], maxsplit=1)[0]
-    punctuation = [m.end() for m in re.finditer(r"[,;:()]", sentence[: number.start])]
-    last_punctuation = max([*punctuation, 0])
-    number_between = any(last_punctuation <= n.end <= number.start for n in boundaries)
-    before = "" if number_between else sentence[last_punctuation : number.start]
-    words = _content_words(before) | _content_words(after)
-    if len(words) < 2 and not number_between and last_punctuation > 0:
-        previous_start = max([p for p in punctuation if p < last_punctuation - 1] + [0])
-        previous_numbers = [n.end for n in boundaries if previous_start <= n.end < last_punctuation]
-        words |= _content_words(sentence[max([previous_start, *previous_numbers]) : last_punctuation])
-    return words
 
 
 def _prose_unit_of(unit: str) -> str:
     return "percent" if unit in ("fraction", "permille") else unit
 
 
-_CLAUSE_SPLIT = re.compile(r"[,;:]|\b(?:and|while|but|whereas)\b")
-
-
-def _hedged_at(sentence: str, number: EnglishNumber) -> bool:
-    """Whether a hedge governs a number: one earlier in its sentence, or one in its own clause
-    ("the body states 7% as the 2024 target")."""
-    if _HEDGE_RE.search(sentence[: number.start]):
-        return True
-    starts = [m.end() for m in _CLAUSE_SPLIT.finditer(sentence[: number.start])]
-    following = _CLAUSE_SPLIT.search(sentence, number.end)
-    clause = sentence[max([*starts, 0]) : following.start() if following else len(sentence)]
-    return bool(_HEDGE_RE.search(clause))
-
-
-def _nearest_years(number: EnglishNumber, years: list[EnglishNumber]) -> set[int]:
-    """The year(s) a number in a sentence is about: the year mention(s) nearest to it."""
-    if not years or number.kind == "year":
-        return set()
-
-    def distance(year: EnglishNumber) -> int:
-        return year.start - number.end if year.start >= number.end else number.start - year.end
-
-    best = min(distance(year) for year in years)
-    return {int(year.value) for year in years if distance(year) == best}
-
-
-def _sentences(text: str) -> Iterable[tuple[int, str]]:
-    position = 0
-    for part in _SENTENCE_SPLIT.split(text):
-        start = text.find(part, position)
-        yield start, part
-        position = start + len(part)
-
-
 def _digit_runs(chinese: str) -> set[str]:
     """Numbers written in a Chinese name, as digit strings: 33618 -> 33618, 一号工程 -> 1, 十条 -> 10."""
-    text = normalize_string(chinese)
+    text = _matching_form(chinese)
     runs = set(re.findall(r"\d+", text))
     _, parse_number = _parsers()
     for run in re.findall(r"[零〇一二两三四五六七八九十百千万亿]+", text):
@@ -1826,7 +1780,7 @@ def quarantine_unverified(article: ArticleBriefing, results: Sequence[ClaimResul
         items = getattr(copy, name)
         setattr(copy, name, [item for number, item in enumerate(items) if number not in numbers])
     if summary_claims:
-        kept = [s for _, s in _sentences(copy.summary_en) if not any(claim in s for claim in summary_claims)]
+        kept = [s for _, s in sentences(copy.summary_en) if not any(claim in s for claim in summary_claims)]
         copy.summary_en = " ".join(kept) or "(summary withheld: its figures could not be verified)"
     return copy
 
@@ -1835,11 +1789,15 @@ def validate_article_in_context(article: ArticleBriefing, context: Mapping[str, 
     """The Pydantic validator's body: verify against the context's source, raise ValueError on failures.
 
     Context keys: ``segment`` (a Segment) or ``source_text`` (str); optional ``facts`` (that
-    segment's facts), ``original`` (whole file text) and ``fill_spans`` (default True).
+    segment's rule-based facts; computed with :mod:`summarizer.facts` when absent), ``original``
+    (the whole file text, to find quotes of pull-quotes) and ``fill_spans`` (default True).
+    The error lists every failure with what to fix, for the model to answer again.
     """
     facts = cast("Sequence[FactLike] | None", context.get("facts"))
     segment = context.get("segment")
     if segment is not None:
+        if facts is None:
+            facts = _facts_of_segment(segment)
         source = ArticleSource.from_segment(segment, facts, cast("str | None", context.get("original")))
     else:
         source = ArticleSource.from_text(str(context["source_text"]), facts)
@@ -1852,6 +1810,15 @@ def validate_article_in_context(article: ArticleBriefing, context: Mapping[str, 
         raise ValueError(
             f"{len(failed)} claim(s) are not supported by the article; fix each and answer again:\n" + "\n".join(lines)
         )
+
+
+def _facts_of_segment(segment: Segment) -> Sequence[FactLike] | None:
+    try:
+        module = importlib.import_module("summarizer.facts")
+    except ImportError:
+        return None
+    compute = cast("Callable[[Segment], Sequence[FactLike]]", module.facts_for_segment)
+    return compute(segment)
 
 
 def load_briefing(path: str | Path) -> PageBriefing:

@@ -313,6 +313,9 @@ def test_prefix_qualifier_is_recorded_outside_the_span(text: str, word: str, qua
 
 
 COMPARISON_CASES = [
+    "签约150亿欧元",  # 约 ends 签约: not "about"
+    "附近5公里",  # 近 ends 附近: not "nearly"
+    "节约3万吨标准煤",
     "高于全国0.3个百分点",
     "比全省平均水平高出476.9点",
     "低于全国1.2个百分点",
@@ -494,6 +497,8 @@ NOT_QUANTITY_CASES = [
     # ratios and bare labels
     ("三次产业结构为87：9：4", "87：9：4"),
     ("(1)加强组织领导", "1"),
+    ("图1：湖南省产业布局示意", "1"),
+    ("详见表2，", "2"),
     ("2023中国国际大数据产业博览会", "2023"),
 ]
 

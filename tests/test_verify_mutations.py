@@ -23,12 +23,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from helpers import REPO, SEED
 from summarizer.facts import extract_facts
 from summarizer.ingest import read_document
 from summarizer.schema import ArticleBriefing
 from summarizer.segment import SegmentedPage, segment_document
 from summarizer.verify import ArticleSource, verify_article
+
+from helpers import REPO, SEED
 
 REFERENCE = REPO / "seeds" / "000_4e8de9e190906468.briefing.json"
 THRESHOLD = 0.99
