@@ -10,7 +10,8 @@ Usage::
     .venv/bin/python scripts/regen_recordings.py [--check]
 
 ``--check`` writes nothing and exits 1 when a shipped recording differs from what would be
-generated (tests/test_recordings.py runs the same comparison).
+generated, ignoring only the wording of the verifier's re-ask feedback (tests/test_recordings.py
+runs the same comparison).
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="compare only; exit 1 if a recording is stale")
     args = parser.parse_args(argv)
 
-    from summarizer.testing.reference_cassette import build_reference_cassette, cassette_path_for
+    from summarizer.testing.reference_cassette import (
+        build_reference_cassette,
+        cassette_path_for,
+        is_up_to_date,
+    )
 
     stale = 0
     for briefing in sorted(SEEDS.glob("*.briefing.json")):
@@ -41,9 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.check:
             with tempfile.TemporaryDirectory() as scratch:
                 fresh = build_reference_cassette(source, briefing, Path(scratch) / target.name, root=ROOT)
-                same = target.is_file() and target.read_text(encoding="utf-8") == fresh.read_text(
-                    encoding="utf-8"
-                )
+                same = is_up_to_date(target, fresh)
             print(f"{'up to date' if same else 'STALE'}: {target.relative_to(ROOT)}")
             stale += not same
         else:

@@ -205,6 +205,58 @@ CacheDirOption = Annotated[
 ]
 
 
+class VerifyFormat(StrEnum):
+    json = "json"
+    table = "table"
+
+
+@app.command()
+def verify(
+    source: Annotated[Path, typer.Argument(help="The Chinese source file the briefing was made from.")],
+    briefing: Annotated[Path, typer.Argument(help="A briefing JSON file (schemas/briefing.schema.json).")],
+    output_format: Annotated[
+        VerifyFormat | None,
+        typer.Option("--format", "-f", help="json (for tools) or table (for people; default on a terminal)."),
+    ] = None,
+    show_verified: Annotated[
+        bool, typer.Option("--all", help="In the table, list verified claims too, not only failures.")
+    ] = False,
+) -> None:
+    """Check every number of a briefing against its Chinese source (rules only, no LLM).
+
+    Each metric's quote must occur verbatim in its article and agree with it in value, unit,
+    scale, qualifier, status and period; every number in the English prose must match a figure of
+    the same article. Exit code 0: all verified; 1: some claim failed; 2: unusable input.
+    """
+
+    def action() -> None:
+        from summarizer.verify import print_report_table, report_to_json, verify_file
+
+        report = verify_file(source, briefing)
+        chosen = _default_format(output_format, VerifyFormat.table, VerifyFormat.json)
+        if chosen is VerifyFormat.json:
+            sys.stdout.write(report_to_json(report) + "\n")
+        else:
+            from summarizer.tables import console_for_output
+
+            print_report_table(report, console_for_output(), show_verified=show_verified)
+        raise typer.Exit(report.exit_code)
+
+    run_guarded(action)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a page briefing (the same as schemas/briefing.schema.json)."""
+
+    def action() -> None:
+        from summarizer.schema import render_json_schema
+
+        sys.stdout.write(render_json_schema().rstrip("\n") + "\n")
+
+    run_guarded(action)
+
+
 def _settings(config: Path | None, **overrides: Any) -> Any:
     from summarizer.settings import load_settings
 

@@ -278,7 +278,9 @@ _SPELLED_RE = re.compile(
     re.IGNORECASE,
 )
 _FRACTION_RE = re.compile(
-    r"\b(?P<num>" + "|".join(re.escape(f) for f in sorted(_FRACTIONS, key=len, reverse=True)) + r")\b(?=\s+(?:of|the)\b)",
+    r"\b(?P<num>"
+    + "|".join(re.escape(f) for f in sorted(_FRACTIONS, key=len, reverse=True))
+    + r")\b(?=\s+(?:of|the)\b)",
     re.IGNORECASE,
 )
 _ORDINAL_WORD_RE = re.compile(r"\b(?P<num>" + "|".join(_ORDINALS) + r")\b", re.IGNORECASE)
@@ -302,7 +304,9 @@ _RANK_AFTER_RE = re.compile(
     r"in\s+(?:the\s+)?(?:country|nation|china|world)\b)",
     re.IGNORECASE,
 )
-_PIONEER_AFTER_RE = re.compile(r"^[\s-]+(?:\w+\s+){0,3}?(?:in|across)\s+(?:the\s+)?(?:country|nation|china)\s+to\b", re.I)
+_PIONEER_AFTER_RE = re.compile(
+    r"^[\s-]+(?:\w+\s+){0,3}?(?:in|across)\s+(?:the\s+)?(?:country|nation|china)\s+to\b", re.I
+)
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -461,15 +465,23 @@ def _find_english_numbers(text: str) -> tuple[EnglishNumber, ...]:
             add(EnglishNumber(match.start(), match.end(), match.group(), 0.0, "name", None, 0.0, "name"))
 
     for match in _NO_RE.finditer(text):
-        if not _overlaps(taken, match.start(), match.end()):
-            s, e = match.span("num")
-            add(EnglishNumber(match.start(), match.end(), match.group(), float(match.group("num")), "rank", None, 0.0))
+        if _overlaps(taken, match.start(), match.end()):
+            continue
+        if _inside(quotes, match.start(), match.end()):  # the "No. 1 Project" is a name
+            add(EnglishNumber(match.start(), match.end(), match.group(), 0.0, "name", None, 0.0, "name"))
+            continue
+        value = float(match.group("num"))
+        add(EnglishNumber(match.start(), match.end(), match.group(), value, "rank", None, 0.0))
 
     for match in _ORDINAL_DIGIT_RE.finditer(text):
         if _overlaps(taken, match.start(), match.end()):
             continue
         kind: NumberKind = "quantity" if _is_rank_context(text, match.start(), match.end()) else "ordinal"
-        add(EnglishNumber(match.start(), match.end(), match.group(), float(match.group("num")), "rank", None, 0.0, kind))
+        add(
+            EnglishNumber(
+                match.start(), match.end(), match.group(), float(match.group("num")), "rank", None, 0.0, kind
+            )
+        )
 
     for match in _NUMBER_RE.finditer(text):
         start, end = match.span("num")
@@ -499,9 +511,15 @@ def _find_english_numbers(text: str) -> tuple[EnglishNumber, ...]:
         currency = _CURRENCY_BEFORE_RE.search(text[max(0, start - 4) : start])
         if currency:
             symbol = currency.group("code") or currency.group("sym")
-            unit = {"CNY": "CNY", "RMB": "CNY", "Rmb": "CNY", "USD": "USD", "EUR": "EUR", "US$": "USD", "$": "USD"}.get(
-                symbol, "EUR" if symbol == "€" else "CNY"
-            )
+            unit = {
+                "CNY": "CNY",
+                "RMB": "CNY",
+                "Rmb": "CNY",
+                "USD": "USD",
+                "EUR": "EUR",
+                "US$": "USD",
+                "$": "USD",
+            }.get(symbol, "EUR" if symbol == "€" else "CNY")
             span_start = start - (len(currency.group()))
         negative = bool(re.search(r"[-−]\s?$", text[max(0, span_start - 2) : span_start])) and not re.search(
             r"\w[-−]$", text[max(0, span_start - 2) : span_start]
@@ -547,7 +565,13 @@ def _find_english_numbers(text: str) -> tuple[EnglishNumber, ...]:
         span_start = min(start, qualifier_start)
         add(
             EnglishNumber(
-                span_start, end, text[span_start:end], _FRACTIONS[match.group("num").lower()], "percent", qualifier, 0.5
+                span_start,
+                end,
+                text[span_start:end],
+                _FRACTIONS[match.group("num").lower()],
+                "percent",
+                qualifier,
+                0.5,
             )
         )
 
@@ -574,7 +598,13 @@ def _find_english_numbers(text: str) -> tuple[EnglishNumber, ...]:
         span_start = min(start, qualifier_start) if qualifier else start
         add(
             EnglishNumber(
-                span_start, position, text[span_start:position], spelled * factor, unit or "plain", qualifier, 0.0
+                span_start,
+                position,
+                text[span_start:position],
+                spelled * factor,
+                unit or "plain",
+                qualifier,
+                0.0,
             )
         )
 
@@ -583,7 +613,11 @@ def _find_english_numbers(text: str) -> tuple[EnglishNumber, ...]:
         if _overlaps(taken, start, end):
             continue
         kind = "quantity" if _is_rank_context(text, start, end) else "ordinal"
-        add(EnglishNumber(start, end, match.group(), float(_ORDINALS[match.group().lower()]), "rank", None, 0.0, kind))
+        add(
+            EnglishNumber(
+                start, end, match.group(), float(_ORDINALS[match.group().lower()]), "rank", None, 0.0, kind
+            )
+        )
 
     found.sort(key=lambda number: number.start)
     return tuple(found)

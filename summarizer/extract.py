@@ -73,7 +73,9 @@ _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 _MAX_QUARANTINE_ROUNDS = 4
 _FIGURE_POINTERS = ("/metrics/", "/targets/")
 # Parts started beyond the request slots, so a freed slot finds a request ready to send.
-_PREFETCH = 2
+import os
+_PREFETCH = int(os.environ.get('PREFETCH','2'))
+_EXP = int(os.environ.get('EXP','0'))
 
 
 # -- results --------------------------------------------------------------------------------------
@@ -225,18 +227,30 @@ def _parse_article(completion: dict[str, Any], mode: str) -> ArticleBriefing:
 # -- verification ---------------------------------------------------------------------------------
 
 
-def _coverage(page: SegmentedPage, article: ArticleBriefing, source: Any, facts: FactTable | None) -> Any:
-    """The verifier's coverage of one article (facts found / mentioned), from the source already built.
-
-    Uses the verifier's own coverage routine on the prepared source (one source build per article);
-    falls back to its public whole-briefing API should those helpers ever change.
-    """
+def _checks(source: Any, article: ArticleBriefing) -> tuple[list[ClaimResult], Any]:
+    """The verifier's results for ``article`` (spans filled in place) and, when available, the
+    checker that produced them, whose record of mentioned facts gives coverage without re-checking."""
     from summarizer import verify
 
     run_checks = getattr(verify, "_run_checks", None)
+    if run_checks is not None:
+        checker = run_checks(source, article, "", True)
+        return list(checker.results), checker
+    return verify.verify_article(source, article, fill_spans=True), None
+
+
+def _coverage(
+    page: SegmentedPage, article: ArticleBriefing, source: Any, checker: Any, facts: FactTable | None
+) -> Any:
+    """The verifier's coverage of one article (rule-based facts found / mentioned).
+
+    Uses the verifier's coverage routine on the checker of the final check (no extra pass); falls
+    back to its public whole-briefing API should those helpers change.
+    """
+    from summarizer import verify
+
     coverage_of = getattr(verify, "_coverage_of", None)
-    if run_checks is not None and coverage_of is not None:
-        checker = run_checks(source, article, "", False)
+    if checker is not None and coverage_of is not None:
         return coverage_of(0, article.headline_en, source, checker.mentioned)
     from summarizer.schema import RunMetadata
 
@@ -251,28 +265,29 @@ def finalise_article(
     article: ArticleBriefing | Sequence[ArticleBriefing],
     facts: FactTable | None,
 ) -> ArticleBriefing:
-    """A verified copy of ``article``: spans filled, every failed claim moved to ``unverified``
-    (figures first, then whatever still fails), and the verification summary with coverage set.
+    """The verified ``article``: spans filled, every failed claim moved to ``unverified`` (figures
+    first, then whatever still fails), and the verification summary with coverage set.
 
     Given the briefings of the parts of a split segment, their spans are filled first and they are
-    merged, list items de-duplicated by source span. Pure CPU work (run it off the event loop).
+    merged, list items de-duplicated by source span. The articles given are modified (spans); pass
+    copies to keep them. Pure CPU work: run it off the event loop.
     """
-    from summarizer.verify import ArticleSource, quarantine_unverified, verify_article
+    from summarizer.verify import ArticleSource, quarantine_unverified
 
     segment_facts = cast("Sequence[FactLike] | None", facts.for_segment(segment.index) if facts else None)
     source = ArticleSource.from_segment(segment, segment_facts, page.document.original)
     if not isinstance(article, ArticleBriefing):
-        parts = [part.model_copy(deep=True) for part in article]
+        parts = list(article)
         if len(parts) > 1:
             for part in parts:
-                verify_article(source, part, fill_spans=True)  # spans identify duplicates
+                _checks(source, part)  # fills the spans that identify duplicates
         article = _merge(parts)
-    article = article.model_copy(deep=True)
     article.index = segment.index
     article.unverified = []  # the model must not pre-fill this; only the verifier does
     first: list[ClaimResult] | None = None
+    checker: Any = None
     for _ in range(_MAX_QUARANTINE_ROUNDS):
-        results = verify_article(source, article, fill_spans=True)
+        results, checker = _checks(source, article)
         if first is None:
             first = results
         failed = [r for r in results if not r.ok]
@@ -282,11 +297,13 @@ def finalise_article(
         # is judged again once that figure is out.
         figures = [r for r in failed if r.pointer.startswith(_FIGURE_POINTERS)]
         article = quarantine_unverified(article, figures or failed)
+        checker = None
     else:
-        results = verify_article(source, article, fill_spans=True)
+        results, checker = _checks(source, article)
         if not all(r.ok for r in results):
             article = quarantine_unverified(article, results)
-    cover = _coverage(page, article, source, facts)
+            checker = None
+    cover = _coverage(page, article, source, checker, facts)
     unverified = len(article.unverified)
     checked = max(len(first or []), unverified)
     article.verification = VerificationSummary(
@@ -349,6 +366,7 @@ class _Engine:
     page: SegmentedPage
     facts: FactTable | None
     slots: asyncio.Semaphore = field(init=False)
+    tickets: int = 0
 
     def __post_init__(self) -> None:
         self.slots = asyncio.Semaphore(self.settings.concurrency + _PREFETCH)
@@ -389,6 +407,13 @@ class _Engine:
         # Preparing a request costs CPU (prompt, instructor's schema handling); starting only a few
         # more parts than there are request slots keeps that work from delaying requests already due.
         async with self.slots:
+            ticket = self.tickets
+            self.tickets += 1
+            if ticket >= self.settings.concurrency and _EXP:
+                while self.client.requests_started < self.settings.concurrency:
+                    await asyncio.sleep(0.002)
+                for _ in range(_EXP):
+                    await asyncio.sleep(0)
             return await self._part(segment, text, part, parts)
 
     async def _part(self, segment: Segment, text: str, part: int, parts: int) -> PartResult:

@@ -25,7 +25,9 @@ one answer and one correction.
 
 instructor renders message contents as Jinja templates whenever a validation context is given.
 Article text must never be interpreted as a template, so every message is passed as a single
-``{{ variable }}`` reference whose value is the real content.
+``{{ variable }}`` reference whose value (in the context) is the real content. (A falsy context
+would skip rendering, but validators written as ``info.context or {}`` would then silently skip
+their checks.)
 
 Heavy imports (openai, instructor, tenacity) happen inside functions so importing this module is cheap.
 """
@@ -211,6 +213,7 @@ class LLMClient:
         self._sleep = sleep
         self._client: openai.AsyncOpenAI | None = None
         self._slots: asyncio.Semaphore | None = None
+        self.requests_started = 0
         self.attempts: list[AttemptRecord] = []  # every attempt of every call, for reports
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -389,6 +392,7 @@ class LLMClient:
         started = time.monotonic()
         try:
             async with self._semaphore():
+                self.requests_started += 1
                 raw = await client.chat.completions.with_raw_response.create(**request)
             # Let a request waiting for this slot go out before this answer is parsed and verified.
             await asyncio.sleep(0)

@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -339,7 +340,7 @@ def _match_fragments(order: list[_Paragraph]) -> dict[int, int]:
         region_of.append(region)
     # A dangling paragraph whose follower is not body text was not continued where it stands.
     open_ends: dict[int, list[int]] = {}
-    for position, paragraph in enumerate(order):
+    for position in range(len(order)):
         follower = order[position + 1] if position + 1 < len(order) else None
         if dangling[position] and (follower is None or follower.kind != "text"):
             open_ends.setdefault(region_of[position], []).append(position)
@@ -383,7 +384,7 @@ def repair_document(document: Document) -> RepairedPage:
     pull_quotes: dict[int, int] = {}
     breaks = sorted(_article_breaks(paragraphs) | {0, len(paragraphs)})
     table = translation_table(original)
-    for lo, hi in zip(breaks, breaks[1:], strict=False):
+    for lo, hi in pairwise(breaks):
         pull_quotes.update(_find_pull_quotes(paragraphs[lo:hi], table))
     quote_records = [
         Repair(

@@ -56,7 +56,7 @@ def print_segments_table(page: SegmentedPage) -> None:
     """One row per article, then each article's subheadings, repairs and typos."""
     from rich.table import Table
 
-    console = _console()
+    console = console_for_output()
     table = Table(title=f"{page.source}: {len(page.segments)} article(s)")
     table.add_column("#", justify="right")
     table.add_column("title", overflow="fold")
@@ -151,7 +151,7 @@ def _value_text(value: float | None, value_max: float | None, unit: str, measure
     return f"{shown} {unit}" + (f" ({measure})" if measure else "")
 
 
-def _console() -> Any:
+def console_for_output() -> Any:
     """A console as wide as the terminal, or 160 columns when writing to a pipe or file."""
     import sys
 
@@ -163,7 +163,7 @@ def _console() -> Any:
 def print_facts_table(table: FactTable) -> None:
     from rich.table import Table
 
-    console = _console()
+    console = console_for_output()
     view = Table(title=f"{table.source}: {len(table.facts)} fact(s)")
     for column in ("seg", "source text", "value", "qualifier", "indicator", "period", "status", "comparison"):
         view.add_column(column, overflow="fold")

@@ -29,12 +29,11 @@ What is checked, per article:
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -54,6 +53,8 @@ from summarizer.english_numbers import (
     sentences,
 )
 from summarizer.errors import BriefingFormatError
+from summarizer.facts import extract_facts, facts_for_segment
+from summarizer.quantities import PeriodMention, find_periods, find_quantities, parse_number, parse_quantity
 from summarizer.schema import (
     UNITS,
     ArticleBriefing,
@@ -83,6 +84,7 @@ __all__ = [
     "UnmentionedFact",
     "VerificationReport",
     "annotate_briefing",
+    "coverage_of_article",
     "load_briefing",
     "print_report_table",
     "quarantine_unverified",
@@ -132,16 +134,6 @@ class FactTableLike(Protocol):
     def facts(self) -> Sequence[FactLike]: ...
 
 
-class _QuantityLike(Protocol):
-    start: int
-    end: int
-    text: str
-    value: float
-    value_max: float | None
-    unit: str
-    qualifier: str
-
-
 # --- the report ----------------------------------------------------------------------------------------
 
 
@@ -153,7 +145,9 @@ class ClaimResult(BaseModel):
     pointer: str = Field(description="JSON pointer into the briefing, e.g. /articles/0/metrics/3/value.")
     claim: str = Field(description="The claimed text or value.")
     verdict: Verdict
-    span: Span | None = Field(default=None, description="Source span (original-file offsets) of the evidence.")
+    span: Span | None = Field(
+        default=None, description="Source span (original-file offsets) of the evidence."
+    )
     message: str = Field(description="What was found and what to do about it.")
 
     @property
@@ -194,9 +188,6 @@ class VerificationReport(BaseModel):
     source: str | None = None
     briefing: str | None = None
     verifier_version: str = VERIFIER_VERSION
-    facts_from: Literal["facts", "rules_fallback"] = Field(
-        description="Where status and period came from: summarizer.facts, or the verifier's own fallback rules."
-    )
     claims: list[ClaimResult] = Field(default_factory=list)
     coverage: list[ArticleCoverage] = Field(default_factory=list)
 
@@ -277,7 +268,9 @@ _TARGET_RE = re.compile(
 # Titles and quoted names: a cue inside 《…行动计划》 or “…目标…” says nothing about the figure.
 _TITLES_RE = re.compile(r"《[^》]*》|\"[^\"\n]{0,24}\"")
 _PLAN_HEADING_RE = re.compile(r"力争|目标|争取|计划|将(?![近])")
-_PLAN_OPENING_RE = re.compile(r"^(?:(?:19|20)\d\d年|今年|明年|下一步)[，,]?[^。\n]*?(?:将(?![近])|力争|计划|目标)")
+_PLAN_OPENING_RE = re.compile(
+    r"^(?:(?:19|20)\d\d年|今年|明年|下一步)[，,]?[^。\n]*?(?:将(?![近])|力争|计划|目标)"
+)
 _SENTENCE_END = "。！？!?\n"
 _YEAR_IN_PERIOD = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _CJK_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
@@ -296,41 +289,6 @@ def _period_years(period: str | None) -> set[int]:
     if not years:
         return set()
     return set(range(min(years), max(years) + 1))
-
-
-def _effective_qualifier(quantity: Any) -> str:
-    qualifier = str(getattr(quantity, "qualifier", "exact") or "exact")
-    if qualifier != "exact":
-        return qualifier
-    prefix = getattr(quantity, "prefix_qualifier", None)
-    if not prefix:
-        return "exact"
-    return _PREFIX_QUALIFIERS.get(str(prefix), str(prefix) if str(prefix) in _QUALIFIER_VALUES else "exact")
-
-
-_QUALIFIER_VALUES = frozenset({"exact", "more_than", "nearly", "about", "less_than"})
-_PREFIX_QUALIFIERS = {
-    "突破": "more_than",
-    "超过": "more_than",
-    "超": "more_than",
-    "逾": "more_than",
-    "高于": "more_than",
-    "多于": "more_than",
-    "大于": "more_than",
-    "达…以上": "more_than",
-    "近": "nearly",
-    "接近": "nearly",
-    "将近": "nearly",
-    "逼近": "nearly",
-    "约": "about",
-    "大约": "about",
-    "约为": "about",
-    "左右": "about",
-    "不到": "less_than",
-    "不足": "less_than",
-    "低于": "less_than",
-    "少于": "less_than",
-}
 
 
 def _sentence_start(text: str, position: int) -> int:
@@ -381,30 +339,18 @@ def _refined_status(
     (:func:`_plan_sections`) is a target when its sentence has no cue of its own.
     """
     raw_prefix = text[_sentence_start(text, start) : start]
-    if ruled in ("target", "estimate") and _cue_status(raw_prefix) and not _cue_status(_TITLES_RE.sub("", raw_prefix)):
+    if (
+        ruled in ("target", "estimate")
+        and _cue_status(raw_prefix)
+        and not _cue_status(_TITLES_RE.sub("", raw_prefix))
+    ):
         ruled = "actual"
     if ruled in (None, "actual") and any(lo <= start < hi for lo, hi in plan_sections):
         return "target"
     return ruled
 
 
-def _quantities_module() -> tuple[Callable[[str], list[Any]], Callable[..., list[Any]]]:
-    module = importlib.import_module("summarizer.quantities")
-    return (
-        cast("Callable[[str], list[Any]]", module.find_quantities),
-        cast("Callable[..., list[Any]]", module.find_periods),
-    )
-
-
-def _parsers() -> tuple[Callable[[str], Any], Callable[[str], float | None]]:
-    module = importlib.import_module("summarizer.quantities")
-    return (
-        cast("Callable[[str], Any]", module.parse_quantity),
-        cast("Callable[[str], float | None]", module.parse_number),
-    )
-
-
-def _period_anchors(periods: list[Any]) -> list[tuple[int, str | None]]:
+def _period_anchors(periods: Sequence[PeriodMention]) -> list[tuple[int, str | None]]:
     """(position, period) of every period mention that sets the time of what follows.
 
     累计 / 截至 (to date) say nothing about the year and are skipped; a relative year (今年) that
@@ -412,11 +358,10 @@ def _period_anchors(periods: list[Any]) -> list[tuple[int, str | None]]:
     """
     anchors: list[tuple[int, str | None]] = []
     for mention in periods:
-        period = getattr(mention, "period", None)
-        relative = str(getattr(mention, "relative", None) or "")
-        if period is None and (not relative or relative.startswith("to_date")):
+        relative = mention.relative or ""
+        if mention.period is None and (not relative or relative.startswith("to_date")):
             continue
-        anchors.append((int(mention.start), str(period) if period else None))
+        anchors.append((mention.start, mention.period))
     return anchors
 
 
@@ -427,12 +372,13 @@ def _period_before(anchors: list[tuple[int, str | None]], position: int) -> str 
     return anchors[index][1] if index >= 0 else None
 
 
-def _fallback_period(periods: list[Any], start: int, text: str) -> str | None:
-    sentence_start = max(text.rfind(c, 0, start) for c in _SENTENCE_END) + 1
+def _fallback_period(periods: Sequence[PeriodMention], start: int, text: str) -> str | None:
+    """The last period stated before ``start`` in its sentence (when no fact table is given)."""
+    sentence_start = _sentence_start(text, start)
     best: str | None = None
     for mention in periods:
-        if sentence_start <= mention.start and mention.end <= start and getattr(mention, "period", None):
-            best = str(mention.period)
+        if sentence_start <= mention.start and mention.end <= start and mention.period:
+            best = mention.period
     return best
 
 
@@ -468,7 +414,13 @@ class ArticleSource:
         if original is not None:
             fallback = normalize(original[segment.start : segment.end])
         return cls._build(
-            segment.index, segment.title, segment.normalized, facts, fallback, segment.start, segment.subheadings
+            segment.index,
+            segment.title,
+            segment.normalized,
+            facts,
+            fallback,
+            segment.start,
+            segment.subheadings,
         )
 
     @classmethod
@@ -487,7 +439,6 @@ class ArticleSource:
         fallback_offset: int,
         subheadings: Sequence[str] = (),
     ) -> ArticleSource:
-        find_quantities, find_periods = _quantities_module()
         text = mapped.text
         periods = find_periods(text)
         plan_sections = _plan_sections(text, subheadings)
@@ -519,7 +470,7 @@ class ArticleSource:
                     value=float(quantity.value),
                     value_max=None if quantity.value_max is None else float(quantity.value_max),
                     unit=str(quantity.unit),
-                    qualifier=_effective_qualifier(quantity),
+                    qualifier=quantity.qualifier,
                     status=_refined_status(status, text, quantity.start, plan_sections),
                     period=period,
                     decline=bool(_DECLINE_RE.search(text[max(0, quantity.start - 8) : quantity.start])),
@@ -530,7 +481,7 @@ class ArticleSource:
         evidence.extend(_class_labels(text, mapped, evidence, periods, plan_sections))
         years: set[int] = set()
         for mention in periods:
-            years |= _period_years(getattr(mention, "period", None))
+            years |= _period_years(mention.period)
         years |= {int(y) for y in _CJK_YEAR.findall(text)}
         years |= {int(y) for y in _CJK_YEAR.findall(_matching_form(title))}
         for item in evidence:
@@ -550,7 +501,7 @@ class ArticleSource:
             fallback_text=fallback,
             fallback_offset=fallback_offset,
             anchors=anchors,
-            period_spans=[(int(m.start), int(m.end), str(m.period)) for m in periods if getattr(m, "period", None)],
+            period_spans=[(m.start, m.end, m.period) for m in periods if m.period],
         )
 
     # -- lookups ----------------------------------------------------------------------------------
@@ -618,7 +569,6 @@ class ArticleSource:
 
     def parse_quote(self, quote: str, span: Span) -> list[Evidence]:
         """Quantities of a quote found only in the original text (not in the repaired body)."""
-        find_quantities, _ = _quantities_module()
         needle = _matching_form(quote).strip()
         found: list[Evidence] = []
         for quantity in find_quantities(needle):
@@ -635,7 +585,7 @@ class ArticleSource:
                     value=float(quantity.value),
                     value_max=None if quantity.value_max is None else float(quantity.value_max),
                     unit=str(quantity.unit),
-                    qualifier=_effective_qualifier(quantity),
+                    qualifier=quantity.qualifier,
                     status=match.status if match else _fallback_status(needle, quantity.start),
                     period=match.period if match else None,
                     decline=bool(_DECLINE_RE.search(needle[max(0, quantity.start - 8) : quantity.start])),
@@ -663,9 +613,12 @@ _LABEL_RE = re.compile(
 
 
 def _class_labels(
-    text: str, mapped: MappedText, known: list[Evidence], periods: list[Any], plan_sections: list[tuple[int, int]]
+    text: str,
+    mapped: MappedText,
+    known: list[Evidence],
+    periods: Sequence[PeriodMention],
+    plan_sections: list[tuple[int, int]],
 ) -> list[Evidence]:
-    parse_quantity, parse_number = _parsers()
     labels: list[Evidence] = []
     for match in _LABEL_RE.finditer(text):
         group = match.lastgroup or ""
@@ -833,13 +786,19 @@ class _Checker:
 
     # -- recording ------------------------------------------------------------------------------------
 
-    def add(self, pointer: str, claim: object, verdict: Verdict, message: str, span: Span | None = None) -> None:
+    def add(
+        self, pointer: str, claim: object, verdict: Verdict, message: str, span: Span | None = None
+    ) -> None:
         parts = pointer.split("/")
         if verdict != "verified" and parts[1] == "metrics" and parts[-1] in ("value", "unit", "source_quote"):
             self.failed_metrics.add(int(parts[2]))
         self.results.append(
             ClaimResult(
-                pointer=self.prefix + pointer, claim=_claim_text(claim), verdict=verdict, span=span, message=message
+                pointer=self.prefix + pointer,
+                claim=_claim_text(claim),
+                verdict=verdict,
+                span=span,
+                message=message,
             )
         )
 
@@ -1068,7 +1027,13 @@ class _Checker:
                 span,
             )
         else:
-            self.add(base + "/period", metric.period, "verified", f"{label}: period is a period of the article", span)
+            self.add(
+                base + "/period",
+                metric.period,
+                "verified",
+                f"{label}: period is a period of the article",
+                span,
+            )
 
     def _check_extra_numbers(
         self, base: str, label: str, metric: Metric, candidates: list[Evidence], span: Span
@@ -1117,7 +1082,9 @@ class _Checker:
         for number, target in enumerate(article.targets):
             base = f"/targets/{number}"
             label = f"targets[{number}]"
-            located = self.ground(base + "/source_quote", label, target.source_quote, "source_quote", target.span)
+            located = self.ground(
+                base + "/source_quote", label, target.source_quote, "source_quote", target.span
+            )
             if located is not None:
                 if self.fill_spans:
                     target.span = located[2]
@@ -1125,7 +1092,9 @@ class _Checker:
             if target.period is not None:
                 years = _period_years(target.period)
                 if years & self.source.years:
-                    self.add(base + "/period", target.period, "verified", f"{label}: period is in the article")
+                    self.add(
+                        base + "/period", target.period, "verified", f"{label}: period is in the article"
+                    )
                 else:
                     self.add(
                         base + "/period",
@@ -1148,12 +1117,16 @@ class _Checker:
                 programme.span = located[2]
             self._check_name_digits(base + "/name_en", label, programme.name_en, programme.name_zh)
             self.check_prose(
-                base + "/description_en", programme.description_en, years=self.source.years_at(programme.name_zh)
+                base + "/description_en",
+                programme.description_en,
+                years=self.source.years_at(programme.name_zh),
             )
         for number, organisation in enumerate(article.organisations):
             base = f"/organisations/{number}"
             label = f"organisations[{number}]"
-            located = self.ground(base + "/name_zh", label, organisation.name_zh, "name_zh", organisation.span)
+            located = self.ground(
+                base + "/name_zh", label, organisation.name_zh, "name_zh", organisation.span
+            )
             if located is not None and self.fill_spans:
                 organisation.span = located[2]
             self._check_name_digits(base + "/name_en", label, organisation.name_en, organisation.name_zh)
@@ -1163,7 +1136,9 @@ class _Checker:
             base = f"/caveats/{number}"
             label = f"caveats[{number}]"
             if caveat.source_quote:
-                located = self.ground(base + "/source_quote", label, caveat.source_quote, "source_quote", caveat.span)
+                located = self.ground(
+                    base + "/source_quote", label, caveat.source_quote, "source_quote", caveat.span
+                )
                 if located is not None and self.fill_spans:
                     caveat.span = located[2]
             self.check_prose(
@@ -1246,7 +1221,9 @@ class _Checker:
 
     def names_to_mask(self) -> list[str]:
         names: list[str] = []
-        for name in [p.name_en for p in self.article.programmes] + [o.name_en for o in self.article.organisations]:
+        for name in [p.name_en for p in self.article.programmes] + [
+            o.name_en for o in self.article.organisations
+        ]:
             names.append(name)
             bare = re.sub(r"\s*\([^)]*\)\s*$", "", name).strip()
             if bare and bare != name:
@@ -1298,7 +1275,9 @@ class _Checker:
                     pool,
                 )
                 if number.kind == "quantity" and not pointer.endswith("/indicator_en"):
-                    self._check_against_metrics(pointer, text, sentence, number, numbers, subject, sentence_start)
+                    self._check_against_metrics(
+                        pointer, text, sentence, number, numbers, subject, sentence_start
+                    )
 
     def _check_number(
         self,
@@ -1382,7 +1361,9 @@ class _Checker:
         candidates = qualified
         if sentence_years:
             in_period = [
-                e for e in candidates if e.known_period is None or _period_years(e.known_period) & sentence_years
+                e
+                for e in candidates
+                if e.known_period is None or _period_years(e.known_period) & sentence_years
             ]
             if not in_period:
                 source = candidates[0]
@@ -1412,7 +1393,13 @@ class _Checker:
             return
         for item in candidates:
             self.mark_mentioned(item.value, item.unit)
-        self.add(pointer, claim, "verified", f"{where}: '{claim}' matches {source.text}", Span(start=source.start, end=source.end))
+        self.add(
+            pointer,
+            claim,
+            "verified",
+            f"{where}: '{claim}' matches {source.text}",
+            Span(start=source.start, end=source.end),
+        )
 
     def _check_against_metrics(
         self,
@@ -1528,7 +1515,9 @@ _QUALIFIER_WORDS = {
 
 # A bare number in prose ("133,000 base stations", "1.7 trillion") may stand for any amount; it may
 # not stand for a ratio or a rank, which English always marks (%, percentage points, "eighth").
-_MARKED_UNITS = frozenset({"percent", "percentage_point", "permille", "basis_point", "fraction", "times", "rank", "point"})
+_MARKED_UNITS = frozenset(
+    {"percent", "percentage_point", "permille", "basis_point", "fraction", "times", "rank", "point"}
+)
 _PLAIN_UNITS = frozenset(UNITS) - _MARKED_UNITS
 
 
@@ -1584,7 +1573,6 @@ def _digit_runs(chinese: str) -> set[str]:
     """Numbers written in a Chinese name, as digit strings: 33618 -> 33618, 一号工程 -> 1, 十条 -> 10."""
     text = _matching_form(chinese)
     runs = set(re.findall(r"\d+", text))
-    _, parse_number = _parsers()
     for run in re.findall(r"[零〇一二两三四五六七八九十百千万亿]+", text):
         value = parse_number(run)
         if value is not None and value == int(value):
@@ -1640,12 +1628,16 @@ def verify_article(
     article ("/metrics/3/value") unless ``pointer_prefix`` is given.
     """
     source = (
-        segment if isinstance(segment, ArticleSource) else ArticleSource.from_segment(segment, facts_for_segment, original)
+        segment
+        if isinstance(segment, ArticleSource)
+        else ArticleSource.from_segment(segment, facts_for_segment, original)
     )
     return _run_checks(source, article, pointer_prefix, fill_spans).results
 
 
-def _coverage_of(article_number: int, headline: str, source: ArticleSource, mentioned: set[int]) -> ArticleCoverage:
+def _coverage_of(
+    article_number: int, headline: str, source: ArticleSource, mentioned: set[int]
+) -> ArticleCoverage:
     unique: dict[tuple[int, int], int] = {}
     for number, item in enumerate(source.evidence):
         if not item.label:
@@ -1675,20 +1667,21 @@ def _coverage_of(article_number: int, headline: str, source: ArticleSource, ment
     )
 
 
-def _facts_by_segment(page: SegmentedPage, facts: FactTableLike | None) -> tuple[dict[int, list[FactLike]] | None, bool]:
-    """Facts grouped by segment, computing them with summarizer.facts when not given."""
-    table = facts
-    if table is None:
-        try:
-            module = importlib.import_module("summarizer.facts")
-        except ImportError:
-            return None, False
-        extract = cast("Callable[[SegmentedPage], FactTableLike]", module.extract_facts)
-        table = extract(page)
+def coverage_of_article(
+    source: ArticleSource, article: ArticleBriefing, article_number: int = 0
+) -> ArticleCoverage:
+    """Which rule-based facts of ``source`` the article briefing mentions (runs the checks once)."""
+    checker = _run_checks(source, article, "", False)
+    return _coverage_of(article_number, article.headline_en, source, checker.mentioned)
+
+
+def _facts_by_segment(page: SegmentedPage, facts: FactTableLike | None) -> dict[int, list[FactLike]]:
+    """The page's facts grouped by segment, extracted with the rules when not given."""
+    table: FactTableLike = extract_facts(page) if facts is None else facts
     grouped: dict[int, list[FactLike]] = {segment.index: [] for segment in page.segments}
     for fact in table.facts:
         grouped.setdefault(fact.segment, []).append(fact)
-    return grouped, True
+    return grouped
 
 
 def verify_briefing(
@@ -1700,11 +1693,11 @@ def verify_briefing(
 ) -> VerificationReport:
     """Verify every article of ``briefing`` against the segmented source ``page``.
 
-    ``facts`` is the page's rule-based fact table; when None it is computed with
-    :func:`summarizer.facts.extract_facts` if that module is available, else the verifier's own
-    fallback rules judge status and period (the report says which in ``facts_from``).
+    ``facts`` is the page's rule-based fact table (:func:`summarizer.facts.extract_facts`, computed
+    here when None). With ``fill_spans`` the briefing's span fields are set (it is modified in place;
+    see :func:`annotate_briefing` for a copy).
     """
-    grouped, have_facts = _facts_by_segment(page, facts)
+    grouped = _facts_by_segment(page, facts)
     original = page.document.original
     segments = {segment.index: segment for segment in page.segments}
     claims: list[ClaimResult] = []
@@ -1723,20 +1716,20 @@ def verify_briefing(
                 )
             )
             continue
-        segment_facts = grouped.get(segment.index, []) if grouped is not None else None
-        source = ArticleSource.from_segment(segment, segment_facts, original)
+        source = ArticleSource.from_segment(segment, grouped.get(segment.index, []), original)
         checker = _run_checks(source, article, prefix, fill_spans)
         claims.extend(checker.results)
         coverage.append(_coverage_of(number, article.headline_en, source, checker.mentioned))
     return VerificationReport(
         source=page.source,
-        facts_from="facts" if have_facts else "rules_fallback",
         claims=claims,
         coverage=coverage,
     )
 
 
-def annotate_briefing(page: SegmentedPage, briefing: PageBriefing, facts: FactTableLike | None = None) -> PageBriefing:
+def annotate_briefing(
+    page: SegmentedPage, briefing: PageBriefing, facts: FactTableLike | None = None
+) -> PageBriefing:
     """A copy of ``briefing`` with spans filled in and each article's verification summary set."""
     annotated = briefing.model_copy(deep=True)
     report = verify_briefing(page, annotated, facts, fill_spans=True)
@@ -1770,9 +1763,18 @@ def quarantine_unverified(article: ArticleBriefing, results: Sequence[ClaimResul
     for result in failed:
         parts = result.pointer.strip("/").split("/")
         copy.unverified.append(
-            UnverifiedClaim(pointer=result.pointer, claim=result.claim, verdict=result.verdict, reason=result.message)
+            UnverifiedClaim(
+                pointer=result.pointer, claim=result.claim, verdict=result.verdict, reason=result.message
+            )
         )
-        if len(parts) >= 2 and parts[0] in ("metrics", "targets", "programmes", "organisations", "caveats", "key_points"):
+        if len(parts) >= 2 and parts[0] in (
+            "metrics",
+            "targets",
+            "programmes",
+            "organisations",
+            "caveats",
+            "key_points",
+        ):
             drop.setdefault(parts[0], set()).add(int(parts[1]))
         elif parts[0] == "summary_en":
             summary_claims.append(result.claim)
@@ -1797,7 +1799,7 @@ def validate_article_in_context(article: ArticleBriefing, context: Mapping[str, 
     segment = context.get("segment")
     if segment is not None:
         if facts is None:
-            facts = _facts_of_segment(segment)
+            facts = facts_for_segment(segment)
         source = ArticleSource.from_segment(segment, facts, cast("str | None", context.get("original")))
     else:
         source = ArticleSource.from_text(str(context["source_text"]), facts)
@@ -1808,17 +1810,9 @@ def validate_article_in_context(article: ArticleBriefing, context: Mapping[str, 
         if len(failed) > 25:
             lines.append(f"- … and {len(failed) - 25} more problems of the same kinds")
         raise ValueError(
-            f"{len(failed)} claim(s) are not supported by the article; fix each and answer again:\n" + "\n".join(lines)
+            f"{len(failed)} claim(s) are not supported by the article; fix each and answer again:\n"
+            + "\n".join(lines)
         )
-
-
-def _facts_of_segment(segment: Segment) -> Sequence[FactLike] | None:
-    try:
-        module = importlib.import_module("summarizer.facts")
-    except ImportError:
-        return None
-    compute = cast("Callable[[Segment], Sequence[FactLike]]", module.facts_for_segment)
-    return compute(segment)
 
 
 def load_briefing(path: str | Path) -> PageBriefing:
@@ -1829,7 +1823,9 @@ def load_briefing(path: str | Path) -> PageBriefing:
     except FileNotFoundError:
         raise BriefingFormatError(f"{label}: briefing file not found") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise BriefingFormatError(f"{label}: cannot read the briefing ({error}); give a UTF-8 JSON file") from None
+        raise BriefingFormatError(
+            f"{label}: cannot read the briefing ({error}); give a UTF-8 JSON file"
+        ) from None
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as error:
@@ -1894,7 +1890,9 @@ def print_report_table(report: VerificationReport, console: Console, *, show_ver
     coverage.add_column("ratio", justify="right")
     for item in report.coverage:
         ratio = f"{item.ratio:.0%}" if item.ratio is not None else "-"
-        coverage.add_row(str(item.article), item.headline, str(item.facts_found), str(item.facts_mentioned), ratio)
+        coverage.add_row(
+            str(item.article), item.headline, str(item.facts_found), str(item.facts_mentioned), ratio
+        )
     console.print(coverage)
     counts = ", ".join(f"{verdict} {count}" for verdict, count in sorted(report.verdict_counts().items()))
     if report.ok:

@@ -29,6 +29,7 @@ from summarizer.testing.reference_cassette import (
     REASK_ARTICLE,
     build_reference_cassette,
     cassette_path_for,
+    comparable,
     reference_answers,
 )
 
@@ -43,30 +44,11 @@ def interactions(path: Path) -> list[dict[str, Any]]:
     return list(load_cassette(path.read_text(encoding="utf-8"))["interactions"])
 
 
-def without_feedback(document: dict[str, Any]) -> dict[str, Any]:
-    """The cassette with the verifier's re-ask feedback text blanked (its wording may evolve)."""
-    result: dict[str, Any] = json.loads(json.dumps(document))
-    for interaction in result["interactions"]:
-        body = json.loads(interaction["request"]["body"])
-        seen_answer = False
-        for message in body.get("messages", []):
-            if message.get("role") == "assistant":
-                seen_answer = True
-            elif seen_answer and message.get("role") in ("user", "tool"):
-                message["content"] = "<feedback>"
-        interaction["request"]["body"] = body
-        response = json.loads(interaction["response"]["body"]["string"])
-        if seen_answer:
-            response.pop("usage", None)  # the fake server's estimate counts the feedback text too
-        interaction["response"]["body"] = response
-    return result
-
-
 def test_shipped_reference_recording_is_up_to_date(tmp_path: Path) -> None:
     fresh = build_reference_cassette(SEED, BRIEFING, tmp_path / SHIPPED.name, root=REPO)
     shipped_doc = load_cassette(SHIPPED.read_text(encoding="utf-8"))
     fresh_doc = load_cassette(fresh.read_text(encoding="utf-8"))
-    assert without_feedback(shipped_doc) == without_feedback(fresh_doc), (
+    assert comparable(shipped_doc) == comparable(fresh_doc), (
         "seeds/recordings is stale: run .venv/bin/python scripts/regen_recordings.py"
     )
 
@@ -140,7 +122,7 @@ def test_recording_lookup_is_by_input_hash(tmp_path: Path) -> None:
 def test_dump_and_load_round_trip() -> None:
     original = load_cassette(SHIPPED.read_text(encoding="utf-8"))
     again = load_cassette(dump_cassette(original))
-    assert without_feedback(again) == without_feedback(original)
+    assert comparable(again) == comparable(original)
 
 
 class Answer(BaseModel):

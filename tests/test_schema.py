@@ -78,7 +78,11 @@ def test_json_schema_is_draft_2020_12_with_closed_vocabularies() -> None:
     assert "percentage_point" in metric["unit"]["enum"]
     assert metric["source_quote"]["description"].startswith("The shortest passage")
     assert definitions["Metric"]["additionalProperties"] is False
-    assert set(definitions["RunMetadata"]["properties"]["generated_by"]["enum"]) == {"reference", "llm", "rules"}
+    assert set(definitions["RunMetadata"]["properties"]["generated_by"]["enum"]) == {
+        "reference",
+        "llm",
+        "rules",
+    }
 
 
 def test_article_schema_is_the_llm_response_model() -> None:
@@ -91,7 +95,12 @@ def test_article_schema_is_the_llm_response_model() -> None:
 
 def test_python_m_summarizer_schema_prints_the_schema() -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "summarizer.schema"], capture_output=True, text=True, cwd=REPO, check=True, timeout=60
+        [sys.executable, "-m", "summarizer.schema"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+        timeout=60,
     )
     assert completed.stdout == render_json_schema()
 
@@ -179,7 +188,9 @@ def test_page_articles_need_distinct_indices() -> None:
     with pytest.raises(ValidationError, match="index is required"):
         PageBriefing.model_validate({"articles": [_article()], "metadata": metadata})
     with pytest.raises(ValidationError, match="used by another article"):
-        PageBriefing.model_validate({"articles": [_article(index=0), _article(index=0)], "metadata": metadata})
+        PageBriefing.model_validate(
+            {"articles": [_article(index=0), _article(index=0)], "metadata": metadata}
+        )
 
 
 def test_units_cover_what_the_quantity_extractor_produces() -> None:
@@ -202,7 +213,9 @@ def test_validators_are_inert_without_context() -> None:
 def test_validators_reject_a_quote_that_is_not_in_the_source_text() -> None:
     data = _article(metrics=[_metric(source_quote="湖南省数字经济总量突破1.8万亿元")])
     with pytest.raises(ValidationError) as raised:
-        ArticleBriefing.model_validate(data, context={"source_text": "2023年，湖南省数字经济总量突破1.7万亿元。"})
+        ArticleBriefing.model_validate(
+            data, context={"source_text": "2023年，湖南省数字经济总量突破1.7万亿元。"}
+        )
     message = str(raised.value)
     assert "metrics[0]" in message
     assert "does not occur in the article; quote the Chinese text verbatim" in message
@@ -211,7 +224,9 @@ def test_validators_reject_a_quote_that_is_not_in_the_source_text() -> None:
 def test_validators_reject_a_wrong_value_and_say_what_to_set() -> None:
     data = _article(metrics=[_metric(value=1.7e8)])
     with pytest.raises(ValidationError, match="set value to 1,700,000,000,000"):
-        ArticleBriefing.model_validate(data, context={"source_text": "2023年，湖南省数字经济总量突破1.7万亿元。"})
+        ArticleBriefing.model_validate(
+            data, context={"source_text": "2023年，湖南省数字经济总量突破1.7万亿元。"}
+        )
 
 
 def test_validators_fill_spans_from_a_segment() -> None:

@@ -60,7 +60,9 @@ def _sources() -> dict[int, ArticleSource]:
     facts = extract_facts(page)
     original = page.document.original
     return {
-        segment.index: ArticleSource.from_segment(segment, [f for f in facts.facts if f.segment == segment.index], original)
+        segment.index: ArticleSource.from_segment(
+            segment, [f for f in facts.facts if f.segment == segment.index], original
+        )
         for segment in page.segments
     }
 
@@ -86,6 +88,10 @@ def _digit_off(value: float) -> float:
     return -result if value < 0 else result
 
 
+def _shift_years(period: str, shift: int) -> str:
+    return re.sub(r"\d{4}", lambda year: str(int(year.group()) + shift), period)
+
+
 def _set(path: list[str | int], new: Any) -> Callable[[Json], None]:
     def apply(article: Json) -> None:
         target: Any = article
@@ -108,29 +114,61 @@ def _metric_mutations(number: int, article: Json) -> Iterator[Mutation]:
                 numeric.append((["metrics", m, "comparison", key], comparison[key]))
         for path, value in numeric:
             name = "/".join(map(str, path[2:]))
-            yield Mutation("digit_off", number, pointer, f"{name} {value} -> {_digit_off(value)}", _set(path, _digit_off(value)))
+            yield Mutation(
+                "digit_off",
+                number,
+                pointer,
+                f"{name} {value} -> {_digit_off(value)}",
+                _set(path, _digit_off(value)),
+            )
             yield Mutation("x10", number, pointer, f"{name} {value} x10", _set(path, value * 10))
             if abs(value) >= 1e4:
                 yield Mutation("wan_yi", number, pointer, f"{name} {value} x10^4", _set(path, value * 1e4))
                 yield Mutation("yi_wan", number, pointer, f"{name} {value} /10^4", _set(path, value / 1e4))
             if abs(value) >= 1e6:
-                yield Mutation("million_billion", number, pointer, f"{name} {value} x1000", _set(path, value * 1e3))
+                yield Mutation(
+                    "million_billion", number, pointer, f"{name} {value} x1000", _set(path, value * 1e3)
+                )
         unit = metric["unit"]
         swapped = {"percent": "percentage_point", "percentage_point": "percent"}.get(unit)
         if swapped:
-            yield Mutation("percent_point", number, pointer, f"unit {unit} -> {swapped}", _set(["metrics", m, "unit"], swapped))
+            yield Mutation(
+                "percent_point",
+                number,
+                pointer,
+                f"unit {unit} -> {swapped}",
+                _set(["metrics", m, "unit"], swapped),
+            )
         qualifier = metric["qualifier"]
-        other = {"more_than": "nearly", "nearly": "more_than", "exact": "more_than", "about": "more_than"}[qualifier]
-        yield Mutation("qualifier", number, pointer, f"qualifier {qualifier} -> {other}", _set(["metrics", m, "qualifier"], other))
+        other = {"more_than": "nearly", "nearly": "more_than", "exact": "more_than", "about": "more_than"}[
+            qualifier
+        ]
+        yield Mutation(
+            "qualifier",
+            number,
+            pointer,
+            f"qualifier {qualifier} -> {other}",
+            _set(["metrics", m, "qualifier"], other),
+        )
         if metric["status"] in ("target", "estimate"):
             yield Mutation(
-                "status", number, pointer, f"status {metric['status']} -> actual", _set(["metrics", m, "status"], "actual")
+                "status",
+                number,
+                pointer,
+                f"status {metric['status']} -> actual",
+                _set(["metrics", m, "status"], "actual"),
             )
         if metric.get("period"):
             period = metric["period"]
             for shift in (-1, 1):
-                moved = re.sub(r"\d{4}", lambda y, s=shift: str(int(y.group()) + s), period)
-                yield Mutation("wrong_year", number, pointer, f"period {period} -> {moved}", _set(["metrics", m, "period"], moved))
+                moved = _shift_years(period, shift)
+                yield Mutation(
+                    "wrong_year",
+                    number,
+                    pointer,
+                    f"period {period} -> {moved}",
+                    _set(["metrics", m, "period"], moved),
+                )
 
 
 # --- prose mutations ------------------------------------------------------------------------------
@@ -150,7 +188,9 @@ _NUMBER = re.compile(
     r"(?<![\w.,+×])(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w+×])"
     r"(?P<scale>[ -](?:million|billion|trillion))?(?P<unit>%| percentage points)?"
 )
-_WORD = re.compile(r"\b(?P<word>" + "|".join(_SPELLED) + "|" + "|".join(_ORDINAL_NEXT) + r")\b", re.IGNORECASE)
+_WORD = re.compile(
+    r"\b(?P<word>" + "|".join(_SPELLED) + "|" + "|".join(_ORDINAL_NEXT) + r")\b", re.IGNORECASE
+)
 _QUALIFIER = re.compile(r"(?P<q>more than|exceeded|over|nearly|Nearly)\s+$")
 _HEDGES = [
     (r"\bis expected to have grown\b", "grew"),
@@ -239,7 +279,9 @@ def _prose_mutations(number: int, article: Json) -> Iterator[Mutation]:
             if is_year:
                 for shift in (-1, 1):
                     year = str(int(digits) + shift)
-                    yield Mutation("wrong_year", number, pointer, f"{digits} -> {year}", _replace(path, start, end, year))
+                    yield Mutation(
+                        "wrong_year", number, pointer, f"{digits} -> {year}", _replace(path, start, end, year)
+                    )
                 continue
             factor = {"": 1.0, "million": 1e6, "billion": 1e9, "trillion": 1e12}[scale.strip(" -")]
             value = float(digits.replace(",", "")) * factor
@@ -254,7 +296,9 @@ def _prose_mutations(number: int, article: Json) -> Iterator[Mutation]:
                 yield Mutation("wan_yi", number, pointer, f"{match.group()} x10^4",
                                _replace(path, start, end, _render(value * 1e4, commas)))  # fmt: skip
             if scale:
-                swapped = {"million": "billion", "billion": "million", "trillion": "billion"}[scale.strip(" -")]
+                swapped = {"million": "billion", "billion": "million", "trillion": "billion"}[
+                    scale.strip(" -")
+                ]
                 new_scale = scale[0] + swapped
                 yield Mutation("million_billion", number, pointer, f"{scale.strip()} -> {swapped}",
                                _replace(path, match.start("scale"), match.end("scale"), new_scale))  # fmt: skip
@@ -346,7 +390,9 @@ def test_mutations_are_caught(capsys: pytest.CaptureFixture[str]) -> None:
         if _caught(mutation, reference["articles"][mutation.article]):
             caught[mutation.kind] += 1
         else:
-            missed.append(f"article {mutation.article} {mutation.pointer}: {mutation.kind} ({mutation.description})")
+            missed.append(
+                f"article {mutation.article} {mutation.pointer}: {mutation.kind} ({mutation.description})"
+            )
     all_caught, all_total = sum(caught.values()), sum(total.values())
     rate = all_caught / all_total
     with capsys.disabled():

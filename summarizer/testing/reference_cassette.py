@@ -40,6 +40,8 @@ __all__ = [
     "REFERENCE_MODEL",
     "build_reference_cassette",
     "cassette_path_for",
+    "comparable",
+    "is_up_to_date",
     "reference_answers",
 ]
 
@@ -210,3 +212,32 @@ def build_reference_cassette(
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(dump_cassette(normalised), encoding="utf-8")
     return output
+
+
+def comparable(document: dict[str, Any]) -> dict[str, Any]:
+    """A cassette dict with what may legitimately drift blanked: the verifier's re-ask feedback
+    text (its wording evolves) and the usage estimates of the re-ask requests that contain it."""
+    result: dict[str, Any] = json.loads(json.dumps(document))
+    for interaction in result["interactions"]:
+        body = json.loads(interaction["request"]["body"])
+        seen_answer = False
+        for message in body.get("messages", []):
+            if message.get("role") == "assistant":
+                seen_answer = True
+            elif seen_answer and message.get("role") in ("user", "tool"):
+                message["content"] = "<feedback>"
+        interaction["request"]["body"] = body
+        response = json.loads(interaction["response"]["body"]["string"])
+        if seen_answer:
+            response.pop("usage", None)
+        interaction["response"]["body"] = response
+    return result
+
+
+def is_up_to_date(shipped: Path, fresh: Path) -> bool:
+    """Whether ``shipped`` matches a freshly generated cassette, up to :func:`comparable`."""
+    if not shipped.is_file():
+        return False
+    old = load_cassette(shipped.read_text(encoding="utf-8"))
+    new = load_cassette(fresh.read_text(encoding="utf-8"))
+    return comparable(old) == comparable(new)

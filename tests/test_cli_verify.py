@@ -1,0 +1,51 @@
+"""`summarizer verify` and `summarizer schema` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from helpers import REPO, SEED, run_cli
+
+FIXTURES = Path(__file__).parent / "fixtures" / "verify"
+REFERENCE = REPO / "seeds" / "000_4e8de9e190906468.briefing.json"
+
+
+def test_reference_briefing_verifies_with_exit_0() -> None:
+    result = run_cli("verify", str(SEED), str(REFERENCE), "--format", "json")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    report = json.loads(result.stdout)
+    assert report["ok"] is True
+
+
+def test_three_findings_and_exit_1() -> None:
+    result = run_cli("verify", str(SEED), str(FIXTURES / "three_findings.briefing.json"), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    failed = [claim for claim in report["claims"] if claim["verdict"] != "verified"]
+    assert sorted(claim["verdict"] for claim in failed) == ["not_in_source", "unsupported_number", "wrong_unit"]
+    assert all(claim["message"] and claim["pointer"].startswith("/articles/") for claim in failed)
+    table = run_cli("verify", str(SEED), str(FIXTURES / "three_findings.briefing.json"), "-f", "table")
+    assert table.returncode == 1
+    assert "not_in_source" in table.stdout and "wrong_unit" in table.stdout
+
+
+def test_malformed_and_schema_invalid_briefings_exit_2_with_one_line() -> None:
+    for name in ("malformed.briefing.json", "schema_invalid.briefing.json"):
+        result = run_cli("verify", str(FIXTURES / "short_article.txt"), str(FIXTURES / name))
+        assert result.returncode == 2, (name, result.stdout, result.stderr)
+        assert result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_missing_source_exits_2(tmp_path: Path) -> None:
+    result = run_cli("verify", str(tmp_path / "nope.txt"), str(REFERENCE))
+    assert result.returncode == 2
+    assert "file not found" in result.stderr
+
+
+def test_schema_command_prints_the_committed_schema() -> None:
+    result = run_cli("schema")
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == json.loads((REPO / "schemas" / "briefing.schema.json").read_text(encoding="utf-8"))
