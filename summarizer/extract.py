@@ -73,9 +73,7 @@ _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 _MAX_QUARANTINE_ROUNDS = 4
 _FIGURE_POINTERS = ("/metrics/", "/targets/")
 # Parts started beyond the request slots, so a freed slot finds a request ready to send.
-import os
-_PREFETCH = int(os.environ.get('PREFETCH','2'))
-_EXP = int(os.environ.get('EXP','0'))
+_PREFETCH = 2
 
 
 # -- results --------------------------------------------------------------------------------------
@@ -366,7 +364,6 @@ class _Engine:
     page: SegmentedPage
     facts: FactTable | None
     slots: asyncio.Semaphore = field(init=False)
-    tickets: int = 0
 
     def __post_init__(self) -> None:
         self.slots = asyncio.Semaphore(self.settings.concurrency + _PREFETCH)
@@ -407,13 +404,6 @@ class _Engine:
         # Preparing a request costs CPU (prompt, instructor's schema handling); starting only a few
         # more parts than there are request slots keeps that work from delaying requests already due.
         async with self.slots:
-            ticket = self.tickets
-            self.tickets += 1
-            if ticket >= self.settings.concurrency and _EXP:
-                while self.client.requests_started < self.settings.concurrency:
-                    await asyncio.sleep(0.002)
-                for _ in range(_EXP):
-                    await asyncio.sleep(0)
             return await self._part(segment, text, part, parts)
 
     async def _part(self, segment: Segment, text: str, part: int, parts: int) -> PartResult:

@@ -213,7 +213,6 @@ class LLMClient:
         self._sleep = sleep
         self._client: openai.AsyncOpenAI | None = None
         self._slots: asyncio.Semaphore | None = None
-        self.requests_started = 0
         self.attempts: list[AttemptRecord] = []  # every attempt of every call, for reports
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -392,7 +391,6 @@ class LLMClient:
         started = time.monotonic()
         try:
             async with self._semaphore():
-                self.requests_started += 1
                 raw = await client.chat.completions.with_raw_response.create(**request)
             # Let a request waiting for this slot go out before this answer is parsed and verified.
             await asyncio.sleep(0)
