@@ -54,7 +54,7 @@ from summarizer.settings import Settings
 if TYPE_CHECKING:
     from summarizer.facts import FactTable
     from summarizer.segment import Segment, SegmentedPage
-    from summarizer.verify import ClaimResult, FactLike, FactTableLike
+    from summarizer.verify import ClaimResult, FactLike
 
 __all__ = [
     "PROMPT_NAME",
@@ -225,38 +225,6 @@ def _parse_article(completion: dict[str, Any], mode: str) -> ArticleBriefing:
 # -- verification ---------------------------------------------------------------------------------
 
 
-def _checks(source: Any, article: ArticleBriefing) -> tuple[list[ClaimResult], Any]:
-    """The verifier's results for ``article`` (spans filled in place) and, when available, the
-    checker that produced them, whose record of mentioned facts gives coverage without re-checking."""
-    from summarizer import verify
-
-    run_checks = getattr(verify, "_run_checks", None)
-    if run_checks is not None:
-        checker = run_checks(source, article, "", True)
-        return list(checker.results), checker
-    return verify.verify_article(source, article, fill_spans=True), None
-
-
-def _coverage(
-    page: SegmentedPage, article: ArticleBriefing, source: Any, checker: Any, facts: FactTable | None
-) -> Any:
-    """The verifier's coverage of one article (rule-based facts found / mentioned).
-
-    Uses the verifier's coverage routine on the checker of the final check (no extra pass); falls
-    back to its public whole-briefing API should those helpers change.
-    """
-    from summarizer import verify
-
-    coverage_of = getattr(verify, "_coverage_of", None)
-    if checker is not None and coverage_of is not None:
-        return coverage_of(0, article.headline_en, source, checker.mentioned)
-    from summarizer.schema import RunMetadata
-
-    single = PageBriefing(articles=[article], metadata=RunMetadata(generated_by="rules"))
-    report = verify.verify_briefing(page, single, cast("FactTableLike | None", facts))
-    return report.coverage[0] if report.coverage else None
-
-
 def finalise_article(
     page: SegmentedPage,
     segment: Segment,
@@ -270,7 +238,7 @@ def finalise_article(
     merged, list items de-duplicated by source span. The articles given are modified (spans); pass
     copies to keep them. Pure CPU work: run it off the event loop.
     """
-    from summarizer.verify import ArticleSource, quarantine_unverified
+    from summarizer.verify import ArticleCheck, ArticleSource, check_article, quarantine_unverified
 
     segment_facts = cast("Sequence[FactLike] | None", facts.for_segment(segment.index) if facts else None)
     source = ArticleSource.from_segment(segment, segment_facts, page.document.original)
@@ -278,30 +246,30 @@ def finalise_article(
         parts = list(article)
         if len(parts) > 1:
             for part in parts:
-                _checks(source, part)  # fills the spans that identify duplicates
+                check_article(source, part)  # fills the spans that identify duplicates
         article = _merge(parts)
     article.index = segment.index
     article.unverified = []  # the model must not pre-fill this; only the verifier does
     first: list[ClaimResult] | None = None
-    checker: Any = None
+    check: ArticleCheck | None = None
     for _ in range(_MAX_QUARANTINE_ROUNDS):
-        results, checker = _checks(source, article)
+        check = check_article(source, article)
         if first is None:
-            first = results
-        failed = [r for r in results if not r.ok]
+            first = check.results
+        failed = [r for r in check.results if not r.ok]
         if not failed:
             break
         # Figures first: prose is often flagged only because it disagrees with a wrong figure, and
         # is judged again once that figure is out.
         figures = [r for r in failed if r.pointer.startswith(_FIGURE_POINTERS)]
         article = quarantine_unverified(article, figures or failed)
-        checker = None
+        check = None
     else:
-        results, checker = _checks(source, article)
-        if not all(r.ok for r in results):
-            article = quarantine_unverified(article, results)
-            checker = None
-    cover = _coverage(page, article, source, checker, facts)
+        check = check_article(source, article)
+        if not all(r.ok for r in check.results):
+            article = quarantine_unverified(article, check.results)
+            check = None
+    cover = (check or check_article(source, article, fill_spans=False)).coverage
     unverified = len(article.unverified)
     checked = max(len(first or []), unverified)
     article.verification = VerificationSummary(

@@ -309,7 +309,7 @@ class LLMClient:
         except IncompleteOutputException:
             raise LLMOutputTruncatedError(
                 f"{label or 'call'}: the model stopped at max_tokens={self.settings.max_tokens} before "
-                "finishing; raise --max-tokens or lower segment_char_budget so segments are split"
+                "finishing; raise SUMMARIZER_MAX_TOKENS or lower SUMMARIZER_SEGMENT_CHAR_BUDGET so segments are split"
             ) from None
         return self._outcome(state, value)
 
@@ -495,7 +495,7 @@ class LLMClient:
         if status in (400, 422):
             raise LLMRequestError(
                 f"the endpoint rejected the request at {where} (HTTP {status}: {message}); if the model "
-                f"lacks tool calling try --mode json or --mode md_json, else check --model and --max-tokens"
+                f"lacks tool calling try --mode json or --mode md_json, else check --model and SUMMARIZER_MAX_TOKENS"
             )
         raise LLMRequestError(f"request failed at {where} (HTTP {status}: {message}); not retried")
 

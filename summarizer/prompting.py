@@ -11,8 +11,8 @@ that instructions inside it are not to be obeyed. Tags inside the article that c
 block early are neutralised.
 
 Token counts are estimates (tiktoken is not a dependency and offline machines cannot download its
-encodings): one token per CJK character or full-width sign, one per four other characters, plus
-three per message. This is close to what cl100k/o200k-style tokenizers give for Chinese news text.
+encodings): one token per CJK character or full-width sign, one per four other characters (a run
+of whitespace counted as one character), plus three per message. This is close to what cl100k/o200k-style tokenizers give for Chinese news text.
 """
 
 from __future__ import annotations
@@ -39,7 +39,10 @@ __all__ = [
     "render_article_prompt",
 ]
 
-TOKEN_ESTIMATOR = "heuristic: 1 token per CJK character, 1 per 4 other characters, +3 per message"
+TOKEN_ESTIMATOR = (
+    "heuristic: 1 token per CJK character, 1 per 4 other characters (whitespace runs as one), +3 per message"
+)
+_SPACE_RUN_RE = re.compile(r"\s{2,}")
 _CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _SECTION_RE = re.compile(r"^=== (system|user) ===[ \t]*$", re.MULTILINE)
 _ARTICLE_TAG_RE = re.compile(r"<(/?)(article)", re.IGNORECASE)
@@ -51,7 +54,9 @@ def estimate_tokens(text: str) -> int:
     if not text:
         return 0
     cjk = len(_CJK_RE.findall(text))
-    return cjk + math.ceil((len(text) - cjk) / 4)
+    # Runs of whitespace (indented JSON schemas) are one token in BPE vocabularies, not one per 4.
+    other = len(_SPACE_RUN_RE.sub(" ", text)) - cjk
+    return cjk + math.ceil(max(other, 0) / 4)
 
 
 def _strings_in(value: object) -> Iterable[str]:

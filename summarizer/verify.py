@@ -1667,6 +1667,23 @@ def _coverage_of(
     )
 
 
+@dataclass(frozen=True)
+class ArticleCheck:
+    """Every check of one article, run once: the claims' results and the coverage of the facts."""
+
+    results: list[ClaimResult]
+    coverage: ArticleCoverage
+
+
+def check_article(
+    source: ArticleSource, article: ArticleBriefing, *, fill_spans: bool = True, article_number: int = 0
+) -> ArticleCheck:
+    """Run the verifier on one article (filling spans when asked) and measure its coverage."""
+    checker = _run_checks(source, article, "", fill_spans)
+    coverage = _coverage_of(article_number, article.headline_en, source, checker.mentioned)
+    return ArticleCheck(list(checker.results), coverage)
+
+
 def coverage_of_article(
     source: ArticleSource, article: ArticleBriefing, article_number: int = 0
 ) -> ArticleCoverage:

@@ -343,7 +343,7 @@ def test_requests_in_flight_never_exceed_concurrency(
         with lock:
             in_flight += 1
             peak = max(peak, in_flight)
-        time.sleep(0.15)
+        time.sleep(0.3)
         with lock:
             in_flight -= 1
         return inner(request)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -26,7 +27,7 @@ from summarizer.llm import (
     parse_retry_after,
 )
 from summarizer.settings import Settings, load_settings
-from summarizer.testing.fake_openai import FakeOpenAIServer, FakeReply
+from summarizer.testing.fake_openai import FakeOpenAIServer, FakeReply, FakeRequest
 
 SECRET = "sk-test-DO-NOT-LEAK-0123456789abcdef"
 SOURCE = "数字经济总量突破1.7万亿元，增长15%。"
@@ -181,7 +182,7 @@ def test_output_cut_at_max_tokens_is_a_clear_error(tmp_path: Path) -> None:
     reply = FakeReply.tool_call('{"value": 1.7, "quo', finish_reason="length")
     with (
         FakeOpenAIServer(replies=[reply]) as server,
-        pytest.raises(LLMOutputTruncatedError, match="max-tokens"),
+        pytest.raises(LLMOutputTruncatedError, match="MAX_TOKENS"),
     ):
         run(make_settings(server, tmp_path))
 
@@ -305,24 +306,35 @@ def test_every_attempt_is_logged_without_the_key(tmp_path: Path) -> None:
 
 
 def test_concurrent_calls_share_the_concurrency_limit(tmp_path: Path) -> None:
-    reply = FakeReply.json_for_request(GOOD).with_latency(0.2)
-    with FakeOpenAIServer(responder=lambda request: reply) as server:
-        settings = make_settings(server, tmp_path, concurrency=4)
+    lock = threading.Lock()
+    in_flight = 0
+    peak = 0
 
-        async def go() -> float:
+    def respond(request: FakeRequest) -> FakeReply:
+        nonlocal in_flight, peak
+        with lock:
+            in_flight += 1
+            peak = max(peak, in_flight)
+        time.sleep(0.3)
+        with lock:
+            in_flight -= 1
+        return FakeReply.json_for_request(GOOD)
+
+    with FakeOpenAIServer(responder=respond) as server:
+        settings = make_settings(server, tmp_path, concurrency=3)
+
+        async def go() -> None:
             async with LLMClient(settings) as client:
-                started = time.monotonic()
                 await asyncio.gather(
                     *(
                         client.structured(Figure, messages(), context={"source_text": SOURCE})
-                        for _ in range(8)
+                        for _ in range(7)
                     )
                 )
-                return time.monotonic() - started
 
-        elapsed = asyncio.run(go())
-        assert server.request_count == 8
-    assert 0.38 <= elapsed < 0.8  # two waves of four, not eight at once and not one by one
+        asyncio.run(go())
+        assert server.request_count == 7
+    assert peak == 3  # requests overlap, but never more than the limit
 
 
 # -- Retry-After parsing ---------------------------------------------------------------------------------
