@@ -28,7 +28,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from summarizer.gazetteer import Region, RegionMention, find_regions
+from summarizer.gazetteer import Region, RegionMention, find_regions, leading_region_length
 from summarizer.glossary import Glossary, load_glossary
 from summarizer.quantities import PeriodMention, Quantity, find_periods, find_quantities
 from summarizer.segment import Segment, SegmentedPage
@@ -166,7 +166,7 @@ def _clause_start(text: str, position: int, floor: int) -> int:
     return match.end() if match else floor
 
 
-def _clean_indicator(raw: str, periods: list[PeriodMention], offset: int) -> str:
+def _clean_indicator(raw: str, periods: list[_When], offset: int) -> str:
     text = raw
     # Periods are not part of an indicator's name.
     for period in sorted(periods, key=lambda p: -p.start):
@@ -197,8 +197,9 @@ def _mask_names(text: str) -> str:
     return _NAMES.sub(lambda m: "\u3000" * len(m.group()), text)
 
 
-def _status(sentence: str, position_in_sentence: int, default: Status = "actual") -> Status:
-    before = _mask_names(sentence[:position_in_sentence])
+def _status(masked_sentence: str, position_in_sentence: int, default: Status = "actual") -> Status:
+    """The status a figure at ``position_in_sentence`` takes from the cues before it (names masked)."""
+    before = masked_sentence[:position_in_sentence]
     if _ESTIMATE_CUES.search(before):
         return "estimate"
     if _TARGET_CUES.search(before):
@@ -226,7 +227,7 @@ def _section_context(heading: str, opening: str, default_year: int | None) -> _S
     return section
 
 
-def _comparison(sentence: str, quantity_start: int, quantity_end: int, quantity: Quantity) -> Comparison | None:
+def _comparison(sentence: str, quantity_start: int, quantity_end: int, quantity: _Figure) -> Comparison | None:
     """The comparison stated right before a figure, within its clause."""
     clause_start = _clause_start(sentence, quantity_start, 0)
     window = sentence[clause_start:quantity_start]
@@ -275,20 +276,60 @@ def _respectively(prefix: str, count: int) -> list[str] | None:
     return None
 
 
+@dataclass(slots=True)
+class _Figure:
+    """A quantity in sentence coordinates (a cheap shifted copy of a :class:`Quantity`)."""
+
+    start: int
+    end: int
+    unit: str
+    value: float | None
+    value_max: float | None
+    measure: str | None
+    qualifier: str
+    number_text: str
+    prefix_qualifier: str | None
+
+    @classmethod
+    def of(cls, quantity: Quantity, shift: int) -> _Figure:
+        return cls(
+            quantity.start - shift, quantity.end - shift, quantity.unit, quantity.value, quantity.value_max,
+            quantity.measure, quantity.qualifier, quantity.number_text, quantity.prefix_qualifier,
+        )  # fmt: skip
+
+
+@dataclass(slots=True)
+class _When:
+    """A period mention in sentence coordinates."""
+
+    start: int
+    end: int
+    period: str | None
+    kind: str
+    cumulative: bool
+    deadline: bool
+
+
+@lru_cache(maxsize=8192)
+def _translate(indicator: str) -> str | None:
+    """The glossary's English label of an indicator (indicators repeat: looked up once each)."""
+    return load_glossary().translate_indicator(indicator)
+
+
 @lru_cache(maxsize=8192)
 def _strip_leading_region(indicator: str) -> str:
-    mentions = find_regions(indicator)
-    if mentions and mentions[0].start == 0 and mentions[0].end < len(indicator):
-        return indicator[mentions[0].end :].lstrip("的")
+    length = leading_region_length(indicator)
+    if 0 < length < len(indicator):
+        return indicator[length:].lstrip("的")
     return indicator
 
 
 def _choose_indicator(
     sentence: str,
-    quantity: Quantity,
-    siblings: list[Quantity],
+    quantity: _Figure,
+    siblings: list[_Figure],
     clause_start: int,
-    periods: list[PeriodMention],
+    periods: list[_When],
     previous: str | None,
     comparison: Comparison | None,
 ) -> str:
@@ -334,7 +375,7 @@ def _choose_indicator(
 _SUBJECT_END = re.compile(r"持续|保持|实现|完成|达到|增长|下降|稳步|加快|继续|进一步|均|同比|比上年|达|为|是|有")
 
 
-def _subject_of_previous_clause(sentence: str, clause_start: int, siblings: list[Quantity]) -> str:
+def _subject_of_previous_clause(sentence: str, clause_start: int, siblings: list[_Figure]) -> str:
     if clause_start == 0:
         return ""
     previous_start = _clause_start(sentence, clause_start - 1, 0)
@@ -400,24 +441,22 @@ def _facts_of_paragraph(
         sentence = paragraph[local_start:local_end]
         masked = _mask_names(sentence)
         periods = [
-            p.model_copy(update={"start": p.start - sent_start, "end": p.end - sent_start})
+            _When(p.start - sent_start, p.end - sent_start, p.period, p.kind, p.cumulative, p.deadline)
             for p in scans.periods_in(sent_start, sent_end)
         ]
         periods = [p for p in periods if masked[p.start : p.end] == sentence[p.start : p.end]]
-        quantities = [
-            q.model_copy(update={"start": q.start - sent_start, "end": q.end - sent_start})
-            for q in scans.quantities_in(sent_start, sent_end)
-        ]
+        quantities = [_Figure.of(q, sent_start) for q in scans.quantities_in(sent_start, sent_end)]
         if quantities:
             sentence_regions = scans.regions_in(sent_start, sent_end)
             region = _region_ref(sentence_regions[0].region) if sentence_regions else segment_region
-            by_clause: dict[int, list[Quantity]] = {}
+            by_clause: dict[int, list[_Figure]] = {}
+            clause_of: list[int] = []
             for quantity in quantities:
-                by_clause.setdefault(_clause_start(sentence, quantity.start, 0), []).append(quantity)
-            for quantity in quantities:
+                clause_of.append(_clause_start(sentence, quantity.start, 0))
+                by_clause.setdefault(clause_of[-1], []).append(quantity)
+            for quantity, clause_start in zip(quantities, clause_of, strict=True):
                 if _is_class_label(quantity, sentence):
                     continue
-                clause_start = _clause_start(sentence, quantity.start, 0)
                 comparison = _comparison(sentence, quantity.start, quantity.end, quantity)
                 indicator = _choose_indicator(
                     sentence, quantity, by_clause[clause_start], clause_start, periods, previous_indicator, comparison
@@ -436,11 +475,11 @@ def _facts_of_paragraph(
                 period = dated[-1].period if dated else (paragraph_year or section.year)
                 deadline = any(p.deadline for p in before)
                 cumulative = bool(_CUMULATIVE_CUES.search(sentence[: quantity.start])) or any(p.cumulative for p in before)
-                status = _status(sentence, quantity.start, section.status)
+                status = _status(masked, quantity.start, section.status)
                 if deadline and status == "actual":
                     status = "target"
                 start, end = mapped.to_original(sent_start + quantity.start, sent_start + quantity.end)
-                translation = glossary.translate_indicator(indicator) if indicator else None
+                translation = _translate(indicator) if indicator else None
                 facts.append(
                     Fact(
                         segment=segment.index,
@@ -506,7 +545,7 @@ class _Scans:
         return _within(self.regions, self._region_starts, start, end)
 
 
-def _is_class_label(quantity: Quantity, sentence: str) -> bool:
+def _is_class_label(quantity: _Figure, sentence: str) -> bool:
     """千亿元级企业, 百亿元企业: a size class, not an amount."""
     if quantity.number_text not in ("十", "百", "千", "万", "亿", "千万", "百万"):
         return False

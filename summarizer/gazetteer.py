@@ -232,6 +232,15 @@ def find_regions(text: str) -> list[RegionMention]:
     return mentions
 
 
+def leading_region_length(text: str) -> int:
+    """Length of the place name ``text`` starts with (湖南省数字经济 -> 3), or 0; cheap, no models built."""
+    gazetteer = _gazetteer()
+    match = gazetteer.pattern.match(text)
+    if match is None or match.group() in gazetteer.non_region_words:
+        return 0
+    return match.end()
+
+
 def region_by_name(name: str) -> Region | None:
     """The place called ``name``: a Chinese full or short name (湖南, 湖南省, 长沙, 长沙市, 浦东新区),
     a province followed by one of its cities (湖南长沙, 湖南省长沙市), or an English name (Hunan,

@@ -1390,7 +1390,7 @@ class _Scanner:
             unit_name, measure = unit.unit, None
         if draft.end <= draft.start or norm[draft.start : draft.end].strip() != norm[draft.start : draft.end]:
             return None
-        return Quantity.model_construct(
+        return Quantity(
             start=draft.start,
             end=draft.end,
             text=self.text[draft.start : draft.end],
@@ -1766,7 +1766,7 @@ class _PeriodReader:
         return draft
 
     def _mention(self, draft: _PeriodDraft) -> PeriodMention:
-        return PeriodMention.model_construct(
+        return PeriodMention(
             start=draft.start,
             end=draft.end,
             text=self.text[draft.start : draft.end],

@@ -263,6 +263,11 @@ def _coverage(candidate: str, pool: Counter[str], own: set[str]) -> float:
 
 def _find_pull_quotes(paragraphs: list[_Paragraph], table: dict[int, str]) -> dict[int, int]:
     """Pull-quote paragraph index -> index of the paragraph whose text it repeats."""
+    if not any(
+        p.kind == "text" and _PULL_QUOTE_MIN <= len(p.text) <= 2 * _PULL_QUOTE_MAX and _ends_sentence(p.text)
+        for p in paragraphs
+    ):
+        return {}  # no paragraph could be a pull-quote: skip the n-gram work
     forms = {p.index: _matching_form(p.text, table) for p in paragraphs if p.kind == "text"}
     grams = {index: _ngrams(form) for index, form in forms.items()}
     pool: Counter[str] = Counter()
