@@ -180,9 +180,9 @@ def facts_only_briefing(page: SegmentedPage, facts: FactTable | None, reason: st
     """A briefing from the rule-based engine alone: headlines, regions and verified figures."""
     from pydantic import ValidationError
 
-    from summarizer.extract import finalise_article
+    from summarizer.extract import finalise_article, source_info
     from summarizer.glossary import load_glossary
-    from summarizer.schema import ArticleBriefing, Metric, PageBriefing, Region, RunMetadata, SourceInfo
+    from summarizer.schema import ArticleBriefing, Metric, PageBriefing, Region, RunMetadata
 
     articles: list[ArticleBriefing] = []
     for segment in page.segments:
@@ -219,14 +219,8 @@ def facts_only_briefing(page: SegmentedPage, facts: FactTable | None, reason: st
             metrics=metrics,
         )
         articles.append(finalise_article(page, segment, article, facts))
-    document = page.document
     briefing = PageBriefing(
-        source=SourceInfo(
-            path=document.name,
-            source=document.source,
-            sha256=document.sha256,
-            characters=len(document.original),
-        ),
+        source=source_info(page.document),
         articles=articles,
         metadata=RunMetadata(
             generated_by="rules",

@@ -53,6 +53,7 @@ from summarizer.settings import Settings
 
 if TYPE_CHECKING:
     from summarizer.facts import FactTable
+    from summarizer.ingest import Document
     from summarizer.segment import Segment, SegmentedPage
     from summarizer.verify import ClaimResult, FactLike
 
@@ -223,6 +224,13 @@ def _parse_article(completion: dict[str, Any], mode: str) -> ArticleBriefing:
 
 
 # -- verification ---------------------------------------------------------------------------------
+
+
+def source_info(document: Document) -> SourceInfo:
+    """What a briefing records about the file it was made from."""
+    return SourceInfo(
+        path=document.name, source=document.source, sha256=document.sha256, characters=len(document.original)
+    )
 
 
 def finalise_article(
@@ -553,17 +561,7 @@ async def extract_page_async(
             cache_misses=misses,
             notes="\n".join(run_notes) or None,
         )
-        document = page.document
-        briefing = PageBriefing(
-            source=SourceInfo(
-                path=document.name,
-                source=document.source,
-                sha256=document.sha256,
-                characters=len(document.original),
-            ),
-            articles=articles,
-            metadata=metadata,
-        )
+        briefing = PageBriefing(source=source_info(page.document), articles=articles, metadata=metadata)
     return PageOutcome(
         briefing=briefing,
         articles=outcomes,

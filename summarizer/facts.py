@@ -34,18 +34,9 @@ from summarizer.quantities import PeriodMention, Quantity, find_periods, find_qu
 from summarizer.segment import Segment, SegmentedPage
 from summarizer.textmap import normalize_string
 
-__all__ = ["Comparison", "Fact", "FactTable", "RegionRef", "extract_facts", "facts_for_segment"]
+__all__ = ["Comparison", "Fact", "FactTable", "extract_facts", "facts_for_segment"]
 
 Status = Literal["actual", "estimate", "target"]
-
-
-class RegionRef(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    zh: str
-    en: str
-    city_zh: str | None = None
-    city_en: str | None = None
 
 
 class Comparison(BaseModel):
@@ -87,7 +78,7 @@ class Fact(BaseModel):
     cumulative: bool
     status: Status
     comparison: Comparison | None
-    region: RegionRef | None
+    region: Region | None
     sentence: str = Field(description="The sentence the figure stands in (normalised).")
     also_at: list[tuple[int, int]] = Field(
         default_factory=list, description="Other spans stating the same figure (a heading, a lead)."
@@ -258,10 +249,7 @@ def _comparison(sentence: str, quantity_start: int, quantity_end: int, quantity:
     return found
 
 
-def _region_ref(region: Region | None) -> RegionRef | None:
-    if region is None:
-        return None
-    return RegionRef(zh=region.zh, en=region.en, city_zh=region.city_zh, city_en=region.city_en)
+
 
 
 def _respectively(prefix: str, count: int) -> list[str] | None:
@@ -400,7 +388,7 @@ def facts_for_segment(segment: Segment, default_year: int | None = None) -> list
     glossary = load_glossary()
     mapped = segment.normalized
     text = mapped.text
-    segment_region = _region_ref(segment.region)
+    segment_region = segment.region
     headings = {normalize_string(heading) for heading in segment.subheadings}
     facts: list[Fact] = []
     section = _Section()
@@ -427,7 +415,7 @@ def _facts_of_paragraph(
     paragraph_end: int,
     section: _Section,
     scans: _Scans,
-    segment_region: RegionRef | None,
+    segment_region: Region | None,
     glossary: Glossary,
 ) -> list[Fact]:
     mapped = segment.normalized
@@ -448,7 +436,7 @@ def _facts_of_paragraph(
         quantities = [_Figure.of(q, sent_start) for q in scans.quantities_in(sent_start, sent_end)]
         if quantities:
             sentence_regions = scans.regions_in(sent_start, sent_end)
-            region = _region_ref(sentence_regions[0].region) if sentence_regions else segment_region
+            region = sentence_regions[0].region if sentence_regions else segment_region
             by_clause: dict[int, list[_Figure]] = {}
             clause_of: list[int] = []
             for quantity in quantities:
