@@ -139,10 +139,13 @@ _RANK_BASELINE_EN = {
 def _metric_from_fact(fact: Any) -> dict[str, Any] | None:
     from summarizer.schema import PERIOD_PATTERN, UNITS
 
-    if fact.value is None or fact.unit not in UNITS:
+    if fact.value is None or (fact.unit not in UNITS and not re.fullmatch(r"[A-Z]{3}/[a-z_]+", fact.unit)):
         return None
     period = fact.period if fact.period and re.match(PERIOD_PATTERN, fact.period) else None
-    value = -abs(fact.value) if fact.change == "decrease" else fact.value
+    value, value_max = fact.value, fact.value_max
+    if fact.change == "decrease" and value_max is None:
+        # A fall is negative in a briefing; a range (降温6—10℃) stays as printed, its words say "fall".
+        value = -abs(value)
     comparison: dict[str, Any] | None = None
     if fact.comparison is not None:
         kind = _COMPARISON_KIND.get(fact.comparison.kind)
@@ -162,7 +165,7 @@ def _metric_from_fact(fact: Any) -> dict[str, Any] | None:
         "indicator_zh": fact.indicator_zh or fact.text,
         "indicator_en": fact.indicator_en or f"(untranslated) {fact.indicator_zh or fact.text}",
         "value": value,
-        "value_max": fact.value_max,
+        "value_max": value_max,
         "unit": fact.unit,
         "measure": fact.measure,
         "qualifier": fact.qualifier

@@ -34,6 +34,14 @@ _UNIT_SUFFIX = {
     "hectare": " ha",
     "mu": " mu",
     "person": " people",
+    "person_time": " person-times",
+    "passenger_km": " passenger-km",
+    "tonne_km": " tonne-km",
+    "TEU": " TEU",
+    "km2": " km²",
+    "m2": " m²",
+    "m3": " m³",
+    "degC": "°C",
 }
 _QUALIFIER_WORD = {
     "more_than": "over ",
@@ -79,7 +87,9 @@ def _amount(value: float, unit: str) -> str:
         return f"{_trim(value)}x"
     if unit == "rank":
         return _ordinal(value)
-    return f"{_scaled(value)}{_UNIT_SUFFIX.get(unit, '')}"
+    # Every physical unit is shown: a bare "11.01 bn" would hide what is counted.
+    suffix = _UNIT_SUFFIX.get(unit, "" if unit in ("count", "number") else f" {unit}")
+    return f"{_scaled(value)}{suffix}"
 
 
 def _signed(text: str, value: float) -> str:

@@ -97,7 +97,9 @@ Unit = Literal[
     "Hz", "MHz", "GHz",
     # mass, length, area, volume
     "tonne", "tonne_km", "kg", "g", "mg", "μg", "jin", "km", "m", "cm", "mm", "nm", "μm", "nmi", "km2", "m2",
-    "m3", "L", "mL", "barrel", "mu", "hectare",
+    "m3", "L", "mL", "barrel", "mu", "hectare", "ft", "ft2", "in", "mi",
+    # temperature
+    "degC",
     # energy and power
     "W", "kW", "MW", "GW", "kWh", "MWh", "GWh", "TWh", "kV", "kVA", "MVA", "kcal", "hp", "mAh",
     # transport and time
@@ -106,6 +108,9 @@ Unit = Literal[
 # fmt: on
 """Units of the rule-based quantity extractor (summarizer.quantities): money as ISO codes, ratios, counts, physical units."""
 UNITS: tuple[str, ...] = get_args(Unit)
+
+RateUnit = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}/[a-z_]+$")]
+"""A money rate the extractor reports as currency per thing: 3.5万元/人 -> "CNY/person"."""
 
 ComparisonKind = Literal[
     "year_on_year",
@@ -224,7 +229,7 @@ class Comparison(_Model):
     difference: float | None = Field(
         default=None, description="A gap stated together with the value (e.g. 0.3 for 高于全国0.3个百分点)."
     )
-    difference_unit: Unit | None = Field(
+    difference_unit: Unit | RateUnit | None = Field(
         default=None, description="Unit of difference, e.g. percentage_point."
     )
 
@@ -247,7 +252,7 @@ class Metric(_Model):
     value_max: float | None = Field(
         default=None, description="Upper end when the source gives a range; else null."
     )
-    unit: Unit = Field(
+    unit: Unit | RateUnit = Field(
         description=(
             "CNY/USD for money; percent for % and 成; percentage_point for 个百分点; times for 倍; rank for 第N位; "
             "count for things counted with a measure word (家, 个, 项, 台(套)); number for bare numbers; "

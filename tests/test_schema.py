@@ -75,7 +75,9 @@ def test_json_schema_is_draft_2020_12_with_closed_vocabularies() -> None:
     metric = definitions["Metric"]["properties"]
     assert set(metric["status"]["enum"]) == {"actual", "estimate", "target"}
     assert set(metric["qualifier"]["enum"]) == {"exact", "more_than", "nearly", "about", "less_than"}
-    assert "percentage_point" in metric["unit"]["enum"]
+    unit_enum = next(option["enum"] for option in metric["unit"]["anyOf"] if "enum" in option)
+    assert "percentage_point" in unit_enum
+    assert any("pattern" in option for option in metric["unit"]["anyOf"])  # money rates: CNY/person
     assert metric["source_quote"]["description"].startswith("The shortest passage")
     assert definitions["Metric"]["additionalProperties"] is False
     assert set(definitions["RunMetadata"]["properties"]["generated_by"]["enum"]) == {
