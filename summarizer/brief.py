@@ -136,9 +136,28 @@ _RANK_BASELINE_EN = {
 }
 
 
-def _metric_from_fact(fact: Any) -> dict[str, Any] | None:
+_CLAUSE_BREAKS = "，,。；;：:！？!?\n"
+
+
+def _quote_for(fact: Any, original: str) -> str:
+    """The figure with the words before it, verbatim, long enough to occur once in the source:
+    "16℃" alone is ambiguous where "12—16℃" stands earlier, "部分地区可超过16℃" is not."""
+    start = fact.start
+    for _ in range(4):  # at most four clauses back
+        while start > 0 and original[start - 1] not in _CLAUSE_BREAKS and fact.start - start < 60:
+            start -= 1
+        quote = original[start : fact.end].strip()
+        if original.count(quote) <= 1 or start == 0:
+            return quote
+        start -= 1  # step over the clause break into the clause before
+    return original[start : fact.end].strip()
+
+
+def _metric_from_fact(fact: Any, original: str) -> dict[str, Any] | None:
     from summarizer.schema import PERIOD_PATTERN, UNITS
 
+    if fact.indicator_zh is None:
+        return None  # a bare table cell: nothing says what it measures
     if fact.value is None or (fact.unit not in UNITS and not re.fullmatch(r"[A-Z]{3}/[a-z_]+", fact.unit)):
         return None
     period = fact.period if fact.period and re.match(PERIOD_PATTERN, fact.period) else None
@@ -175,7 +194,7 @@ def _metric_from_fact(fact: Any) -> dict[str, Any] | None:
         "cumulative": fact.cumulative,
         "status": fact.status,
         "comparison": comparison,
-        "source_quote": fact.text,
+        "source_quote": _quote_for(fact, original),
     }
 
 
@@ -193,7 +212,7 @@ def facts_only_briefing(page: SegmentedPage, facts: FactTable | None, reason: st
         metrics = []
         seen: set[tuple[Any, ...]] = set()
         for fact in segment_facts:
-            data = _metric_from_fact(fact)
+            data = _metric_from_fact(fact, page.document.original)
             if data is None:
                 continue
             identity = (data["indicator_zh"], data["value"], data["unit"], data["period"], data["status"])
