@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from summarizer.facts import FactTable
     from summarizer.ingest import Document
     from summarizer.segment import Segment, SegmentedPage
-    from summarizer.verify import ClaimResult, FactLike
+    from summarizer.verify import ArticleSource, ClaimResult, FactLike
 
 __all__ = [
     "PROMPT_NAME",
@@ -238,6 +238,7 @@ def finalise_article(
     segment: Segment,
     article: ArticleBriefing | Sequence[ArticleBriefing],
     facts: FactTable | None,
+    source: ArticleSource | None = None,
 ) -> ArticleBriefing:
     """The verified ``article``: spans filled, every failed claim moved to ``unverified`` (figures
     first, then whatever still fails), and the verification summary with coverage set.
@@ -246,10 +247,12 @@ def finalise_article(
     merged, list items de-duplicated by source span. The articles given are modified (spans); pass
     copies to keep them. Pure CPU work: run it off the event loop.
     """
-    from summarizer.verify import ArticleCheck, ArticleSource, check_article, quarantine_unverified
+    from summarizer.verify import ArticleCheck, check_article, quarantine_unverified
+    from summarizer.verify import ArticleSource as Source
 
-    segment_facts = cast("Sequence[FactLike] | None", facts.for_segment(segment.index) if facts else None)
-    source = ArticleSource.from_segment(segment, segment_facts, page.document.original)
+    if source is None:
+        segment_facts = cast("Sequence[FactLike] | None", facts.for_segment(segment.index) if facts else None)
+        source = Source.from_segment(segment, segment_facts, page.document.original)
     if not isinstance(article, ArticleBriefing):
         parts = list(article)
         if len(parts) > 1:
@@ -340,12 +343,22 @@ class _Engine:
     page: SegmentedPage
     facts: FactTable | None
     slots: asyncio.Semaphore = field(init=False)
+    sources: dict[int, Any] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.slots = asyncio.Semaphore(self.settings.concurrency + _PREFETCH)
 
     def facts_for(self, segment: Segment) -> list[Any] | None:
         return self.facts.for_segment(segment.index) if self.facts is not None else None
+
+    def source_for(self, segment: Segment) -> Any:
+        """The verifier's view of a segment, built once and shared by every call and re-ask."""
+        if segment.index not in self.sources:
+            from summarizer.verify import ArticleSource
+
+            facts = cast("Sequence[FactLike] | None", self.facts_for(segment))
+            self.sources[segment.index] = ArticleSource.from_segment(segment, facts, self.page.document.original)
+        return self.sources[segment.index]
 
     def render(self, segment: Segment, text: str, part: int, parts: int) -> RenderedPrompt:
         from summarizer.glossary import load_glossary
@@ -392,9 +405,8 @@ class _Engine:
             result = PartResult(article=None, cached=True, validation_error=entry.get("validation_error"))
         else:
             context = {
+                "source": self.source_for(segment),
                 "segment": segment,
-                "facts": self.facts_for(segment),
-                "original": self.page.document.original,
                 "fill_spans": True,
             }
             try:
@@ -469,7 +481,9 @@ class _Engine:
             return outcome
         # Verification is CPU work: a worker thread keeps it off the event loop, so requests
         # waiting for a slot are sent while answers already received are being checked.
-        article = await asyncio.to_thread(finalise_article, self.page, segment, articles, self.facts)
+        article = await asyncio.to_thread(
+            finalise_article, self.page, segment, articles, self.facts, self.source_for(segment)
+        )
         outcome.article = article
         outcome.status = "partially_verified" if article.unverified or errors else "verified"
         if errors:

@@ -466,7 +466,7 @@ class ArticleBriefing(_Model):
         optionally ``facts`` (the rule-based facts of that segment). Without them this is a no-op.
         """
         context = info.context
-        if not isinstance(context, dict) or not ({"segment", "source_text"} & context.keys()):
+        if not isinstance(context, dict) or not ({"source", "segment", "source_text"} & context.keys()):
             return self
         from summarizer.verify import validate_article_in_context
 

@@ -1807,14 +1807,18 @@ def quarantine_unverified(article: ArticleBriefing, results: Sequence[ClaimResul
 def validate_article_in_context(article: ArticleBriefing, context: Mapping[str, Any]) -> None:
     """The Pydantic validator's body: verify against the context's source, raise ValueError on failures.
 
-    Context keys: ``segment`` (a Segment) or ``source_text`` (str); optional ``facts`` (that
+    Context keys: ``source`` (a prebuilt ArticleSource), ``segment`` (a Segment) or ``source_text``
+    (str); optional ``facts`` (that
     segment's rule-based facts; computed with :mod:`summarizer.facts` when absent), ``original``
     (the whole file text, to find quotes of pull-quotes) and ``fill_spans`` (default True).
     The error lists every failure with what to fix, for the model to answer again.
     """
     facts = cast("Sequence[FactLike] | None", context.get("facts"))
     segment = context.get("segment")
-    if segment is not None:
+    prebuilt = context.get("source")
+    if isinstance(prebuilt, ArticleSource):
+        source = prebuilt  # built once per segment by the caller, reused for every re-ask
+    elif segment is not None:
         if facts is None:
             facts = facts_for_segment(segment)
         source = ArticleSource.from_segment(segment, facts, cast("str | None", context.get("original")))
