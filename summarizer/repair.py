@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 BlockKind = Literal["text", "heading", "byline", "cell", "signoff"]
-RepairKind = Literal["joined_break", "removed_pull_quote", "moved_fragment", "joined_heading"]
+RepairKind = Literal["joined_break", "removed_pull_quote", "moved_fragment", "joined_heading", "joined_cell"]
 
 
 class Repair(BaseModel):
@@ -120,6 +120,8 @@ _SOURCE_TAG = re.compile(
     r"人民网[\u4e00-\u9fff]{0,8}\d{0,2}月?\d{0,2}日?电)[\s　]*"
 )
 _SIGNOFF = re.compile(r"[（(]\s*[\u4e00-\u9fff]{1,3}(?:[\s　]+[\u4e00-\u9fff]{1,3})?\s*[）)]$")
+# 一、综合 / （三）工业: numbered section headings, never table cells.
+_NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 _NUMERIC_CELL = re.compile(r"^[-+−–]?[\d.,，％%\s()（）±]+$")
 _SENTENCE_PUNCT = re.compile(r"[。！？；!?;]")
 _PROSE_PUNCT = re.compile(r"[，,]")  # commas mark running prose, not a heading
@@ -223,7 +225,12 @@ def _classify(paragraphs: list[_Paragraph]) -> None:
     run: list[_Paragraph] = []
     candidates: list[_Paragraph | None] = [*paragraphs, None]
     for item in candidates:
-        if item is not None and item.kind in ("heading", "cell") and len(item.text) <= _CELL_MAX:
+        if (
+            item is not None
+            and item.kind in ("heading", "cell")
+            and len(item.text) <= _CELL_MAX
+            and not _NUMBERED_HEADING.match(item.text)
+        ):
             run.append(item)
             continue
         if len(run) >= 3 and any(p.kind == "cell" for p in run):
@@ -374,6 +381,20 @@ def _match_fragments(order: list[_Paragraph]) -> dict[int, int]:
     return matches
 
 
+_CJK_LABEL = re.compile(r"[\u4e00-\u9fff]{1,3}")
+
+
+def _is_split_cell(last: _Paragraph, follower: _Paragraph) -> bool:
+    """A table label cut into one-character cells (农 / 业): flattened tables split words too."""
+    return (
+        last.kind == "cell"
+        and follower.kind == "cell"
+        and len(last.text) == 1
+        and _CJK_LABEL.fullmatch(last.text) is not None
+        and _CJK_LABEL.fullmatch(follower.text) is not None
+    )
+
+
 def _excerpt(text: str, tail: bool) -> str:
     return ("…" + text[-8:]) if tail else (text[:8] + "…")
 
@@ -440,15 +461,17 @@ def repair_document(document: Document) -> RepairedPage:
                 break
             follower = order[nxt]
             starts_mid = follower.text[0] in _CONTINUATION_START
+            split_cell = _is_split_cell(last, follower)
             joins = follower.source_tag is None and (
                 (_is_dangling(last) and follower.kind == "text")
                 or (starts_mid and follower.kind in ("text", "heading") and (_is_dangling(last) or last.kind == "heading"))
+                or split_cell
             )
             if not joins:
                 break
             repairs.append(
                 Repair(
-                    kind="joined_break" if last.kind == "text" else "joined_heading",
+                    kind="joined_cell" if split_cell else "joined_break" if last.kind == "text" else "joined_heading",
                     start=last.end,
                     end=follower.start,
                     text=original[last.end : follower.start],
@@ -457,7 +480,8 @@ def repair_document(document: Document) -> RepairedPage:
             )
             if last.kind == "heading":
                 last.kind = "text"
-            follower.kind = "text"
+            if not split_cell:
+                follower.kind = "text"
             group.append(follower)
             current = nxt
         groups.append(group)
@@ -474,7 +498,7 @@ def _build_block(group: list[_Paragraph], original: str) -> Block:
     for paragraph in group:
         builder.append_original(original, paragraph.body_start, paragraph.body_end)
     head, tail = group[0], group[-1]
-    kind: BlockKind = head.kind if len(group) == 1 else "text"
+    kind: BlockKind = head.kind if len(group) == 1 or all(p.kind == "cell" for p in group) else "text"
     signoff = next((p.signoff for p in group if p.signoff), None)
     return Block(
         kind=kind,

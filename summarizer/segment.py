@@ -9,6 +9,7 @@ are its subheadings.
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
@@ -21,6 +22,8 @@ from summarizer.textmap import MappedText, MappedTextBuilder, normalize, normali
 __all__ = ["Segment", "SegmentedPage", "segment_document", "segment_page"]
 
 _PARAGRAPH_SEPARATOR = "\n"
+_DATELINE = re.compile(r"[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[）)]?")
+_ISSUER = re.compile(r"[\u4e00-\u9fff（）()]{2,24}(?:局|队|厅|委员会|委|办公室|办|院|部|中心|政府|协会|研究所|集团)")
 _BRIEF_MAX_PARAGRAPHS = 2
 
 
@@ -34,6 +37,7 @@ class Segment(BaseModel):
     start: int
     end: int
     byline: str | None = None
+    dateline: str | None = Field(default=None, description="A date line under the title, e.g. 2013年3月20日.")
     source_tag: str | None = Field(default=None, description="本报讯, 新华社…电, 央视网消息（新闻联播）…")
     signoff: str | None = Field(default=None, description="Editor's sign-off such as (晓 文).")
     region: Region | None = None
@@ -153,6 +157,21 @@ def _make_segment(index: int, blocks: list[Block], page: RepairedPage) -> Segmen
     if rest and rest[0].kind == "byline":
         byline = rest[0].text
         rest = rest[1:]
+    # Under a title, issuing bodies and a date on lines of their own (大庆市统计局 / （2013年3月20日）)
+    # are the byline and dateline of a bulletin, not subheadings.
+    issuers: list[str] = []
+    dateline: str | None = None
+    while head.kind == "heading" and rest and rest[0].kind == "heading":
+        line = rest[0].text
+        if _DATELINE.fullmatch(line) and dateline is None:
+            dateline = line.strip("（）()")
+        elif _ISSUER.fullmatch(line):
+            issuers.append(line)
+        else:
+            break
+        rest = rest[1:]
+    if issuers:
+        byline = " / ".join(([byline] if byline else []) + issuers)
     body = [b for b in rest if b.kind in ("text", "heading", "cell") and b.text]
     if not body:
         return None
@@ -172,6 +191,7 @@ def _make_segment(index: int, blocks: list[Block], page: RepairedPage) -> Segmen
         start=start,
         end=end,
         byline=byline,
+        dateline=dateline,
         source_tag=source_tag,
         signoff=signoff,
         region=detect_region(title, lead),

@@ -38,6 +38,7 @@ def segments_payload(page: SegmentedPage) -> dict[str, Any]:
                 "start": segment.start,
                 "end": segment.end,
                 "byline": segment.byline,
+                "dateline": segment.dateline,
                 "source_tag": segment.source_tag,
                 "signoff": segment.signoff,
                 "region": _region_payload(segment.region),

@@ -127,3 +127,9 @@ def test_every_block_character_maps_to_the_same_original_character(seed_path: Pa
         for i, char in enumerate(block.text):
             start, end = block.mapped.to_original(i, i + 1)
             assert document.original[start:end] == char
+
+
+def test_table_label_split_into_one_character_cells_is_joined() -> None:
+    page = repaired("全市人口增长。\n指标\n比重\n非农业\n51.4\n农\n业\n48.6\n")
+    assert [block.text for block in page.blocks if block.kind == "cell"] == ["指标", "比重", "非农业", "51.4", "农业", "48.6"]
+    assert [r.kind for r in page.repairs] == ["joined_cell"]

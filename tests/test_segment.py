@@ -191,3 +191,16 @@ def test_spans_map_back_exactly_with_breaks_and_inserted_pull_quotes(paragraphs:
             assert segment.start <= start <= end <= segment.end
         for repair in segment.repairs:
             assert segment.start <= repair.start <= repair.end <= segment.end
+
+
+def test_bulletin_issuers_and_date_under_the_title_are_byline_and_dateline(tmp_path: Path) -> None:
+    path = tmp_path / "bulletin.txt"
+    path.write_text(
+        "2023年示例市国民经济和社会发展统计公报\n示例市统计局\n国家统计局示例调查队\n（2024年3月20日）\n"
+        "全年实现地区生产总值1200亿元，比上年增长5%。\n一、综合\n全年粮食产量达65万吨。\n",
+        encoding="utf-8",
+    )
+    (segment,) = segment_document(read_document(path)).segments
+    assert segment.byline == "示例市统计局 / 国家统计局示例调查队"
+    assert segment.dateline == "2024年3月20日"
+    assert segment.subheadings == ["一、综合"]
