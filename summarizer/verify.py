@@ -471,7 +471,9 @@ class ArticleSource:
                     value_max=None if quantity.value_max is None else float(quantity.value_max),
                     unit=str(quantity.unit),
                     qualifier=quantity.qualifier,
-                    status=_refined_status(status, text, quantity.start, plan_sections),
+                    # The facts already scope status to sections and ignore cues inside names; only a
+                    # figure the fact table lacks needs the verifier's own refinement.
+                    status=status if fact is not None else _refined_status(status, text, quantity.start, plan_sections),
                     period=period,
                     decline=bool(_DECLINE_RE.search(text[max(0, quantity.start - 8) : quantity.start])),
                     indicator_zh=indicator,
