@@ -391,8 +391,10 @@ def facts_for_segment(segment: Segment, default_year: int | None = None) -> list
     segment_region = segment.region
     headings = {normalize_string(heading) for heading in segment.subheadings}
     facts: list[Fact] = []
-    section = _Section()
     lines = list(_lines(text))
+    # The lead's opening year (2023年，重庆市…取得积极进展) frames the whole article until a section says otherwise.
+    lead = text[slice(*lines[0])] if lines else ""
+    section = _Section(year=_section_context("", lead, default_year).year)
     # One scan of the whole article; paragraphs and sentences take their share.
     scans = _Scans(find_quantities(text), find_periods(text, default_year=default_year), find_regions(text))
     for number, (line_start, line_end) in enumerate(lines):
