@@ -100,6 +100,7 @@ _TARGET_CUES = re.compile(
     r"到20\d\d年|20\d\d年(?:底|年底)?前|要(?:达到|实现|突破|超过)"
 )
 _ESTIMATE_CUES = re.compile(r"预计|初步|有望|预期(?!目标)|估计|约计")
+_ACHIEVED = re.compile(r"已经|业已|已有|已(?=[\u4e00-\u9fff])")
 _CUMULATIVE_CUES = re.compile(r"累计|截至|截止|共计|总计")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
@@ -145,12 +146,6 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
-def _paragraph_bounds(text: str, position: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, position) + 1
-    end = text.find("\n", position)
-    return start, len(text) if end < 0 else end
-
-
 def _clause_start(text: str, position: int, floor: int) -> int:
     """Start of the clause containing ``position``: just after the last clause break before it."""
     match = _LAST_CLAUSE_BREAK.search(text, floor, position)
@@ -189,13 +184,27 @@ def _mask_names(text: str) -> str:
 
 
 def _status(masked_sentence: str, position_in_sentence: int, default: Status = "actual") -> Status:
-    """The status a figure at ``position_in_sentence`` takes from the cues before it (names masked)."""
+    """The status a figure at ``position_in_sentence`` takes from the cues before it (names masked).
+
+    An achievement marker after the cue (到今年10月底，已经有3000多家…) says the goal date is past:
+    the figure is actual.
+    """
     before = masked_sentence[:position_in_sentence]
-    if _ESTIMATE_CUES.search(before):
-        return "estimate"
-    if _TARGET_CUES.search(before):
-        return "target"
-    return default
+    estimate = _last_match(_ESTIMATE_CUES, before)
+    target = _last_match(_TARGET_CUES, before)
+    cue = max(estimate, target)
+    if cue < 0:
+        return default
+    if _ACHIEVED.search(before, cue):
+        return "actual"
+    return "estimate" if estimate >= 0 else "target"
+
+
+def _last_match(pattern: re.Pattern[str], text: str) -> int:
+    position = -1
+    for match in pattern.finditer(text):
+        position = match.start()
+    return position
 
 
 @dataclass
@@ -212,13 +221,13 @@ def _section_context(heading: str, opening: str, default_year: int | None) -> _S
     if _TARGET_CUES.search(masked_heading) or _TARGET_CUES.search(masked_opening[:40]):
         section.status = "target"
     for mention in find_periods(opening[:40], default_year=default_year):
-        if mention.kind == "year" and mention.period:
+        if mention.kind == "year" and mention.period and opening[mention.end : mention.end + 2] != "以来":
             section.year = mention.period
             break
     return section
 
 
-def _comparison(sentence: str, quantity_start: int, quantity_end: int, quantity: _Figure) -> Comparison | None:
+def _comparison(sentence: str, quantity_start: int, quantity: _Figure) -> Comparison | None:
     """The comparison stated right before a figure, within its clause."""
     clause_start = _clause_start(sentence, quantity_start, 0)
     window = sentence[clause_start:quantity_start]
@@ -296,6 +305,7 @@ class _When:
     kind: str
     cumulative: bool
     deadline: bool
+    relative: str | None = None
 
 
 @lru_cache(maxsize=8192)
@@ -431,7 +441,7 @@ def _facts_of_paragraph(
         sentence = paragraph[local_start:local_end]
         masked = _mask_names(sentence)
         periods = [
-            _When(p.start - sent_start, p.end - sent_start, p.period, p.kind, p.cumulative, p.deadline)
+            _When(p.start - sent_start, p.end - sent_start, p.period, p.kind, p.cumulative, p.deadline, p.relative)
             for p in scans.periods_in(sent_start, sent_end)
         ]
         periods = [p for p in periods if masked[p.start : p.end] == sentence[p.start : p.end]]
@@ -440,6 +450,7 @@ def _facts_of_paragraph(
             sentence_regions = scans.regions_in(sent_start, sent_end)
             region = sentence_regions[0].region if sentence_regions else segment_region
             by_clause: dict[int, list[_Figure]] = {}
+            indicators_by_clause: dict[int, list[str]] = {}
             clause_of: list[int] = []
             for quantity in quantities:
                 clause_of.append(_clause_start(sentence, quantity.start, 0))
@@ -447,26 +458,26 @@ def _facts_of_paragraph(
             for quantity, clause_start in zip(quantities, clause_of, strict=True):
                 if _is_class_label(quantity, sentence):
                     continue
-                comparison = _comparison(sentence, quantity.start, quantity.end, quantity)
-                indicator = _choose_indicator(
-                    sentence, quantity, by_clause[clause_start], clause_start, periods, previous_indicator, comparison
+                comparison = _comparison(sentence, quantity.start, quantity)
+                siblings = by_clause[clause_start]
+                indicator = _respectively_from_previous_clause(
+                    sentence, quantity, siblings, clause_start, indicators_by_clause
+                ) or _choose_indicator(
+                    sentence, quantity, siblings, clause_start, periods, previous_indicator, comparison
                 )
                 if indicator:
                     previous_indicator = indicator
-                raw_prefix = sentence[clause_start : quantity.start]
-                change: Literal["increase", "decrease"] | None = None
-                if quantity.unit != "rank":
-                    if _CHANGE_DOWN.search(raw_prefix):
-                        change = "decrease"
-                    elif _CHANGE_UP.search(raw_prefix):
-                        change = "increase"
-                before = [p for p in periods if p.end <= quantity.start]
-                dated = [p for p in before if p.period]
-                period = dated[-1].period if dated else (paragraph_year or section.year)
+                    indicators_by_clause.setdefault(clause_start, []).append(indicator)
+                change = _change(sentence, quantity, siblings, clause_start)
+                before = [p for p in periods if p.end <= quantity.start and not _is_since(sentence, p)]
+                # The nearest time expression governs, even one without a year (一季度, 今年前十个月):
+                # then the period is unknown rather than borrowed from another sentence.
+                governing = [p for p in before if p.period or p.kind != "relative" or p.relative == "this_year"]
+                period = _period_of(governing[-1], section) if governing else paragraph_year or section.year
                 deadline = any(p.deadline for p in before)
                 cumulative = bool(_CUMULATIVE_CUES.search(sentence[: quantity.start])) or any(p.cumulative for p in before)
                 status = _status(masked, quantity.start, section.status)
-                if deadline and status == "actual":
+                if deadline and status == "actual" and not _ACHIEVED.search(masked, 0, quantity.start):
                     status = "target"
                 start, end = mapped.to_original(sent_start + quantity.start, sent_start + quantity.end)
                 translation = _translate(indicator) if indicator else None
@@ -493,7 +504,9 @@ def _facts_of_paragraph(
                         sentence=sentence.strip(),
                     )
                 )
-        years = [p.period for p in periods if p.kind == "year" and p.period and not p.deadline]
+        years = [
+            p.period for p in periods if p.kind == "year" and p.period and not p.deadline and not _is_since(sentence, p)
+        ]
         if years:
             paragraph_year = years[-1]
     return facts
@@ -533,6 +546,71 @@ class _Scans:
 
     def regions_in(self, start: int, end: int) -> list[RegionMention]:
         return _within(self.regions, self._region_starts, start, end)
+
+
+def _period_of(mention: _When, section: _Section) -> str | None:
+    """A mention's period; 今年 (this year) in a plan section is the plan's year (力争今年… under 2024年，…将…)."""
+    if mention.period or not mention.relative or not mention.relative.startswith("this_year"):
+        return mention.period
+    if section.status != "target" or section.year is None:
+        return None  # 今年 in a report on last year's results: which year is not said
+    partial = mention.relative.partition(":")[2]  # "--01/--10" for 今年1—10月
+    return partial.replace("--", f"{section.year}-") if partial else section.year
+
+
+def _is_since(sentence: str, period: _When) -> bool:
+    """自2015年以来 / 2015年以来: a starting point, not the period a figure belongs to."""
+    return sentence[period.end : period.end + 2] == "以来"
+
+
+def _change(sentence: str, quantity: _Figure, siblings: list[_Figure], clause_start: int) -> Literal["increase", "decrease"] | None:
+    """增长/下降 before the figure; for a listed figure (分别增长17.9%和16.8%) the verb before the list."""
+    if quantity.unit == "rank":
+        return None
+    zone = sentence[clause_start : quantity.start]
+    earlier = [q for q in siblings if q.start < quantity.start]
+    if earlier and sentence[earlier[-1].end : quantity.start].strip(" 、和及与,，") == "":
+        zone = sentence[clause_start : siblings[0].start]
+    if _CHANGE_DOWN.search(zone):
+        return "decrease"
+    if _CHANGE_UP.search(zone):
+        return "increase"
+    return None
+
+
+def _respectively_from_previous_clause(
+    sentence: str,
+    quantity: _Figure,
+    siblings: list[_Figure],
+    clause_start: int,
+    indicators_by_clause: dict[int, list[str]],
+) -> str:
+    """分别 whose items stand in the clause before.
+
+    增值税12.8亿元、城镇土地使用税9.5亿元、城市维护建设税3.3亿元，同比分别增长210.8%、29.5%、17.8%: the
+    rates go, in order, to the figures of the clause before. 功率半导体及集成电路、传感器及仪器仪表等领域
+    发展迅速，增加值分别增长18.9%和12.8%: to the listed items of the clause before.
+    """
+    own = sentence[clause_start : siblings[0].start]
+    if len(siblings) < 2 or "分别" not in own or _respectively(own, len(siblings)) is not None:
+        return ""
+    number = siblings.index(quantity)
+    previous_start = _clause_start(sentence, clause_start - 1, 0) if clause_start else 0
+    previous_indicators = indicators_by_clause.get(previous_start, [])
+    if len(previous_indicators) == len(siblings):
+        return previous_indicators[number]
+    previous_clause = sentence[previous_start : max(previous_start, clause_start - 1)]
+    if previous_indicators or any(char.isdigit() for char in previous_clause):
+        return ""
+    items = [item for item in previous_clause.split("、") if item]
+    if len(items) != len(siblings):
+        return ""
+    item = items[number]
+    if number == 0 and "中" in item:
+        item = item[item.rfind("中") + 1 :]  # 新一代电子信息制造业中功率半导体…: the list starts after 中
+    item = re.split(r"等(?:领域|行业|产业|方面)?", item, maxsplit=1)[0]
+    head = _clean_indicator(own.split("分别")[0], [], 0)
+    return _clean_indicator(item, [], 0) + head
 
 
 def _is_class_label(quantity: _Figure, sentence: str) -> bool:

@@ -196,3 +196,46 @@ def test_facts_command_csv_and_table(seed_path: Path) -> None:
     assert any(row["text"] == "1.7万亿元" and row["unit"] == "CNY" and row["value"] == "1700000000000" for row in rows)
     table = run_cli("facts", str(seed_path), "--format", "table")
     assert table.returncode == 0 and "1.7万亿元" in table.stdout
+
+
+def test_respectively_with_items_in_the_clause_before() -> None:
+    facts = facts_of(
+        "标题\n\n2023年1—11月，增值税12.8亿元、城镇土地使用税9.5亿元、城市维护建设税3.3亿元，"
+        "同比分别增长210.8%、29.5%、17.8%。\n"
+    )
+    rates = [(f.text, f.indicator_zh, f.change) for f in facts if f.unit == "percent"]
+    assert rates == [
+        ("210.8%", "增值税", "increase"),
+        ("29.5%", "城镇土地使用税", "increase"),
+        ("17.8%", "城市维护建设税", "increase"),
+    ]
+
+
+def test_respectively_with_listed_fields_in_the_clause_before() -> None:
+    facts = facts_of("标题\n\n2023年，电子信息制造业中集成电路、传感器等领域发展迅速，增加值分别增长18.9%和12.8%。\n")
+    assert [(f.indicator_zh, f.change) for f in facts] == [("集成电路增加值", "increase"), ("传感器增加值", "increase")]
+
+
+def test_every_listed_figure_after_one_verb_is_a_change() -> None:
+    facts = facts_of("标题\n\n三大支柱产业分别增长5.1%、4.5%和7.0%。\n")
+    assert [f.change for f in facts] == ["increase", "increase", "increase"]
+
+
+PERIOD_TABLE = [
+    # A time expression without a year governs its sentence: the period is unknown, not borrowed.
+    ("2023年全市投资增长5%。一季度全市实现工业增加值384.1亿元。", "384.1亿元", None),
+    # 自2015年以来 is a starting point, not the figure's period.
+    ("一季度工业增长0.5%，结束了自2015年以来首季下降的局面。中直工业实现增加值268亿元。", "268亿元", None),
+    ("2023年，全省新增企业300家。其中制造业企业120家。", "120家", "2023"),
+]
+
+
+@pytest.mark.parametrize(("text", "figure", "period"), PERIOD_TABLE)
+def test_periods_are_not_borrowed_across_time_expressions(text: str, figure: str, period: str | None) -> None:
+    fact = next(f for f in facts_of("标题\n\n" + text + "\n") if f.text == figure)
+    assert fact.period == period
+
+
+def test_a_deadline_already_reached_is_an_achievement() -> None:
+    (fact,) = facts_of("标题\n\n到今年10月底，已经有3000多家规模以上工业企业实施了数字化转型。\n")
+    assert fact.status == "actual"
