@@ -13,9 +13,11 @@ the verifier can compare it with the quantities of the Chinese source:
 * spelled-out cardinals ("twelve", "forty-six", "ten million") and fractions ("half of", "a third of");
 * ranks: ordinals ("eighth", "8th", "No. 8") in a ranking context ("ranked eighth", "sixth in the
   country"); other ordinals ("the first batch") are not quantities;
-* qualifiers: more than / over / exceeded / at least / "20,000+" -> more_than; nearly / almost /
-  close to / just under -> nearly; about / around / approximately / some -> about; less than / under
-  / fewer than -> less_than.
+* qualifiers: more than / over / exceeded / tops / at least / "20,000+" -> more_than; nearly /
+  almost / close to / just under -> nearly; about / around / approximately / roughly / some / "~" /
+  "or so" -> about; less than / under / fewer than -> less_than. ``about`` and ``nearly`` mark a
+  number as approximate (:data:`APPROXIMATE`): the only numbers the verifier lets differ from the
+  source's figure, by rounding.
 
 Years (2023, "2023–2025") and calendar dates are reported with kind ``year`` / ``date``; names that
 contain digits ("4+6", "5G", a quoted "33618") with kind ``name``. Nothing here knows the source.
@@ -35,6 +37,7 @@ from functools import lru_cache
 from typing import Literal
 
 __all__ = [
+    "APPROXIMATE",
     "HEDGE_WORDS",
     "EnglishNumber",
     "NumberKind",
@@ -51,6 +54,8 @@ __all__ = [
 
 NumberKind = Literal["quantity", "year", "date", "name", "ordinal"]
 QualifierWord = Literal["exact", "more_than", "nearly", "about", "less_than"]
+# Qualifiers that mark a number as approximate ("about 2 trillion", "nearly 10 million", "~5%").
+APPROXIMATE: frozenset[str] = frozenset({"about", "nearly"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +63,11 @@ class EnglishNumber:
     """One numeric mention in English text.
 
     ``value`` is scale-free and non-negative (the direction is carried by the words: "fell 8.5%");
-    ``precision`` is half a unit of the last digit the prose states, scale-free ("1.7 trillion" ->
-    5e10), so "1.7 trillion" matches 1.72万亿 but "1.8 trillion" does not. ``unit`` is one of the
+    ``precision`` is half a unit of the last significant digit the prose states, scale-free
+    ("1.7 trillion" -> 5e10, "10 million" -> 5e6, "4.6%" -> 0.05, "half" -> 5 points). It is not a
+    tolerance for matching: a number must equal the source's figure, and only a number the prose
+    marks as approximate ("about", "nearly", "~" …, see :data:`APPROXIMATE`) may stand for a source
+    figure that rounds to it at this precision ("about 5%" for 4.6%). ``unit`` is one of the
     schema's units, or ``plain`` for a bare number ("133,000 base stations"). ``qualifier`` is None
     when the prose puts none on the number. For kind ``year`` the value is the year; for ``name``
     the text is the name token ("4+6", "5G").
@@ -185,7 +193,9 @@ _QUALIFIER_BEFORE: list[tuple[str, QualifierWord]] = [
     (r"above", "more_than"),
     (r"exceed(?:s|ed|ing)?", "more_than"),
     (r"surpass(?:es|ed|ing)?", "more_than"),
+    (r"tops", "more_than"),
     (r"topp(?:ed|ing)", "more_than"),
+    (r"(?:broke|breaks|breaking) through", "more_than"),
     (r"in excess of", "more_than"),
     (r"upwards of", "more_than"),
     (r"at least", "more_than"),
@@ -204,6 +214,8 @@ _QUALIFIER_BEFORE: list[tuple[str, QualifierWord]] = [
     (r"some", "about"),
     (r"circa", "about"),
     (r"an estimated", "about"),
+    (r"~", "about"),
+    (r"≈", "about"),
     (r"less than", "less_than"),
     (r"fewer than", "less_than"),
     (r"under", "less_than"),
@@ -213,10 +225,12 @@ _QUALIFIER_BEFORE: list[tuple[str, QualifierWord]] = [
 _QUALIFIER_BEFORE_RE = re.compile(
     r"(?:^|(?<=[\s(\"“'‘]))(?P<q>"
     + "|".join(pattern for pattern, _ in _QUALIFIER_BEFORE)
-    + r")\s+(?:(?:CNY|RMB|Rmb|USD|US\$|EUR|€|¥|\$)\s?)?$",
+    + r")(?:\s+|(?<=[~≈])\s?)(?:(?:CNY|RMB|Rmb|USD|US\$|EUR|€|¥|\$)\s?)?$",
     re.IGNORECASE,
 )
-_QUALIFIER_AFTER_RE = re.compile(r"^(?:\s*\+|-plus\b|\s+plus\b|\s+or more\b|\s+and above\b|\s+or so\b)", re.I)
+_QUALIFIER_AFTER_RE = re.compile(
+    r"^(?:\s*\+|-plus\b|\s+plus\b|\s+or more\b|\s+and above\b|(?P<about>\s+or so\b))", re.I
+)
 
 _CURRENCY_BEFORE_RE = re.compile(r"(?:(?P<code>CNY|RMB|Rmb|USD|EUR)\s?|(?P<sym>US\$|\$|¥|￥|€))$")
 _CURRENCY_AFTER: list[tuple[re.Pattern[str], str]] = [
@@ -325,11 +339,23 @@ def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(start < e and s < end for s, e in taken)
 
 
+# "about half", "nearly a third": a fraction word is precise to half a 成 (5 percentage points).
+_FRACTION_PRECISION = 5.0
+
+
 def _half_unit(digits: str) -> float:
-    if "." in digits:
-        decimals = len(digits.split(".", 1)[1])
-        return 0.5 / 10.0**decimals
-    return 0.5
+    """Half a unit of the last significant digit written, before any scale word.
+
+    "4.6" -> 0.05, "1.70" -> 0.005 (a decimal's trailing zeros are stated precision), "92" -> 0.5;
+    an integer's trailing zeros are not significant: "130,000" -> 5000, "10" -> 5, "2" -> 0.5.
+    """
+    plain = digits.replace(",", "")
+    if "." in plain:
+        return 0.5 / 10.0 ** len(plain.split(".", 1)[1])
+    stripped = plain.rstrip("0")
+    if not stripped:
+        return 0.5  # "0"
+    return 0.5 * 10.0 ** (len(plain) - len(stripped))
 
 
 def _spelled_value(words: str) -> float | None:
@@ -526,7 +552,7 @@ def _find_english_numbers(text: str) -> tuple[EnglishNumber, ...]:
         )
         after = _QUALIFIER_AFTER_RE.match(text[position:])
         if after and qualifier is None:
-            qualifier = "more_than"
+            qualifier = "about" if after.group("about") else "more_than"
             position += after.end()
         is_year = (
             factor == 1.0
@@ -571,7 +597,7 @@ def _find_english_numbers(text: str) -> tuple[EnglishNumber, ...]:
                 _FRACTIONS[match.group("num").lower()],
                 "percent",
                 qualifier,
-                0.5,
+                _FRACTION_PRECISION,
             )
         )
 
@@ -593,7 +619,7 @@ def _find_english_numbers(text: str) -> tuple[EnglishNumber, ...]:
         qualifier, qualifier_start = _qualifier_before(text, start)
         after = _QUALIFIER_AFTER_RE.match(text[position:])
         if after and qualifier is None:
-            qualifier = "more_than"
+            qualifier = "about" if after.group("about") else "more_than"
             position += after.end()
         span_start = min(start, qualifier_start) if qualifier else start
         add(
@@ -604,7 +630,7 @@ def _find_english_numbers(text: str) -> tuple[EnglishNumber, ...]:
                 spelled * factor,
                 unit or "plain",
                 qualifier,
-                0.0,
+                _half_unit(f"{spelled:.0f}") * factor,
             )
         )
 

@@ -20,10 +20,15 @@ What is checked, per article:
 * **status and period** — against the rule-based fact at that span (:mod:`summarizer.facts`):
   a target stays a target, an estimate stays an estimate, 2023 is not 2022;
 * **English prose** — every number in the headline, summary, key points, indicators and
-  descriptions must match a quantity of the same article in value (at the precision the prose
-  states) and unit, with its qualifier ("more than" vs "nearly"); years must be years of the
-  article; a sentence whose number matches only targets or estimates must say so ("aims",
-  "target", "expected", "estimated", "will" …);
+  descriptions must equal a quantity of the same article in value (the source's own precision,
+  whatever scale words the English uses: 1.7万亿 is "1.7 trillion" or "1,700 billion") and unit,
+  with its qualifier ("more than" vs "nearly"). A rounded number ("2 trillion" for 1.7万亿,
+  "5%" for 4.6%) is a wrong value unless the prose marks it as approximate right before it
+  ("about", "around", "roughly", "nearly", "some", "~" …), and then only when it is the source's
+  figure rounded to the precision the English states, within 10% of it, and never "nearly X" for
+  a figure above X; a bound ("more than", "tops", "under" …) must be the source's own figure;
+  years must be years of the article; a sentence whose number matches only targets or estimates
+  must say so ("aims", "target", "expected", "estimated", "will" …);
 * **coverage** — which rule-based facts the briefing does not mention (a ratio, not a failure).
 """
 
@@ -42,6 +47,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
 
 from summarizer.english_numbers import (
+    APPROXIMATE,
     EnglishNumber,
     content_words,
     find_english_numbers,
@@ -473,7 +479,9 @@ class ArticleSource:
                     qualifier=quantity.qualifier,
                     # The facts already scope status to sections and ignore cues inside names; only a
                     # figure the fact table lacks needs the verifier's own refinement.
-                    status=status if fact is not None else _refined_status(status, text, quantity.start, plan_sections),
+                    status=status
+                    if fact is not None
+                    else _refined_status(status, text, quantity.start, plan_sections),
                     period=period,
                     decline=bool(_DECLINE_RE.search(text[max(0, quantity.start - 8) : quantity.start])),
                     indicator_zh=indicator,
@@ -1267,6 +1275,7 @@ class _Checker:
                         f"describes ({', '.join(map(str, sorted(years)))}); use the period the source states",
                     )
                     continue
+                before = len(self.results)
                 self._check_number(
                     pointer,
                     text,
@@ -1276,7 +1285,9 @@ class _Checker:
                     sentence_start,
                     pool,
                 )
-                if number.kind == "quantity" and not pointer.endswith("/indicator_en"):
+                # One finding per number: a number the source check failed needs no second verdict.
+                failed = any(not result.ok for result in self.results[before:])
+                if number.kind == "quantity" and not failed and not pointer.endswith("/indicator_en"):
                     self._check_against_metrics(
                         pointer, text, sentence, number, numbers, subject, sentence_start
                     )
@@ -1335,20 +1346,32 @@ class _Checker:
         has_hedge: bool,
         pool: list[Evidence] | None = None,
     ) -> None:
-        evidence = self.source.evidence
         units = _prose_units(number.unit)
-        slack = number.precision + 1e-9 * max(number.value, 1.0)
-        if pool is None:
-            low = bisect_left(self.prose_sorted, (number.value - slack, -1))
-            high = bisect_right(self.prose_sorted, (number.value + slack, len(evidence)))
-            value_matches = [evidence[i] for _, i in self.prose_sorted[low:high]]
-        else:
-            value_matches = [e for e in pool if abs(e.prose_value() - number.value) <= slack]
+        value_matches = self._prose_candidates(number, 1e-9 * max(number.value, 1.0), pool)
         unit_matches = [e for e in value_matches if e.prose_unit() in units]
+        approximate = False
         if not unit_matches:
-            self._diagnose_prose(pointer, where, claim, number, value_matches, pool)
-            return
-        qualified = [e for e in unit_matches if _prose_qualifier_ok(number.qualifier, e.qualifier)]
+            # Not the source's figure. A rounding of one is allowed only when marked approximate.
+            reach = number.precision * (1 + 1e-9)
+            rounded = [
+                e
+                for e in self._prose_candidates(number, reach, pool)
+                if e.prose_unit() in units and not e.label
+            ]
+            accepted = [e for e in rounded if _approximation_problem(number, e) is None]
+            if not accepted:
+                if rounded:
+                    self._reject_rounding(pointer, where, claim, number, rounded)
+                else:
+                    self._diagnose_prose(pointer, where, claim, number, value_matches, pool)
+                return
+            unit_matches = accepted
+            approximate = True
+        qualified = (
+            unit_matches
+            if approximate
+            else [e for e in unit_matches if _prose_qualifier_ok(number.qualifier, e.qualifier)]
+        )
         if not qualified:
             source = unit_matches[0]
             self.add(
@@ -1395,13 +1418,49 @@ class _Checker:
             return
         for item in candidates:
             self.mark_mentioned(item.value, item.unit)
+        how = f"is an approximation of {_source_figure(source)}" if approximate else f"matches {source.text}"
         self.add(
-            pointer,
-            claim,
-            "verified",
-            f"{where}: '{claim}' matches {source.text}",
-            Span(start=source.start, end=source.end),
+            pointer, claim, "verified", f"{where}: '{claim}' {how}", Span(start=source.start, end=source.end)
         )
+
+    def _prose_candidates(
+        self, number: EnglishNumber, reach: float, pool: list[Evidence] | None
+    ) -> list[Evidence]:
+        """Quantities of the source (or of ``pool``) whose prose value is within ``reach`` of the number."""
+        if pool is not None:
+            return [e for e in pool if abs(e.prose_value() - number.value) <= reach]
+        evidence = self.source.evidence
+        low = bisect_left(self.prose_sorted, (number.value - reach, -1))
+        high = bisect_right(self.prose_sorted, (number.value + reach, len(evidence)))
+        return [evidence[i] for _, i in self.prose_sorted[low:high]]
+
+    def _reject_rounding(
+        self, pointer: str, where: str, claim: str, number: EnglishNumber, rounded: list[Evidence]
+    ) -> None:
+        """The number is a rounding of a source figure that the prose may not round (see the module doc)."""
+        source = min(rounded, key=lambda e: abs(e.prose_value() - number.value))
+        exact = _in_english(source)
+        span = Span(start=source.start, end=source.end)
+        problem = _approximation_problem(number, source)
+        if number.qualifier in APPROXIMATE and problem is not None:
+            verdict, reason = problem
+            self.add(pointer, claim, verdict, f"{where}: '{claim}' {reason}", span)
+            return
+        up = number.value > source.prose_value()
+        message = (
+            f"{where}: '{claim}' is not the source's figure: the English number is rounded {'up' if up else 'down'} "
+            f"from {_source_figure(source)}"
+        )
+        if (number.qualifier == "more_than" and up) or (number.qualifier == "less_than" and not up):
+            side = "below" if up else "above"
+            message += (
+                f", and the bound is false: the source's figure is {side} {_fmt_prose(number)}; state {exact}"
+            )
+        elif number.qualifier in ("more_than", "less_than"):
+            message += f"; a bound ('more than', 'under' …) must be the source's own figure: state {exact}"
+        else:
+            message += f"; state {exact} as the source does, or mark the rounding as approximate ('about …')"
+        self.add(pointer, claim, "wrong_value", message, span)
 
     def _check_against_metrics(
         self,
@@ -1436,7 +1495,11 @@ class _Checker:
             overlap = len(context & words)
             fitting = [v for v, unit in values if _prose_unit_of(unit) in units]
             if fitting:
-                same = any(_same_value(abs(v), number.value, number.precision) for v in fitting)
+                same = any(
+                    _same_value(abs(v), number.value)
+                    or (number.qualifier in APPROXIMATE and _rounds_within(number, abs(v)))
+                    for v in fitting
+                )
                 ranked.append((overlap / max(len(words), 1), overlap, index, same))
         if not ranked:
             return
@@ -1529,6 +1592,81 @@ def _prose_units(unit: str) -> frozenset[str]:
     if unit in _COUNT_UNITS:
         return _COUNT_UNITS
     return frozenset({unit})
+
+
+# An approximation may round the source's figure to the precision the English states, but never by
+# more than this share of the figure: "about 5%" for 4.6% and "about 10 million" for 955万 are fine,
+# "about 2 trillion" for 1.7万亿 or "about 100,000" for 13.3万 round to one digit and mislead.
+_ROUNDING_LIMIT = 0.1
+
+
+def _rounds_within(number: EnglishNumber, source: float) -> bool:
+    """Whether ``source`` rounded to the precision the English states is the number, within the limit."""
+    difference = abs(number.value - source)
+    return difference <= number.precision * (1 + 1e-9) and difference <= _ROUNDING_LIMIT * source
+
+
+def _approximation_problem(number: EnglishNumber, source: Evidence) -> tuple[Verdict, str] | None:
+    """Why the number may not stand for ``source`` as a rounding of it (verdict, reason); None when it may.
+
+    Only a number marked approximate ("about", "around", "roughly", "nearly", "almost", "some",
+    "close to", "~" …) may differ from the source's figure, by rounding it to the precision the
+    English states, within :data:`_ROUNDING_LIMIT`; "nearly X" also needs the figure to be below X
+    (42% is not "nearly 40%"). A lower bound of the source (突破/超 S) states S truncated at its last
+    digit, so "nearly 10 million" for 超955万 is a fair rounding.
+    """
+    value = source.prose_value()
+    figure, exact = _source_figure(source), _in_english(source)
+    if number.qualifier not in APPROXIMATE:
+        return (
+            "wrong_value",
+            f"is not the source's figure ({figure}) and is not marked as approximate; state {exact}",
+        )
+    if abs(number.value - value) > number.precision * (1 + 1e-9):
+        return "wrong_value", f"is not {figure} rounded to the precision the English states; state {exact}"
+    if abs(number.value - value) > _ROUNDING_LIMIT * value:
+        return "wrong_value", (
+            f"is too coarse a rounding of {figure}: an approximation may differ from the source's figure by at "
+            f"most {_ROUNDING_LIMIT:.0%}; state {exact}"
+        )
+    if number.qualifier == "nearly" and value > number.value:
+        return "wrong_qualifier", (
+            f"says the figure is just below {_fmt_prose(number)}, but the source's {figure} is above it; "
+            f"say 'about', or state {exact}"
+        )
+    return None
+
+
+def _source_figure(item: Evidence) -> str:
+    """The source's text with its English reading when that differs: "1.7万亿元 (1.7 trillion yuan)", "4.6%"."""
+    english = _in_english(item)
+    return item.text if english == item.text else f"{item.text} ({english})"
+
+
+def _fmt_prose(number: EnglishNumber) -> str:
+    return _in_english_value(number.value, number.unit)
+
+
+def _in_english(item: Evidence) -> str:
+    """The source's figure as English prose states it exactly: 1.7万亿元 -> 1.7 trillion yuan, 955万 -> 9.55 million."""
+    return _in_english_value(item.prose_value(), item.prose_unit())
+
+
+def _in_english_value(value: float, unit: str) -> str:
+    text = f"{value:,.10g}"
+    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if value >= scale:
+            text = f"{value / scale:.10g} {word}"
+            break
+    suffix = {
+        "percent": "%",
+        "percentage_point": " percentage points",
+        "CNY": " yuan",
+        "times": " times",
+    }.get(unit)
+    if suffix is None and unit in UNITS and unit not in _COUNT_UNITS and unit != "rank":
+        suffix = f" {unit}"
+    return text + (suffix or "")
 
 
 def _prose_qualifier_ok(prose: str | None, source: str) -> bool:

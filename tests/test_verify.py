@@ -288,6 +288,158 @@ def test_prose_number_that_contradicts_its_metric(seed_page: SegmentedPage) -> N
     assert "new national green industrial parks = 5" in failures[0].message
 
 
+# --- rounded numbers in prose ---------------------------------------------------------------------------
+# A number in English prose is the source's figure at the source's precision, whatever scale words the
+# English uses; it may be rounded only when the prose marks it as approximate right before it.
+
+
+def _hunan_failures(seed_page: SegmentedPage, field: str, old: str, new: str) -> list[ClaimResult]:
+    """Failures of the reference briefing after ``old`` -> ``new`` in one English field of the Hunan article."""
+    briefing = PageBriefing.model_validate_json(REFERENCE.read_text(encoding="utf-8"))
+    hunan = briefing.articles[0]
+    if field == "headline_en":
+        hunan.headline_en = new
+    else:
+        point = next(k for k, p in enumerate(hunan.key_points) if old in p)
+        hunan.key_points[point] = hunan.key_points[point].replace(old, new)
+    return [c for c in verify_briefing(seed_page, briefing).claims if not c.ok]
+
+
+@pytest.mark.parametrize(
+    ("field", "old", "new", "pointer", "expected"),
+    [
+        (  # 突破1.7万亿元
+            "headline_en",
+            "",
+            "Hunan digital economy tops 2 trillion yuan",
+            "/articles/0/headline_en",
+            [
+                "rounded up from 1.7万亿元 (1.7 trillion yuan)",
+                "the bound is false",
+                "state 1.7 trillion yuan",
+            ],
+        ),
+        (  # 增长4.6%
+            "key_points",
+            "grew 4.6% in January-November 2023",
+            "grew 5% in January-November 2023",
+            "/articles/0/key_points/1",
+            ["'5%' is not the source's figure", "rounded up from 4.6%", "state 4.6%", "approximate ('about"],
+        ),
+        (  # 超955万台(套): 9.55 million, so "more than 10 million" is false
+            "key_points",
+            "more than 9.55 million industrial devices",
+            "more than 10 million industrial devices",
+            "/articles/0/key_points/3",
+            ["rounded up from 955万台(套) (9.55 million)", "the bound is false", "state 9.55 million"],
+        ),
+    ],
+)
+def test_a_rounded_number_in_prose_is_a_wrong_value(
+    seed_page: SegmentedPage, field: str, old: str, new: str, pointer: str, expected: list[str]
+) -> None:
+    failures = _hunan_failures(seed_page, field, old, new)
+    assert [(c.pointer, c.verdict) for c in failures] == [(pointer, "wrong_value")]
+    assert "is not the source's figure" in failures[0].message
+    for words in expected:
+        assert words in failures[0].message
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("grew 4.6% in", "grew about 5% in"),
+        ("grew 4.6% in", "grew around 5% in"),
+        ("grew 4.6% in", "grew ~5% in"),
+        ("grew 4.6% in", "grew roughly 5% in"),
+        ("133,000 enterprises", "approximately 130,000 enterprises"),
+        ("133,000 enterprises", "some 130,000 enterprises"),
+        ("more than 9.55 million industrial devices", "about 10 million industrial devices"),
+        # 超955万 states the figure truncated: just over 9.55 million, so nearly 10 million.
+        ("more than 9.55 million industrial devices", "nearly 10 million industrial devices"),
+        ("more than 9.55 million industrial devices", "close to 10 million industrial devices"),
+        ("more than 9.55 million industrial devices", "roughly 9.6 million industrial devices"),
+    ],
+)
+def test_a_rounding_marked_as_approximate_passes(seed_page: SegmentedPage, old: str, new: str) -> None:
+    assert _hunan_failures(seed_page, "key_points", old, new) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "verdict", "words"),
+    [
+        # 13.3万 is above 130,000: "nearly" / "less than" 130,000 is false, "more than" is not the source's bound.
+        ("133,000 enterprises", "nearly 130,000 enterprises", "wrong_qualifier", "is above it"),
+        ("133,000 enterprises", "less than 130,000 enterprises", "wrong_value", "the bound is false"),
+        (
+            "133,000 enterprises",
+            "more than 130,000 enterprises",
+            "wrong_value",
+            "must be the source's own figure",
+        ),
+        # Too coarse (more than 10% off): 133,000 is not "about 100,000", 1.7 trillion not "about 2 trillion".
+        ("133,000 enterprises", "about 100,000 enterprises", "wrong_value", "too coarse a rounding"),
+        (
+            "exceeded 1.7 trillion yuan",
+            "reached about 2 trillion yuan",
+            "wrong_value",
+            "too coarse a rounding",
+        ),
+        # Not a rounding of the source at the precision the English states.
+        ("grew 4.6% in", "grew about 4.4% in", "unsupported_number", "not a figure of the article"),
+    ],
+)
+def test_an_approximation_must_stay_close_and_on_the_right_side(
+    seed_page: SegmentedPage, old: str, new: str, verdict: str, words: str
+) -> None:
+    failures = _hunan_failures(seed_page, "key_points", old, new)
+    assert [c.verdict for c in failures] == [verdict], [c.message for c in failures]
+    assert words in failures[0].message
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("exceeded 1.7 trillion yuan", "exceeded 1,700 billion yuan"),
+        ("exceeded 1.7 trillion yuan", "exceeded CNY 1.7 trillion"),
+        ("exceeded 1.7 trillion yuan", "exceeded RMB 1.7trn"),
+        ("more than 9.55 million", "more than 9,550,000"),
+        ("more than 9.55 million", "more than 9.55m"),
+        ("more than 9.55 million", "more than 9,550 thousand"),
+        ("133,000 enterprises", "0.133 million enterprises"),
+        ("exceeded 250 billion yuan", "exceeded CNY 250bn"),
+        ("exceeded 250 billion yuan", "exceeded 0.25 trillion yuan"),
+    ],
+)
+def test_the_source_figure_in_any_scale_passes(seed_page: SegmentedPage, old: str, new: str) -> None:
+    assert _hunan_failures(seed_page, "key_points", old, new) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "precision", "qualifier"),
+    [
+        ("1.7 trillion yuan", 1.7e12, 5e10, None),
+        ("10 million devices", 1e7, 5e6, None),
+        ("4.6%", 4.6, 0.05, None),
+        ("133,000 enterprises", 133000, 500, None),
+        ("1.70 trillion yuan", 1.7e12, 5e9, None),
+        ("ten firms", 10, 5, None),
+        ("tops 2 trillion yuan", 2e12, 5e11, "more_than"),
+        ("~5%", 5, 0.5, "about"),
+        ("grew ~ 5%", 5, 0.5, "about"),
+        ("20 or so parks", 20, 5, "about"),
+        ("roughly 9.6 million", 9.6e6, 5e4, "about"),
+        ("almost 10 million", 1e7, 5e6, "nearly"),
+    ],
+)
+def test_english_precision_and_approximation_markers(
+    text: str, value: float, precision: float, qualifier: str | None
+) -> None:
+    (number,) = [n for n in find_english_numbers(text) if n.kind == "quantity"]
+    assert number.value == pytest.approx(value) and number.qualifier == qualifier
+    assert number.precision == pytest.approx(precision)
+
+
 @pytest.mark.parametrize(
     ("text", "value", "unit", "qualifier"),
     [

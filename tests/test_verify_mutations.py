@@ -3,10 +3,13 @@
 Every numeric field of the reference briefing and every number in its English text is altered,
 one at a time, in the ways models err: a digit off, x10, 万 read as 亿 (x10^4), million vs billion,
 percent vs percentage point, more-than vs nearly, a target worded as achieved (hedge dropped or
-status changed) and a wrong year. A mutation is caught when the verifier reports a failure at the
-mutated item (or the schema rejects the mutated data). The numbers in the English text are found
-here with a deliberately independent, simple scanner, not with the verifier's own parser, so a
-number the verifier fails to see counts as a miss.
+status changed), a wrong year, and a number in prose rounded to fewer significant digits without
+saying so ("1.7 trillion" -> "2 trillion", "4.6%" -> "5%", "9.55 million" -> "10 million"), also
+as a false bound ("more than 10 million" for 超955万, "less than 130,000" for 13.3万). A mutation
+is caught when the verifier reports a failure at the mutated item (or the schema rejects the
+mutated data). The numbers in the English text are found here with a deliberately independent,
+simple scanner, not with the verifier's own parser, so a number the verifier fails to see counts
+as a miss.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any
 
@@ -203,6 +207,16 @@ _HEDGES = [
     (r"\btarget(?:s|ed)?\b", "result"),
 ]
 _FIELDS = ("headline_en", "summary_en")
+# Words before a number that bound it or mark it as approximate (a rounding there may be honest).
+_BOUND_BEFORE = re.compile(
+    r"(?P<q>more than|exceed(?:s|ed|ing)?|over|above|tops|at least|less than|fewer than|under|below|about|"
+    r"around|roughly|approximately|nearly|almost|some|close to|~)\s*$",
+    re.IGNORECASE,
+)
+_APPROXIMATE_WORDS = {"about", "around", "roughly", "approximately", "nearly", "almost", "some", "close to",
+                      "~"}  # fmt: skip
+_LOWER_BOUND_WORDS = {"more than", "exceed", "exceeds", "exceeded", "exceeding", "over", "above", "tops",
+                      "at least"}  # fmt: skip
 
 
 def _prose_fields(article: Json) -> Iterator[tuple[list[str | int], str, bool]]:
@@ -238,6 +252,51 @@ def _render(value: float, had_commas: bool) -> str:
     if value == int(value):
         return f"{int(value):,}" if had_commas or value >= 10000 else str(int(value))
     return f"{value:g}"
+
+
+def _significant_digits(digits: str) -> int:
+    """Significant digits as written: "4.6" 2, "9.55" 3, "133,000" 3, "0.3" 1, "10" 1."""
+    plain = digits.replace(",", "")
+    if "." not in plain:
+        plain = plain.rstrip("0") or "0"
+    return len(plain.replace(".", "").lstrip("0")) or 1
+
+
+def _round_significant(value: float, digits: int) -> float:
+    """``value`` rounded half up to ``digits`` significant digits (9.55e6, 1 -> 1e7; 4.6, 1 -> 5)."""
+    exact = Decimal(repr(value))
+    exponent = exact.adjusted() - digits + 1
+    return float(exact.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP))
+
+
+def _rounding_mutations(
+    number: int, pointer: str, path: list[str | int], text: str, match: re.Match[str], value: float
+) -> Iterator[Mutation]:
+    """The number rounded to fewer significant digits, stated as exact ("rounding") or as a bound the
+    rounding makes false ("rounding_bound": "more than X" with X above the source's figure, "less than
+    X" with X below it). A number the prose marks as approximate may be rounded, so it is left alone."""
+    start, end = match.span()
+    before = _BOUND_BEFORE.search(text[:start])
+    word = before.group("q").lower() if before else ""
+    if word in _APPROXIMATE_WORDS:
+        return
+    digits, tail = match.group("digits"), match.group("unit") or ""
+    commas = "," in digits
+    for keep in range(1, _significant_digits(digits)):
+        rounded = _round_significant(value, keep)
+        if rounded == value or rounded == 0:
+            continue
+        new = _render(rounded, commas) + tail
+        up = rounded > value
+        false_bound = (up and word in _LOWER_BOUND_WORDS) or (
+            not up and word and word not in _LOWER_BOUND_WORDS
+        )
+        kind = "rounding_bound" if false_bound else "rounding"
+        yield Mutation(kind, number, pointer, f"{match.group()} -> {new}", _replace(path, start, end, new))
+        if not word:
+            bound = "more than " if up else "less than "
+            yield Mutation("rounding_bound", number, pointer, f"{match.group()} -> {bound}{new}",
+                           _replace(path, start, end, bound + new))  # fmt: skip
 
 
 def _replace(path: list[str | int], start: int, end: int, new: str) -> Callable[[Json], None]:
@@ -312,6 +371,7 @@ def _prose_mutations(number: int, article: Json) -> Iterator[Mutation]:
                 other_q = "more than" if word.lower() == "nearly" else "nearly"
                 yield Mutation("qualifier", number, pointer, f"{word} -> {other_q}",
                                _replace(path, qualifier.start("q"), qualifier.end("q"), other_q))  # fmt: skip
+            yield from _rounding_mutations(number, pointer, path, text, match, value)
             if not implicit and (value, bool(unit)) in hedged_values:
                 yield from _hedge_mutation(number, pointer, path, text)
         for match in _WORD.finditer(text):
@@ -403,5 +463,5 @@ def test_mutations_are_caught(capsys: pytest.CaptureFixture[str]) -> None:
             print("  missed:", line)
     assert all_total > 500, "the generator should produce hundreds of mutations"
     assert set(total) >= {"digit_off", "x10", "wan_yi", "million_billion", "percent_point", "qualifier", "status",
-                          "wrong_year", "drop_hedge"}  # fmt: skip
+                          "wrong_year", "drop_hedge", "rounding", "rounding_bound"}  # fmt: skip
     assert rate >= THRESHOLD, f"caught {rate:.2%} of mutations; missed: {missed[:20]}"
