@@ -294,6 +294,14 @@ class Metric(_Model):
         )
     )
     span: Span | None = Field(default=None, description=_FILLED_BY_CODE)
+    span_pieces: list[Span] | None = Field(
+        default=None,
+        description=(
+            "Filled in by the verifier when the quote is assembled from separate places of the file (a "
+            "sentence cut by the layout, a fragment put back): each piece verbatim; span then covers them all. "
+            "Leave null."
+        ),
+    )
     value_span: Span | None = Field(default=None, description=_FILLED_BY_CODE)
 
     @model_validator(mode="after")

@@ -60,6 +60,11 @@ class Segment(BaseModel):
         """The matching form of ``text`` (NFKC …), mapped to original-file offsets."""
         return normalize(self._mapped)
 
+    @property
+    def document_text(self) -> str:
+        """The whole decoded file this segment came from (the coordinates of every span)."""
+        return self._document_text
+
     def original_text(self, start: int, end: int) -> str:
         """``original[start:end]`` of the file this segment came from (original-file offsets)."""
         return self._document_text[start:end]

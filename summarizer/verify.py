@@ -405,6 +405,7 @@ class ArticleSource:
     facts_from: Literal["facts", "rules_fallback"]
     fallback_text: MappedText | None = None  # normalised original text of the whole article
     fallback_offset: int = 0
+    original: str | None = None  # the whole file text, when known (to tell layout gaps from text)
     anchors: list[tuple[int, str | None]] = field(default_factory=list)
     period_spans: list[tuple[int, int, str]] = field(default_factory=list)
     _stripped: tuple[str, list[int]] | None = field(default=None, repr=False)
@@ -419,7 +420,7 @@ class ArticleSource:
         fallback: MappedText | None = None
         if original is not None:
             fallback = normalize(original[segment.start : segment.end])
-        return cls._build(
+        source = cls._build(
             segment.index,
             segment.title,
             segment.normalized,
@@ -428,6 +429,8 @@ class ArticleSource:
             segment.start,
             segment.subheadings,
         )
+        source.original = original if original is not None else segment.document_text or None
+        return source
 
     @classmethod
     def from_text(cls, text: str, facts: Sequence[FactLike] | None = None, title: str = "") -> ArticleSource:
@@ -868,6 +871,10 @@ class _Checker:
         norm_start, norm_end, span = located
         if self.fill_spans:
             metric.span = span
+            pieces = self.source.mapped.original_pieces(norm_start, norm_end) if norm_start >= 0 else []
+            # Whitespace between pieces is layout; only a quote put together from separate places says so.
+            pieces = _merge_layout_gaps(pieces, self.source.original)
+            metric.span_pieces = [Span(start=a, end=b) for a, b in pieces] if len(pieces) > 1 else None
         candidates = (
             self.source.evidence_in(norm_start, norm_end)
             if norm_start >= 0
@@ -1942,6 +1949,17 @@ def quarantine_unverified(article: ArticleBriefing, results: Sequence[ClaimResul
         kept = [s for _, s in sentences(copy.summary_en) if not any(claim in s for claim in summary_claims)]
         copy.summary_en = " ".join(kept) or "(summary withheld: its figures could not be verified)"
     return copy
+
+
+def _merge_layout_gaps(pieces: list[tuple[int, int]], original: str | None) -> list[tuple[int, int]]:
+    """Adjacent pieces separated only by whitespace (a joined line break) count as one piece."""
+    merged: list[tuple[int, int]] = []
+    for start, end in pieces:
+        if merged and original is not None and merged[-1][1] <= start and not original[merged[-1][1] : start].strip():
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def validate_article_in_context(article: ArticleBriefing, context: Mapping[str, Any]) -> None:

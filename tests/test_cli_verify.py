@@ -49,3 +49,19 @@ def test_schema_command_prints_the_committed_schema() -> None:
     result = run_cli("schema")
     assert result.returncode == 0
     assert json.loads(result.stdout) == json.loads((REPO / "schemas" / "briefing.schema.json").read_text(encoding="utf-8"))
+
+
+def test_a_quote_put_together_from_two_places_lists_its_pieces() -> None:
+    from summarizer.ingest import read_document
+    from summarizer.segment import segment_document
+    from summarizer.verify import annotate_briefing, load_briefing
+
+    page = segment_document(read_document(SEED))
+    annotated = annotate_briefing(page, load_briefing(REFERENCE))
+    original = page.document.original
+    (metric,) = [m for m in annotated.articles[0].metrics if "产品创新强基" in m.source_quote]
+    assert metric.span_pieces is not None
+    assert "".join(original[p.start : p.end] for p in metric.span_pieces) == "实施“产品创新强基”项目106个"
+    # Quotes across a joined line break are one piece: the break is layout, not text.
+    joined = [m for m in annotated.articles[0].metrics if "小巨人”企业116家" in m.source_quote]
+    assert joined and all(m.span_pieces is None for m in joined)
