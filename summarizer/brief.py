@@ -3,14 +3,19 @@
 How the briefing is made depends on what is available, and the output always says which:
 
 1. an LLM endpoint is configured (and ``--offline`` is not given): live extraction
-   (:mod:`summarizer.extract`), with the disk cache;
+   (:mod:`summarizer.extract`), with the disk cache. An endpoint configured only in part (a base
+   URL, provider or key given, but the model or key still missing) is a :class:`ConfigError`, not a
+   fallback (:meth:`Settings.check_endpoint`); an endpoint that cannot be reached at all is one
+   line naming it and suggesting ``--offline``;
 2. otherwise, a recording of this input exists (``seeds/recordings/*.cassette.yaml``, matched by the
    input's SHA-256): the recorded exchanges are replayed through the same engine with no network;
    a hand-written reference recording yields ``generated_by: reference`` and never names a model;
 3. otherwise: a facts-only briefing from the rule-based engine, saying clearly that an LLM endpoint
    gives the full briefing.
 
-Every number in the output went through the verifier; what failed is listed as unverified.
+Every number in the output went through the verifier; what failed is listed as unverified, and
+the exit status is 1 whenever anything is (in every mode). The written briefing verifies cleanly
+with ``summarizer verify``.
 """
 
 from __future__ import annotations
@@ -18,13 +23,13 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from summarizer.errors import LLMError
+from summarizer.errors import ConfigError, LLMError
 from summarizer.redact import redact
 from summarizer.settings import Settings
 
@@ -35,7 +40,15 @@ if TYPE_CHECKING:
     from summarizer.schema import PageBriefing
     from summarizer.segment import SegmentedPage
 
-__all__ = ["BriefResult", "brief_file", "facts_only_briefing", "record_file", "write_outputs"]
+__all__ = [
+    "BriefResult",
+    "brief_file",
+    "change_indicator",
+    "check_out_dir",
+    "facts_only_briefing",
+    "record_file",
+    "write_outputs",
+]
 
 BriefMode = Literal["llm", "replay", "rules"]
 _REPLAY_API_KEY = "replay-without-key"
@@ -54,8 +67,14 @@ class BriefResult:
 
     @property
     def exit_code(self) -> int:
-        """0: every article briefed and verified; 1: some articles failed or kept unverified claims."""
+        """0: every article briefed and verified; 1: some articles failed or kept unverified claims.
+
+        The same in every mode: an LLM run (failed or partially verified articles) and a facts-only
+        briefing (figures of the rules the verifier rejected, listed as unverified) alike.
+        """
         if self.outcome is not None and (self.outcome.failed or self.outcome.partially_verified):
+            return 1
+        if any(article.unverified for article in self.briefing.articles):
             return 1
         return 0
 
@@ -93,20 +112,70 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
+def _out_dir_name(settings: Settings | None) -> str:
+    """How the user set the output directory, for error messages."""
+    source = settings.source_of("out_dir") if settings is not None else "flag"
+    if source.startswith("env "):
+        return source.removeprefix("env ")
+    if source.startswith("config "):
+        return f"out_dir ({source})"
+    return "--out"
+
+
+def check_out_dir(out_dir: Path, settings: Settings | None = None) -> None:
+    """Raise :class:`ConfigError` unless ``out_dir`` is, or can be created as, a directory.
+
+    Checked before any work is done, so that a run (perhaps a paid one) does not end in an error.
+    Nothing is created here.
+    """
+    name = _out_dir_name(settings)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigError(f"{name} must be a directory, but {out_dir} is a file: give a directory to write into")
+    for parent in out_dir.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ConfigError(
+                    f"{name} must be a directory, but {parent} (in {out_dir}) is a file: give a directory to write into"
+                )
+            break
+
+
+def _make_out_dir(out_dir: Path, settings: Settings | None = None) -> None:
+    check_out_dir(out_dir, settings)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(f"cannot create the output directory {out_dir} ({reason}): check {_out_dir_name(settings)}") from None
+
+
 def write_outputs(
-    briefing: PageBriefing, out_dir: Path, stem: str, formats: str, secrets: Sequence[str] = ()
+    briefing: PageBriefing,
+    out_dir: Path,
+    stem: str,
+    formats: str,
+    secrets: Sequence[str] = (),
+    settings: Settings | None = None,
 ) -> list[Path]:
-    """Write ``<stem>.briefing.md`` and/or ``<stem>.briefing.json``; secrets are scrubbed."""
+    """Write ``<stem>.briefing.md`` and/or ``<stem>.briefing.json``; secrets are scrubbed.
+
+    Raises :class:`ConfigError` when ``out_dir`` is not a directory and cannot be made one.
+    """
     from summarizer.render import render_json, render_markdown
 
+    _make_out_dir(out_dir, settings)
     written: list[Path] = []
+    outputs: list[tuple[Path, Callable[[PageBriefing], str]]] = []
     if formats in ("md", "all"):
-        path = out_dir / f"{stem}.briefing.md"
-        _atomic_write(path, redact(render_markdown(briefing), secrets))
-        written.append(path)
+        outputs.append((out_dir / f"{stem}.briefing.md", render_markdown))
     if formats in ("json", "all"):
-        path = out_dir / f"{stem}.briefing.json"
-        _atomic_write(path, redact(render_json(briefing), secrets))
+        outputs.append((out_dir / f"{stem}.briefing.json", render_json))
+    for path, render in outputs:
+        try:
+            _atomic_write(path, redact(render(briefing), secrets))
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise ConfigError(f"cannot write {path} ({reason}): check {_out_dir_name(settings)}") from None
         written.append(path)
     return written
 
@@ -153,6 +222,24 @@ def _quote_for(fact: Any, original: str) -> str:
     return original[start : fact.end].strip()
 
 
+_RATE_UNITS = ("percent", "percentage_point", "permille", "basis_point", "times")
+
+
+def change_indicator(label: str, change: str, unit: str, *, translated: bool = True) -> str:
+    """The indicator of a figure that is a change (增长15%, 下降8.5%, 新增13.3万家), not a level.
+
+    Rates read as growth or decline ("growth of the size of the digital economy"), amounts as an
+    increase or decrease; an untranslated label as a "change in" it (the Chinese may already say
+    增速). The sign of the value gives the direction; :func:`summarizer.render.format_metric_value`
+    shows it (+15%, -8.5%).
+    """
+    if not translated:
+        return f"change in {label}"
+    if unit in _RATE_UNITS:
+        return f"{'decline in' if change == 'decrease' else 'growth of'} {label}"
+    return f"{'decrease in' if change == 'decrease' else 'increase in'} {label}"
+
+
 def _metric_from_fact(fact: Any, original: str) -> dict[str, Any] | None:
     from summarizer.schema import PERIOD_PATTERN, UNITS
 
@@ -180,9 +267,12 @@ def _metric_from_fact(fact: Any, original: str) -> dict[str, Any] | None:
                 "difference": fact.comparison.difference,
                 "difference_unit": fact.comparison.unit if fact.comparison.unit in UNITS else None,
             }
+    indicator_en = fact.indicator_en or f"(untranslated) {fact.indicator_zh or fact.text}"
+    if fact.change is not None and comparison is None:
+        indicator_en = change_indicator(indicator_en, fact.change, fact.unit, translated=bool(fact.indicator_en))
     return {
         "indicator_zh": fact.indicator_zh or fact.text,
-        "indicator_en": fact.indicator_en or f"(untranslated) {fact.indicator_zh or fact.text}",
+        "indicator_en": indicator_en,
         "value": value,
         "value_max": value_max,
         "unit": fact.unit,
@@ -318,14 +408,15 @@ def brief_file(
 
     if offline is not None:
         settings = settings.replace(offline=offline)
+    check_out_dir(out_dir or settings.out_dir, None if out_dir is not None else settings)
+    problem = settings.check_endpoint()  # a half-configured endpoint is an error, not a fallback
     document, page, facts = _load(path, settings)
-    problem = settings.endpoint_problem()
     messages: list[str] = []
     result: BriefResult
     if problem is None:
         outcome = asyncio.run(extract_page_async(page, settings, facts=facts))
         if outcome.briefing is None:
-            raise LLMError(_all_failed(outcome))
+            raise LLMError(_unreachable(outcome, settings) or _all_failed(outcome))
         result = BriefResult(outcome.briefing, "llm", outcome=outcome)
     else:
         recording = find_recording(document.sha256, default_recording_dirs(settings.recordings_dir))
@@ -342,6 +433,14 @@ def brief_file(
                 f"facts-only briefing ({problem}; no recording of this input): "
                 "configure an LLM endpoint for the full briefing"
             )
+            rejected = [a for a in briefing.articles if a.unverified]
+            if rejected:
+                count = sum(len(a.unverified) for a in rejected)
+                messages.append(
+                    f"{count} claim(s) of the rule-based engine failed verification and are listed under "
+                    "'unverified', not in the briefing: "
+                    + ", ".join(f"article {(a.index or 0) + 1}" for a in rejected)
+                )
     if result.outcome is not None:
         messages.extend(_outcome_messages(result.outcome, settings, live=result.mode == "llm"))
     result.outputs = write_outputs(
@@ -350,9 +449,33 @@ def brief_file(
         Path(document.name).stem,
         formats or settings.output_format,
         settings.secrets(),
+        None if out_dir is not None else settings,
     )
     result.messages = messages
     return result
+
+
+def _unreachable(outcome: PageOutcome, settings: Settings) -> str | None:
+    """One line for a live run that never reached its endpoint, or None."""
+    if not outcome.unreachable:
+        return None
+    endpoint = settings.effective_base_url
+    tries = settings.max_transport_retries + 1
+    error = outcome.articles[0].error or ""
+    cause = error.rpartition("last: ")[2].split("; try again")[0].strip()
+    inner = re.search(r"\(([^()]+)\)$", cause)  # "APIConnectionError: Connection error. (reason)"
+    cause = inner.group(1) if inner else cause or "connection failed"
+    why = ""
+    key_source = settings.source_of("api_key")
+    chosen = {settings.source_of("base_url"), settings.source_of("provider")} == {"default"}
+    if chosen and key_source.startswith(("env ", "config ")):
+        # Nothing but a key was configured: say why this is a live run at all.
+        where = key_source.removeprefix("env ").replace("config ", "the config file ")
+        why = f" (a live run: an API key is set in {where})"
+    return (
+        f"cannot reach the LLM endpoint {endpoint}{why}: {cause} ({tries} attempt(s)); "
+        "check the network and --base-url / --provider, or pass --offline to replay recordings"
+    )
 
 
 def _all_failed(outcome: PageOutcome) -> str:
@@ -416,10 +539,11 @@ def record_file(path: Path, settings: Settings, *, cassette: Path | None = None)
     from summarizer.recording import CASSETTE_SUFFIX, Provenance, recorded_statement, use_cassette
     from summarizer.schema import article_json_schema
 
-    problem = settings.endpoint_problem()
+    problem = settings.check_endpoint()
     if problem is not None:
         raise LLMError(f"cannot record without a live endpoint: {problem}")
     settings = settings.replace(use_cache=False)
+    check_out_dir(settings.out_dir, settings)
     document, page, facts = _load(path, settings)
     model, endpoint = settings.effective_model, settings.effective_base_url
     now = datetime.now(UTC)
@@ -444,7 +568,7 @@ def record_file(path: Path, settings: Settings, *, cassette: Path | None = None)
     with use_cassette(target, mode="record", provenance=provenance, secrets=settings.secrets()):
         outcome = asyncio.run(extract_page_async(page, settings, facts=facts))
     if outcome.briefing is None:
-        raise LLMError("while recording: " + _all_failed(outcome))
+        raise LLMError("while recording: " + (_unreachable(outcome, settings) or _all_failed(outcome)))
     result = BriefResult(outcome.briefing, "llm", outcome=outcome)
     result.messages = [f"recorded {target} ({provenance.statement})", *_outcome_messages(outcome, settings)]
     result.outputs = write_outputs(
@@ -453,5 +577,6 @@ def record_file(path: Path, settings: Settings, *, cassette: Path | None = None)
         Path(document.name).stem,
         settings.output_format,
         settings.secrets(),
+        settings,
     )
     return target, result

@@ -26,9 +26,20 @@ from typing import Any, Self
 from summarizer.errors import ConfigError
 from summarizer.redact import contains_secret, redact
 
-__all__ = ["CACHE_FORMAT", "CacheStats", "ResultCache", "cache_key", "canonical_json", "schema_hash"]
+__all__ = [
+    "CACHE_DB_NAME",
+    "CACHE_FORMAT",
+    "CacheStats",
+    "ResultCache",
+    "cache_exists",
+    "cache_key",
+    "canonical_json",
+    "schema_hash",
+]
 
 CACHE_FORMAT = 1
+# The database file diskcache keeps in its directory (diskcache.core.DBNAME).
+CACHE_DB_NAME = "cache.db"
 
 
 def canonical_json(value: object) -> str:
@@ -46,6 +57,11 @@ def cache_key(fields: Mapping[str, Any]) -> str:
 def schema_hash(schema: Mapping[str, Any]) -> str:
     """SHA-256 of a JSON Schema, so a schema change invalidates cached answers."""
     return hashlib.sha256(canonical_json(schema).encode("utf-8")).hexdigest()
+
+
+def cache_exists(directory: Path) -> bool:
+    """Whether ``directory`` holds a cache (looked at, never created)."""
+    return (directory / CACHE_DB_NAME).is_file()
 
 
 @dataclass(frozen=True)
@@ -67,7 +83,11 @@ class CacheStats:
 
 
 class ResultCache:
-    """JSON values by :func:`cache_key`. Opens the directory lazily; counts hits and misses."""
+    """JSON values by :func:`cache_key`. Opens the directory lazily; counts hits and misses.
+
+    With ``create=False`` (inspecting or clearing) nothing is ever created: opening a directory
+    that holds no cache raises :class:`ConfigError`; check :func:`cache_exists` first.
+    """
 
     def __init__(
         self,
@@ -77,8 +97,10 @@ class ResultCache:
         secrets: Iterable[str] = (),
         enabled: bool = True,
         refresh: bool = False,
+        create: bool = True,
     ) -> None:
         self.directory = directory
+        self.create = create
         self.size_limit = size_limit
         self.enabled = enabled
         self.refresh = refresh
@@ -92,6 +114,8 @@ class ResultCache:
         if self._cache is None:
             import diskcache
 
+            if not self.create and not cache_exists(self.directory):
+                raise ConfigError(f"no cache at {self.directory}")
             try:
                 self.directory.mkdir(parents=True, exist_ok=True)
                 self._cache = diskcache.Cache(

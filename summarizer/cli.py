@@ -307,8 +307,11 @@ def brief(
 
     With an LLM endpoint: one verified extraction per article (cached). Without one: the recorded
     responses of this input are replayed if a recording exists (no network), else a facts-only
-    briefing from the rule-based engine is written. Every number is verified against the source;
-    what fails is listed as unverified. Exit status 1 when an article failed or kept unverified claims.
+    briefing from the rule-based engine is written. An endpoint configured only in part (say
+    --base-url without --model) is an error, not a reason to fall back. Every number is verified
+    against the source; what fails is listed as unverified, never shown as verified. Exit status 0:
+    every article briefed and verified; 1: an article failed or kept unverified claims (in every
+    mode, facts-only too); 2: unusable input or settings, or an endpoint that cannot be used.
     """
 
     def action() -> int:
@@ -384,10 +387,13 @@ def cache_stats(cache_dir: CacheDirOption = None, config: ConfigOption = None) -
     """Entries and size of the cache (hits and misses are reported by each brief run)."""
 
     def action() -> None:
-        from summarizer.cache import ResultCache
+        from summarizer.cache import ResultCache, cache_exists
 
         settings = _settings(config, cache_dir=cache_dir)
-        with ResultCache(settings.cache_dir, size_limit=settings.cache_size_limit) as cache:
+        if not cache_exists(settings.cache_dir):  # inspecting must not create a cache
+            sys.stdout.write(f"no cache at {settings.cache_dir}\n")
+            return
+        with ResultCache(settings.cache_dir, size_limit=settings.cache_size_limit, create=False) as cache:
             sys.stdout.write(cache.stats().describe() + "\n")
 
     run_guarded(action)
@@ -398,10 +404,13 @@ def cache_clear(cache_dir: CacheDirOption = None, config: ConfigOption = None) -
     """Remove every cached answer."""
 
     def action() -> None:
-        from summarizer.cache import ResultCache
+        from summarizer.cache import ResultCache, cache_exists
 
         settings = _settings(config, cache_dir=cache_dir)
-        with ResultCache(settings.cache_dir, size_limit=settings.cache_size_limit) as cache:
+        if not cache_exists(settings.cache_dir):  # nothing to clear, and nothing to create
+            sys.stdout.write(f"no cache at {settings.cache_dir}\n")
+            return
+        with ResultCache(settings.cache_dir, size_limit=settings.cache_size_limit, create=False) as cache:
             removed = cache.clear()
         sys.stdout.write(f"removed {removed} cached answer(s) from {settings.cache_dir}\n")
 

@@ -37,7 +37,7 @@ from pydantic import ValidationError
 
 from summarizer.cache import ResultCache, cache_key, schema_hash
 from summarizer.errors import LLMError
-from summarizer.llm import LLMAuthError, LLMClient
+from summarizer.llm import LLMAuthError, LLMClient, LLMUnavailableError
 from summarizer.pricing import Cost, Usage, load_price_table
 from summarizer.prompting import PromptTemplate, RenderedPrompt, latest_prompt, render_article_prompt
 from summarizer.schema import (
@@ -46,6 +46,7 @@ from summarizer.schema import (
     RunMetadata,
     SourceInfo,
     TokenUsage,
+    UnverifiedClaim,
     VerificationSummary,
     article_json_schema,
 )
@@ -90,6 +91,7 @@ class PartResult:
     cached: bool = False
     validation_error: str | None = None
     prompt_overhead_tokens: int | None = None
+    unreachable: bool = False
 
 
 @dataclass
@@ -108,6 +110,8 @@ class ArticleOutcome:
     cache_hits: int = 0
     cache_misses: int = 0
     prompt_overhead_tokens: list[int] = field(default_factory=list)
+    unreachable: bool = False
+    """Failed because the endpoint could not be reached at all (connection refused, DNS failure)."""
 
     @property
     def reasks(self) -> int:
@@ -138,6 +142,11 @@ class PageOutcome:
     @property
     def prompt_overhead_tokens(self) -> list[int]:
         return [t for a in self.articles for t in a.prompt_overhead_tokens]
+
+    @property
+    def unreachable(self) -> bool:
+        """Every article failed because the endpoint could not be reached (after the retries)."""
+        return bool(self.articles) and all(a.status == "failed" and a.unreachable for a in self.articles)
 
 
 # -- splitting ------------------------------------------------------------------------------------
@@ -243,6 +252,12 @@ def finalise_article(
     """The verified ``article``: spans filled, every failed claim moved to ``unverified`` (figures
     first, then whatever still fails), and the verification summary with coverage set.
 
+    What cannot be dropped is replaced: a headline that fails verification by the Chinese headline
+    marked as withheld (:func:`withheld_headline`), Chinese heading fields that are not in the
+    source by the segment's own (or null), a summary that still fails after its sentences were cut
+    by a notice. The result verifies cleanly: ``summarizer verify`` on it reports no failure.
+    ``unverified`` holds each failed claim once.
+
     Given the briefings of the parts of a split segment, their spans are filled first and they are
     merged, list items de-duplicated by source span. The articles given are modified (spans); pass
     copies to keep them. Pure CPU work: run it off the event loop.
@@ -263,7 +278,12 @@ def finalise_article(
     article.unverified = []  # the model must not pre-fill this; only the verifier does
     first: list[ClaimResult] | None = None
     check: ArticleCheck | None = None
-    for _ in range(_MAX_QUARANTINE_ROUNDS):
+    cut: set[str] = set()
+    # Every round removes or replaces at least one failing claim, so the loop ends well before its
+    # bound; the bound only guards against a verifier that keeps failing what was put in its place.
+    limit = _MAX_QUARANTINE_ROUNDS + len(article.metrics) + len(article.targets) + len(article.programmes)
+    limit += len(article.organisations) + len(article.caveats) + len(article.key_points) + 8
+    for round_number in range(limit):
         check = check_article(source, article)
         if first is None:
             first = check.results
@@ -273,13 +293,16 @@ def finalise_article(
         # Figures first: prose is often flagged only because it disagrees with a wrong figure, and
         # is judged again once that figure is out.
         figures = [r for r in failed if r.pointer.startswith(_FIGURE_POINTERS)]
-        article = quarantine_unverified(article, figures or failed)
+        chosen = figures if figures and round_number < _MAX_QUARANTINE_ROUNDS else failed
+        article = quarantine_unverified(article, chosen)
+        article = _replace_fixed_fields(article, chosen, segment, cut)
         check = None
     else:
         check = check_article(source, article)
         if not all(r.ok for r in check.results):
-            article = quarantine_unverified(article, check.results)
+            article = _withhold_everything(quarantine_unverified(article, check.results), segment)
             check = None
+    article.unverified = _unique_claims(article.unverified)
     cover = (check or check_article(source, article, fill_spans=False)).coverage
     unverified = len(article.unverified)
     checked = max(len(first or []), unverified)
@@ -292,6 +315,82 @@ def finalise_article(
         coverage=cover.ratio if cover is not None else None,
     )
     return article
+
+
+WITHHELD_HEADLINE = "English headline withheld: it failed verification"
+WITHHELD_SUMMARY = "(Summary withheld: it failed verification; see the unverified claims.)"
+_HEADING_FIELDS = ("byline_zh", "source_tag_zh", "credit_zh")
+
+
+def withheld_headline(title: str, current: str | None = None) -> str:
+    """The headline shown instead of an English one that failed verification: the Chinese headline,
+    marked as withheld. It adds nothing to the source; when even that fails (``current`` is already
+    it), the bare notice."""
+    title = " ".join(title.split())
+    marked = f"{title} ({WITHHELD_HEADLINE})" if title else f"({WITHHELD_HEADLINE})"
+    return marked if current != marked else f"({WITHHELD_HEADLINE})"
+
+
+def _replace_fixed_fields(
+    article: ArticleBriefing, failed: Sequence[ClaimResult], segment: Segment, cut: set[str]
+) -> ArticleBriefing:
+    """``article`` with the failing fields quarantine cannot drop replaced by values that add no claim.
+
+    ``cut`` remembers the summary's claims whose sentences were already cut out: one that fails
+    again (the cut did not remove it) withholds the summary as a whole.
+    """
+    fields = {r.pointer.strip("/").split("/")[0] for r in failed if not r.ok}
+    if "headline_en" in fields:
+        article.headline_en = withheld_headline(segment.title, article.headline_en)
+    if "headline_zh" in fields and segment.title.strip():
+        article.headline_zh = segment.title.strip()
+    for name in _HEADING_FIELDS:
+        if name in fields:
+            setattr(article, name, None)
+            if name == "byline_zh":
+                article.byline_en = None  # the English of a byline the source does not have
+    summary_claims = {r.claim for r in failed if not r.ok and r.pointer.strip("/") == "summary_en"}
+    if summary_claims & cut:
+        article.summary_en = WITHHELD_SUMMARY
+    cut.update(summary_claims)
+    return article
+
+
+def _withhold_everything(article: ArticleBriefing, segment: Segment) -> ArticleBriefing:
+    """The last resort when the verifier keeps failing what replaced a claim: only what the source
+    states by construction remains (the headline, the region); every dropped claim is listed."""
+    copy = article.model_copy(deep=True)
+    for name in ("metrics", "targets", "programmes", "organisations", "caveats", "key_points"):
+        for number, item in enumerate(getattr(copy, name)):
+            text = item if isinstance(item, str) else getattr(item, "source_quote", None)
+            copy.unverified.append(
+                UnverifiedClaim(
+                    pointer=f"/{name}/{number}",
+                    claim=text or getattr(item, "name_zh", None) or getattr(item, "description_en", name),
+                    verdict="not_in_source",
+                    reason="withheld: the article's claims could not be brought to verify",
+                )
+            )
+        setattr(copy, name, [])
+    copy.headline_zh = segment.title.strip() or copy.headline_zh
+    copy.headline_en = f"({WITHHELD_HEADLINE})"
+    copy.summary_en = WITHHELD_SUMMARY
+    for name in _HEADING_FIELDS:
+        setattr(copy, name, None)
+    copy.byline_en = None
+    return copy
+
+
+def _unique_claims(claims: Sequence[UnverifiedClaim]) -> list[UnverifiedClaim]:
+    """Each failed claim once (a field judged in several rounds fails the same way each time)."""
+    seen: set[tuple[str, str, str, str]] = set()
+    unique: list[UnverifiedClaim] = []
+    for claim in claims:
+        key = (claim.pointer, claim.claim, claim.verdict, claim.reason)
+        if key not in seen:
+            seen.add(key)
+            unique.append(claim)
+    return unique
 
 
 def _merge(parts: Sequence[ArticleBriefing]) -> ArticleBriefing:
@@ -331,6 +430,15 @@ def _merge(parts: Sequence[ArticleBriefing]) -> ArticleBriefing:
 
 
 # -- the engine ------------------------------------------------------------------------------------
+
+
+def _is_unreachable(error: LLMError) -> bool:
+    """The transport gave up because no connection could be made (refused, DNS failure), not
+    because the endpoint answered with errors or was slow: the endpoint is unreachable."""
+    if not isinstance(error, LLMUnavailableError):
+        return False
+    last = str(error).rpartition("last: ")[2]
+    return last.startswith("APIConnectionError")
 
 
 @dataclass
@@ -420,7 +528,7 @@ class _Engine:
             except LLMAuthError:
                 raise
             except LLMError as exc:
-                return PartResult(article=None, error=str(exc))
+                return PartResult(article=None, error=str(exc), unreachable=_is_unreachable(exc))
             result = PartResult(
                 article=None,
                 usage=outcome.usage,
@@ -478,6 +586,7 @@ class _Engine:
         errors = [r.error for r in results if r.error]
         if not articles:
             outcome.error = "; ".join(errors) or "no usable answer"
+            outcome.unreachable = bool(results) and all(r.unreachable for r in results)
             return outcome
         # Verification is CPU work: a worker thread keeps it off the event loop, so requests
         # waiting for a slot are sent while answers already received are being checked.

@@ -12,11 +12,12 @@ Units follow common analyst usage: currency code first (CNY, USD, EUR), scale wo
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 
 from summarizer.schema import ArticleBriefing, Comparison, Metric, PageBriefing, RunMetadata
 
-__all__ = ["format_metric_value", "format_period", "render_json", "render_markdown"]
+__all__ = ["format_metric_value", "format_period", "reads_as_change", "render_json", "render_markdown"]
 
 _CURRENCIES = {"CNY", "USD", "EUR"}
 _UNIT_SUFFIX = {
@@ -92,6 +93,15 @@ def _amount(value: float, unit: str) -> str:
     return f"{_scaled(value)}{suffix}"
 
 
+_CHANGE_WORDING = re.compile(r"(?:growth|decline|increase|decrease|rise|fall|change)\s+(?:of|in)\b", re.IGNORECASE)
+
+
+def reads_as_change(indicator_en: str) -> bool:
+    """An indicator that names a change ("growth of …", "decline in …", "change in …"): its value is
+    shown signed, +15% / -8.5%, even without a year-on-year comparison."""
+    return _CHANGE_WORDING.match(indicator_en.strip()) is not None
+
+
 def _signed(text: str, value: float) -> str:
     return text if value < 0 or text.startswith(("+", "-")) else f"+{text}"
 
@@ -105,7 +115,7 @@ def format_metric_value(metric: Metric) -> str:
         amount = f"{_amount(metric.value, unit).removesuffix('%').removesuffix(' pp')}–{upper}"
     comparison: Comparison | None = metric.comparison
     kind = comparison.kind if comparison is not None else None
-    if kind == "year_on_year":
+    if kind == "year_on_year" or (comparison is None and reads_as_change(metric.indicator_en)):
         amount = _signed(amount, metric.value)
     if unit == "rank":
         amount = f"ranked {amount}"

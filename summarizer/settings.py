@@ -125,6 +125,9 @@ PRESETS: dict[str, Preset] = {
     )
 }
 
+# Settings that, given explicitly, mean the user wants a live endpoint (see Settings.check_endpoint).
+_ENDPOINT_FIELDS = ("provider", "base_url", "api_key", "api_key_env")
+
 # Custom endpoints (only base_url given) accept these, in order.
 _CUSTOM_KEY_ENVS = ("OPENAI_API_KEY",)
 
@@ -218,7 +221,8 @@ class Settings(BaseModel):
             return self.model
         if self.preset is not None:
             return self.preset.model
-        raise ConfigError("no model: set --model or SUMMARIZER_MODEL (the name the endpoint uses)")
+        where = f" for the endpoint {self.base_url}" if self.base_url else ""
+        raise ConfigError(f"no model{where}: set --model or SUMMARIZER_MODEL (the name the endpoint uses)")
 
     @property
     def key_env_names(self) -> tuple[str, ...]:
@@ -253,6 +257,42 @@ class Settings(BaseModel):
         if self.key_required and self.api_key is None:
             return f"no API key for provider {self.provider}: {self.key_hint}"
         return None
+
+    def endpoint_configuration(self) -> list[str]:
+        """The endpoint settings the user gave explicitly, named as given (``--base-url``,
+        ``SUMMARIZER_API_KEY``, ``provider in ./summarizer.toml``): empty when only defaults apply.
+        The model alone does not count."""
+        given: list[str] = []
+        for name in _ENDPOINT_FIELDS:
+            source = self.source_of(name)
+            if source == "flag":
+                given.append("--" + name.replace("_", "-"))
+            elif source.startswith("env "):
+                given.append(source.removeprefix("env "))
+            elif source.startswith("config "):
+                given.append(f"{name} in {source.removeprefix('config ')}")
+            # "default", "preset …" and "implied by base_url …" are not the user's choice
+        return given
+
+    def check_endpoint(self) -> str | None:
+        """Like :meth:`endpoint_problem`, but an endpoint the user configured and left incomplete is
+        an error, not a reason to fall back to recordings or the rules.
+
+        Returns None when the endpoint is usable, the reason otherwise when nothing was configured
+        (or ``offline`` is set): the caller replays recordings or writes a facts-only briefing. Raises
+        :class:`ConfigError` naming the missing piece when ``base_url``, ``provider``, the API key or
+        its variable was set by flag, environment or config file and the endpoint is still unusable.
+        """
+        problem = self.endpoint_problem()
+        if problem is None or self.offline:
+            return problem
+        given = self.endpoint_configuration()
+        if not given:
+            return problem
+        raise ConfigError(
+            f"the LLM endpoint is only partly configured ({', '.join(given)} given): {problem}; "
+            "or pass --offline to replay recordings without an endpoint"
+        )
 
     def api_key_value(self) -> str:
         """The key to send; a harmless placeholder for servers that need none."""

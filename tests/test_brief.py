@@ -14,8 +14,10 @@ from typing import Any
 import pytest
 
 from summarizer.brief import brief_file
+from summarizer.ingest import read_document
 from summarizer.render import format_metric_value, format_period, render_markdown
 from summarizer.schema import Comparison, Metric, PageBriefing, UnverifiedClaim
+from summarizer.segment import segment_document
 from summarizer.settings import load_settings
 from summarizer.testing.fake_openai import FakeOpenAIServer, FakeReply, FakeRequest
 from summarizer.testing.reference_cassette import reference_answers
@@ -304,3 +306,222 @@ def test_cassettes_dir_is_found_from_any_working_directory(tmp_path: Path) -> No
     settings = load_settings({"out_dir": tmp_path / "out"}, env={}, cwd=tmp_path)
     result = brief_file(copy, settings)
     assert result.mode == "replay"
+
+
+
+# -- exit status, outputs, endpoints ------------------------------------------------------------------
+
+
+def made_up_server() -> FakeOpenAIServer:
+    """The reference answers, each (re-asks too) with a made-up headline clause and summary sentence."""
+    answers = reference_answers(BRIEFING)
+    page = segment_document(read_document(SEED))
+
+    def respond(request: FakeRequest) -> FakeReply:
+        user = next(m["content"] for m in request.messages if m.get("role") == "user")
+        index = next(s.index for s in page.segments if s.text[:60] in user)
+        answer: dict[str, Any] = json.loads(json.dumps(answers[index]))
+        answer["headline_en"] += " as output tops 9 trillion yuan"
+        answer["summary_en"] += " Exports rose 37% to 4.2 trillion yuan in 2023."
+        return FakeReply.json_for_request(answer)
+
+    return FakeOpenAIServer(responder=respond)
+
+
+def test_cli_output_after_exhausted_reasks_verifies_cleanly(tmp_path: Path) -> None:
+    """Re-asks run out: exit 1, and ``summarizer verify`` on the tool's own output passes."""
+    with made_up_server() as server:
+        env = clean_env(
+            HOME=str(tmp_path),
+            SUMMARIZER_BASE_URL=server.base_url,
+            SUMMARIZER_MODEL="fake-model",
+            SUMMARIZER_API_KEY=SECRET,
+        )
+        out = tmp_path / "out"
+        result = run_cli("brief", str(SEED), "--out", str(out), "--max-reasks", "1", cwd=tmp_path, env=env)
+    assert result.returncode == 1, result.stderr
+    produced = out / "000_4e8de9e190906468.briefing.json"
+    data = json.loads(produced.read_text(encoding="utf-8"))
+    for article in data["articles"]:
+        assert "withheld" in article["headline_en"] and "9 trillion" not in article["headline_en"]
+        claims = [(u["pointer"], u["claim"]) for u in article["unverified"]]
+        assert len(claims) == len(set(claims))
+    markdown = (out / "000_4e8de9e190906468.briefing.md").read_text(encoding="utf-8")
+    assert not [line for line in markdown.splitlines() if line.startswith("## ") and "9 trillion" in line]
+    checked = run_cli("verify", str(SEED), str(produced), "--format", "json", cwd=tmp_path, env=env)
+    assert checked.returncode == 0, checked.stdout[-2000:]
+
+
+def facts_only_copy(tmp_path: Path) -> Path:
+    """The seed's text as another input (no recording applies): the facts-only path."""
+    other = tmp_path / "other_page.txt"
+    other.write_text(SEED.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    return other
+
+
+def test_facts_only_exit_status_follows_the_unverified_claims(tmp_path: Path) -> None:
+    other = facts_only_copy(tmp_path)
+    env = clean_env(HOME=str(tmp_path), PYTHONPATH=str(REPO))
+    result = run_cli("brief", str(other), "--out", str(tmp_path / "out"), cwd=tmp_path, env=env)
+    data = json.loads((tmp_path / "out" / "other_page.briefing.json").read_text(encoding="utf-8"))
+    assert data["metadata"]["generated_by"] == "rules"
+    unverified = sum(len(a["unverified"]) for a in data["articles"])
+    assert result.returncode == (1 if unverified else 0), result.stderr
+    if unverified:
+        assert "failed verification" in result.stderr
+
+
+def test_exit_status_counts_unverified_claims_in_every_mode() -> None:
+    from summarizer.brief import BriefResult
+
+    reference = PageBriefing.model_validate_json(BRIEFING.read_text(encoding="utf-8"))
+    assert BriefResult(reference, "rules").exit_code == 0
+    flagged = reference.model_copy(deep=True)
+    flagged.articles[0].unverified = [
+        UnverifiedClaim(pointer="/metrics/0/value", claim="13", verdict="wrong_value", reason="the source says 12")
+    ]
+    for mode in ("rules", "replay", "llm"):
+        assert BriefResult(flagged, mode).exit_code == 1
+
+
+def test_facts_only_growth_rates_read_as_changes_and_verify(tmp_path: Path) -> None:
+    from summarizer.render import reads_as_change
+    from summarizer.verify import verify_file
+
+    other = facts_only_copy(tmp_path)
+    settings = load_settings({"out_dir": tmp_path / "out"}, env={}, cwd=tmp_path)
+    result = brief_file(other, settings)
+    assert result.mode == "rules"
+    hunan = result.briefing.articles[0]
+    growth = next(m for m in hunan.metrics if m.indicator_zh == "数字经济总量" and m.unit == "percent")
+    assert growth.value == 15 and growth.comparison is None
+    assert growth.indicator_en.startswith("growth of ") and reads_as_change(growth.indicator_en)
+    assert format_metric_value(growth) == "+15%"
+    decline = next(m for m in hunan.metrics if m.source_quote.endswith("下降8.5%"))
+    assert decline.value == -8.5 and decline.indicator_en.startswith("decline in ")
+    assert format_metric_value(decline) == "-8.5%"
+    # A level stays a level: the size of the digital economy is not signed.
+    level = next(m for m in hunan.metrics if m.indicator_zh == "数字经济总量" and m.unit == "CNY")
+    assert not reads_as_change(level.indicator_en) and format_metric_value(level) == "over CNY 1.7 trn"
+    markdown = (tmp_path / "out" / "other_page.briefing.md").read_text(encoding="utf-8")
+    assert f"| {growth.indicator_en} | +15% |" in markdown
+    assert "| size of the digital economy | 15% |" not in markdown
+    report = verify_file(other, tmp_path / "out" / "other_page.briefing.json")
+    assert report.ok, [(c.pointer, c.claim, c.message) for c in report.failed()]
+
+
+@pytest.mark.parametrize(
+    ("label", "change", "unit", "translated", "expected"),
+    [
+        ("size of the digital economy", "increase", "percent", True, "growth of size of the digital economy"),
+        ("energy consumption", "decrease", "percent", True, "decline in energy consumption"),
+        ("tax revenue", "increase", "CNY", True, "increase in tax revenue"),
+        ("enterprises", "decrease", "count", True, "decrease in enterprises"),
+        ("(untranslated) 投资", "increase", "percent", False, "change in (untranslated) 投资"),
+    ],
+)
+def test_change_indicators(label: str, change: str, unit: str, translated: bool, expected: str) -> None:
+    from summarizer.brief import change_indicator
+
+    assert change_indicator(label, change, unit, translated=translated) == expected
+
+
+def test_change_metrics_render_signed() -> None:
+    assert format_metric_value(metric(11.4, "percent", indicator_en="change in (untranslated) 投资")) == "+11.4%"
+    assert format_metric_value(metric(-8.5, "percent", indicator_en="decline in energy use")) == "-8.5%"
+    assert format_metric_value(metric(3, "count", indicator_en="increase in quality benchmarks")) == "+3"
+    assert format_metric_value(metric(15, "percent", indicator_en="share of exports")) == "15%"
+
+
+def test_out_that_is_a_file_is_a_one_line_error(tmp_path: Path) -> None:
+    existing = tmp_path / "briefing.md"
+    existing.write_text("keep me\n", encoding="utf-8")
+    env = clean_env(HOME=str(tmp_path), PYTHONPATH=str(REPO))
+    for out in (existing, existing / "sub"):
+        result = run_cli("brief", str(SEED), "--out", str(out), cwd=tmp_path, env=env)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr
+        assert result.stderr.startswith("summarizer: error: --out must be a directory")
+        assert result.stdout == ""
+    assert existing.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_out_from_the_environment_is_named_in_the_error(tmp_path: Path) -> None:
+    from summarizer.errors import ConfigError
+
+    existing = tmp_path / "file"
+    existing.write_text("", encoding="utf-8")
+    settings = load_settings(env={"SUMMARIZER_OUT_DIR": str(existing)}, cwd=tmp_path)
+    with pytest.raises(ConfigError, match="SUMMARIZER_OUT_DIR must be a directory"):
+        brief_file(SEED, settings)
+
+
+def test_a_half_configured_endpoint_is_an_error_not_a_fallback(tmp_path: Path) -> None:
+    page = tmp_path / "t1.txt"
+    page.write_text("湖南：测试\n本报讯 2023年，湖南省数字经济总量突破1.7万亿元，增长15%。\n", encoding="utf-8")
+    env = clean_env(HOME=str(tmp_path), PYTHONPATH=str(REPO))
+    out = tmp_path / "out"
+    result = run_cli(
+        "brief", str(page), "--base-url", "http://127.0.0.1:9/v1", "--api-key", SECRET, "--out", str(out),
+        cwd=tmp_path, env=env,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and SECRET not in result.stderr
+    assert "--model or SUMMARIZER_MODEL" in result.stderr and "--base-url" in result.stderr
+    assert not out.exists()
+    # A preset named in the environment without its key: the same.
+    result = run_cli("brief", str(page), cwd=tmp_path, env={**env, "SUMMARIZER_PROVIDER": "deepseek"})
+    assert result.returncode == 2 and "DEEPSEEK_API_KEY" in result.stderr
+    # Nothing configured at all: the facts-only briefing, with a note saying what is missing.
+    result = run_cli("brief", str(page), "--out", str(out), cwd=tmp_path, env=env)
+    assert result.returncode in (0, 1) and "facts-only briefing" in result.stderr
+    assert (out / "t1.briefing.json").is_file()
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def test_an_unreachable_endpoint_is_one_line_suggesting_offline(tmp_path: Path) -> None:
+    from summarizer.errors import LLMError
+
+    endpoint = f"http://127.0.0.1:{closed_port()}/v1"
+    env = {"OPENAI_API_KEY": SECRET, "SUMMARIZER_BASE_URL": endpoint, "SUMMARIZER_MODEL": "m"}
+    settings = load_settings(
+        {
+            "out_dir": tmp_path / "out",
+            "cache_dir": tmp_path / "cache",
+            "max_transport_retries": 1,
+            "retry_initial_wait": 0.01,
+            "retry_max_wait": 0.02,
+        },
+        env=env,
+        cwd=tmp_path,
+    )
+    with pytest.raises(LLMError) as caught:
+        brief_file(SEED, settings)
+    message = str(caught.value)
+    assert "\n" not in message and SECRET not in message
+    assert message.startswith(f"cannot reach the LLM endpoint {endpoint}")
+    assert "--offline" in message and "2 attempt(s)" in message
+
+
+def test_a_key_alone_explains_why_the_run_is_live(tmp_path: Path) -> None:
+    from summarizer.brief import _unreachable
+    from summarizer.extract import ArticleOutcome, PageOutcome
+    from summarizer.pricing import Usage
+
+    settings = load_settings(env={"OPENAI_API_KEY": SECRET}, cwd=tmp_path)
+    error = (
+        "article 1: https://api.openai.com/v1 failed 5 time(s), last: APIConnectionError: Connection error. "
+        "([Errno -2] Name or service not known); try again later, or raise --max-retries / --timeout"
+    )
+    failed = ArticleOutcome(index=0, title="t", status="failed", article=None, error=error, unreachable=True)
+    outcome = PageOutcome(None, [failed], Usage(), None, "v1", 0, 1)
+    message = _unreachable(outcome, settings)
+    assert message is not None and message.startswith("cannot reach the LLM endpoint https://api.openai.com/v1")
+    assert "an API key is set in OPENAI_API_KEY" in message and "Name or service not known" in message
+    assert "--offline" in message

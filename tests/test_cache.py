@@ -116,3 +116,50 @@ def test_an_entry_of_another_format_is_a_miss(tmp_path: Path) -> None:
         cache._open().set("j", "not json")
         assert cache.get("k") is None and cache.get("j") is None
         assert cache.misses == 2
+
+
+def test_inspecting_never_creates_a_cache(tmp_path: Path) -> None:
+    import diskcache.core
+
+    from summarizer.cache import CACHE_DB_NAME, cache_exists
+    from summarizer.errors import ConfigError
+
+    assert CACHE_DB_NAME == diskcache.core.DBNAME
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    missing = tmp_path / "missing"
+    for directory in (empty, missing):
+        assert not cache_exists(directory)
+        with ResultCache(directory, create=False) as cache, pytest.raises(ConfigError, match="no cache at"):
+            cache.stats()
+    assert list(empty.iterdir()) == [] and not missing.exists()
+    with ResultCache(tmp_path / "c") as cache:
+        cache.set("k", {"result": 1})
+    assert cache_exists(tmp_path / "c")
+    with ResultCache(tmp_path / "c", create=False) as cache:
+        assert cache.stats().entries == 1
+
+
+@pytest.mark.parametrize("command", ["stats", "clear"])
+def test_cache_commands_on_a_directory_without_a_cache(command: str, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    env = {**os.environ, "HOME": str(tmp_path)}
+    for directory in (empty, tmp_path / "missing"):
+        result = subprocess.run(
+            [sys.executable, "-m", "summarizer", "cache", command, "--cache-dir", str(directory)],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == f"no cache at {directory}\n"
+    assert list(empty.iterdir()) == [] and not (tmp_path / "missing").exists()
+    assert not (tmp_path / "cache").exists()

@@ -364,3 +364,97 @@ def test_extract_page_runs_inside_an_existing_loop_via_the_async_api(
         settings = settings_for(server, tmp_path)
         outcome = asyncio.run(extract_page_async(page, settings, facts=facts))
     assert outcome.briefing is not None and len(outcome.briefing.articles) == 4
+
+
+# -- what re-asks cannot fix never stays in the briefing ------------------------------------------------
+
+MADE_UP_HEADLINE = " as output tops 9 trillion yuan"
+MADE_UP_SENTENCE = " Exports rose 37% to 4.2 trillion yuan in 2023."
+
+
+def hallucinating_responder(page: SegmentedPage, answers: dict[int, dict[str, Any]], **extra: Any) -> Responder:
+    """Every answer (re-asks too) adds a made-up clause to the headline and a made-up sentence to the
+    summary; ``extra`` fields replace the answer's."""
+
+    def respond(request: FakeRequest) -> FakeReply:
+        answer: dict[str, Any] = json.loads(json.dumps(answers[article_of(request, page)]))
+        answer["headline_en"] += MADE_UP_HEADLINE
+        answer["summary_en"] += MADE_UP_SENTENCE
+        answer.update(extra)
+        return FakeReply.json_for_request(answer)
+
+    return respond
+
+
+def test_exhausted_reasks_leave_no_rejected_text_and_the_output_verifies(
+    page: SegmentedPage, facts: FactTable, answers: dict[int, dict[str, Any]], tmp_path: Path
+) -> None:
+    from summarizer.render import render_json, render_markdown
+    from summarizer.verify import verify_file
+
+    with FakeOpenAIServer(responder=hallucinating_responder(page, answers)) as server:
+        outcome = run(page, facts, settings_for(server, tmp_path, max_reasks=1))
+    assert [a.status for a in outcome.articles] == ["partially_verified"] * 4
+    briefing = outcome.briefing
+    assert briefing is not None
+    markdown = render_markdown(briefing)
+    for position, (article, segment) in enumerate(zip(briefing.articles, page.segments, strict=True), 1):
+        # The made-up headline is replaced by the Chinese one, marked as withheld, with no number of its own.
+        assert article.headline_en == f"{segment.title} (English headline withheld: it failed verification)"
+        assert f"## {position}. {segment.title} (English headline withheld" in markdown
+        assert "4.2 trillion" not in article.summary_en and "37%" not in article.summary_en
+        claims = [(u.pointer, u.claim) for u in article.unverified]
+        assert len(claims) == len(set(claims)), claims  # each claim once
+        assert [u.pointer for u in article.unverified].count("/headline_en") == 1
+        assert article.verification is not None and article.verification.failed == len(article.unverified)
+    # Outside the "Not verified" lists, nothing made up is left anywhere in the Markdown.
+    shown = render_markdown(
+        briefing.model_copy(update={"articles": [a.model_copy(update={"unverified": []}) for a in briefing.articles]})
+    )
+    for made_up in ("9 trillion", "4.2 trillion", "Exports rose", "output tops"):
+        assert made_up not in shown
+    # The verifier, run on the engine's own output as a user would, finds nothing to reject.
+    path = tmp_path / "out.briefing.json"
+    path.write_text(render_json(briefing), encoding="utf-8")
+    report = verify_file(SEED, path)
+    assert report.ok, [(c.pointer, c.claim, c.message) for c in report.failed()]
+
+
+def test_heading_fields_the_source_lacks_are_dropped_and_listed_once(
+    page: SegmentedPage, facts: FactTable, answers: dict[int, dict[str, Any]], tmp_path: Path
+) -> None:
+    from summarizer.verify import verify_briefing
+
+    made_up = {"byline_zh": "本报记者 张三", "byline_en": "Zhang San (staff reporter)", "credit_zh": "(李 四)"}
+    respond = hallucinating_responder(page, answers, **made_up)
+    with FakeOpenAIServer(responder=respond) as server:
+        outcome = run(page, facts, settings_for(server, tmp_path, max_reasks=0))
+    briefing = outcome.briefing
+    assert briefing is not None
+    for article in briefing.articles:
+        assert article.byline_zh is None and article.byline_en is None and article.credit_zh is None
+        pointers = [u.pointer for u in article.unverified]
+        assert pointers.count("/byline_zh") == 1 and pointers.count("/credit_zh") == 1
+    assert verify_briefing(page, briefing, facts).ok
+
+
+def test_a_withheld_headline_falls_back_to_the_bare_notice() -> None:
+    from summarizer.extract import withheld_headline
+
+    first = withheld_headline("湖南：打造国家先进制造业高地")
+    assert first == "湖南：打造国家先进制造业高地 (English headline withheld: it failed verification)"
+    assert withheld_headline("湖南：打造国家先进制造业高地", first) == "(English headline withheld: it failed verification)"
+
+
+def test_a_summary_claim_that_survives_its_cut_withholds_the_summary(page: SegmentedPage) -> None:
+    from summarizer.extract import WITHHELD_SUMMARY, _replace_fixed_fields
+    from summarizer.schema import ArticleBriefing
+    from summarizer.verify import ClaimResult
+
+    article = ArticleBriefing(headline_zh="标题", headline_en="Headline", summary_en="Output tops 9 trillion yuan.")
+    failed = [ClaimResult(pointer="/summary_en", claim="9 trillion yuan", verdict="unsupported_number", message="m")]
+    cut: set[str] = set()
+    article = _replace_fixed_fields(article, failed, page.segments[0], cut)
+    assert article.summary_en == "Output tops 9 trillion yuan."  # the first time, quarantine cuts sentences
+    article = _replace_fixed_fields(article, failed, page.segments[0], cut)
+    assert article.summary_en == WITHHELD_SUMMARY  # the cut did not remove it: the whole summary goes

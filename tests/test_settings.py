@@ -194,3 +194,46 @@ def test_importing_settings_does_not_import_openai() -> None:
     code = "import sys, summarizer.settings, summarizer.llm, summarizer.cache; print('openai' in sys.modules, 'instructor' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False False"
+
+
+def test_nothing_configured_is_a_fallback_not_an_error(tmp_path: Path) -> None:
+    settings = load_settings(env={}, cwd=tmp_path)
+    assert settings.endpoint_configuration() == []
+    assert settings.check_endpoint() == settings.endpoint_problem() is not None
+    # The model alone does not ask for a live endpoint.
+    assert load_settings({"model": "gpt-4o"}, env={}, cwd=tmp_path).check_endpoint() is not None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "env", "config", "named", "missing"),
+    [
+        ({"base_url": "http://127.0.0.1:9/v1", "api_key": KEY}, {}, "", "--base-url", "--model or SUMMARIZER_MODEL"),
+        ({}, {"SUMMARIZER_BASE_URL": "http://127.0.0.1:9/v1"}, "", "SUMMARIZER_BASE_URL", "SUMMARIZER_MODEL"),
+        ({}, {}, 'base_url = "http://127.0.0.1:9/v1"\n', "base_url in", "SUMMARIZER_MODEL"),
+        ({"provider": "deepseek"}, {}, "", "--provider", "DEEPSEEK_API_KEY"),
+        ({}, {"SUMMARIZER_PROVIDER": "qwen"}, "", "SUMMARIZER_PROVIDER", "DASHSCOPE_API_KEY"),
+        ({}, {}, 'provider = "moonshot"\n', "provider in", "MOONSHOT_API_KEY"),
+        ({"provider": "custom", "api_key": KEY}, {}, "", "--api-key", "--base-url or SUMMARIZER_BASE_URL"),
+        ({"api_key_env": "MY_KEY"}, {}, "", "--api-key-env", "MY_KEY"),
+    ],
+)
+def test_a_half_configured_endpoint_is_a_config_error(
+    overrides: dict[str, str], env: dict[str, str], config: str, named: str, missing: str, tmp_path: Path
+) -> None:
+    if config:
+        write_config(tmp_path, config)
+    settings = load_settings(overrides, env=env, cwd=tmp_path)
+    with pytest.raises(ConfigError) as caught:
+        settings.check_endpoint()
+    message = str(caught.value)
+    assert named in message and missing in message and "--offline" in message
+    assert KEY not in message and "\n" not in message
+    # --offline still wins: replay or rules, no error.
+    assert settings.replace(offline=True).check_endpoint() == "offline mode (--offline)"
+
+
+def test_a_complete_endpoint_passes_the_check(tmp_path: Path) -> None:
+    assert load_settings({"provider": "ollama"}, env={}, cwd=tmp_path).check_endpoint() is None
+    assert load_settings(env={"OPENAI_API_KEY": KEY}, cwd=tmp_path).check_endpoint() is None
+    custom = load_settings({"base_url": "http://127.0.0.1:9/v1", "model": "m"}, env={}, cwd=tmp_path)
+    assert custom.check_endpoint() is None
