@@ -118,7 +118,9 @@ def format_metric_value(metric: Metric) -> str:
     if kind == "year_on_year" or (comparison is None and reads_as_change(metric.indicator_en)):
         amount = _signed(amount, metric.value)
     if unit == "rank":
-        amount = f"ranked {amount}"
+        # 居全国前七: a rank range starting at first place is a "top N", not "1st–7th".
+        top = metric.value == 1 and metric.value_max is not None
+        amount = f"top {_trim(metric.value_max or 0)}" if top else f"ranked {amount}"
     text = _QUALIFIER_WORD[metric.qualifier] + amount
     if comparison is None:
         return text
