@@ -183,28 +183,47 @@ def _mask_names(text: str) -> str:
     return _NAMES.sub(lambda m: "\u3000" * len(m.group()), text)
 
 
-def _status(masked_sentence: str, position_in_sentence: int, default: Status = "actual") -> Status:
-    """The status a figure at ``position_in_sentence`` takes from the cues before it (names masked).
-
-    An achievement marker after the cue (到今年10月底，已经有3000多家…) says the goal date is past:
-    the figure is actual.
-    """
-    before = masked_sentence[:position_in_sentence]
-    estimate = _last_match(_ESTIMATE_CUES, before)
-    target = _last_match(_TARGET_CUES, before)
-    cue = max(estimate, target)
-    if cue < 0:
-        return default
-    if _ACHIEVED.search(before, cue):
-        return "actual"
-    return "estimate" if estimate >= 0 else "target"
+_NAME_OPENERS = re.compile(r"[《“\"]")
 
 
-def _last_match(pattern: re.Pattern[str], text: str) -> int:
-    position = -1
-    for match in pattern.finditer(text):
-        position = match.start()
-    return position
+@dataclass(slots=True)
+class _Cues:
+    """Where a sentence's status and cumulative cues stand (names masked), found once per sentence."""
+
+    estimates: list[int]  # end offsets of each cue
+    targets: list[int]
+    achieved: list[int]  # start offsets
+    cumulative: list[int]  # end offsets
+
+    @classmethod
+    def of(cls, masked: str) -> _Cues:
+        return cls(
+            [m.end() for m in _ESTIMATE_CUES.finditer(masked)],
+            [m.end() for m in _TARGET_CUES.finditer(masked)],
+            [m.start() for m in _ACHIEVED.finditer(masked)],
+            [m.end() for m in _CUMULATIVE_CUES.finditer(masked)],
+        )
+
+    def cumulative_before(self, position: int) -> bool:
+        return bool(self.cumulative) and self.cumulative[0] <= position
+
+    def achieved_after(self, cue_end: int, position: int) -> bool:
+        return any(cue_end <= start < position for start in self.achieved)
+
+    def status(self, position: int, default: Status) -> Status:
+        """The status a figure at ``position`` takes from the cues before it.
+
+        An achievement marker after the cue (到今年10月底，已经有3000多家…) says the goal date is past:
+        the figure is actual.
+        """
+        estimate = max((end for end in self.estimates if end <= position), default=-1)
+        target = max((end for end in self.targets if end <= position), default=-1)
+        cue = max(estimate, target)
+        if cue < 0:
+            return default
+        if self.achieved_after(cue - 1, position):
+            return "actual"
+        return "estimate" if estimate >= 0 else "target"
 
 
 @dataclass
@@ -439,14 +458,21 @@ def _facts_of_paragraph(
         sent_start = paragraph_start + local_start
         sent_end = paragraph_start + local_end
         sentence = paragraph[local_start:local_end]
-        masked = _mask_names(sentence)
+        mentions = scans.periods_in(sent_start, sent_end)
+        quantities = [_Figure.of(q, sent_start) for q in scans.quantities_in(sent_start, sent_end)]
+        if not quantities and not mentions:
+            continue
+        masked = _mask_names(sentence) if _NAME_OPENERS.search(sentence) else sentence
         periods = [
             _When(p.start - sent_start, p.end - sent_start, p.period, p.kind, p.cumulative, p.deadline, p.relative)
-            for p in scans.periods_in(sent_start, sent_end)
+            for p in mentions
         ]
-        periods = [p for p in periods if masked[p.start : p.end] == sentence[p.start : p.end]]
-        quantities = [_Figure.of(q, sent_start) for q in scans.quantities_in(sent_start, sent_end)]
+        # Time expressions inside names, and starting points (自2015年以来), frame no figure.
+        periods = [
+            p for p in periods if masked[p.start : p.end] == sentence[p.start : p.end] and not _is_since(sentence, p)
+        ]
         if quantities:
+            cues = _Cues.of(masked)
             sentence_regions = scans.regions_in(sent_start, sent_end)
             region = sentence_regions[0].region if sentence_regions else segment_region
             by_clause: dict[int, list[_Figure]] = {}
@@ -469,15 +495,15 @@ def _facts_of_paragraph(
                     previous_indicator = indicator
                     indicators_by_clause.setdefault(clause_start, []).append(indicator)
                 change = _change(sentence, quantity, siblings, clause_start)
-                before = [p for p in periods if p.end <= quantity.start and not _is_since(sentence, p)]
+                before = [p for p in periods if p.end <= quantity.start]
                 # The nearest time expression governs, even one without a year (一季度, 今年前十个月):
                 # then the period is unknown rather than borrowed from another sentence.
                 governing = [p for p in before if p.period or p.kind != "relative" or p.relative == "this_year"]
                 period = _period_of(governing[-1], section) if governing else paragraph_year or section.year
                 deadline = any(p.deadline for p in before)
-                cumulative = bool(_CUMULATIVE_CUES.search(sentence[: quantity.start])) or any(p.cumulative for p in before)
-                status = _status(masked, quantity.start, section.status)
-                if deadline and status == "actual" and not _ACHIEVED.search(masked, 0, quantity.start):
+                cumulative = cues.cumulative_before(quantity.start) or any(p.cumulative for p in before)
+                status = cues.status(quantity.start, section.status)
+                if deadline and status == "actual" and not cues.achieved_after(-1, quantity.start):
                     status = "target"
                 start, end = mapped.to_original(sent_start + quantity.start, sent_start + quantity.end)
                 translation = _translate(indicator) if indicator else None
@@ -504,9 +530,7 @@ def _facts_of_paragraph(
                         sentence=sentence.strip(),
                     )
                 )
-        years = [
-            p.period for p in periods if p.kind == "year" and p.period and not p.deadline and not _is_since(sentence, p)
-        ]
+        years = [p.period for p in periods if p.kind == "year" and p.period and not p.deadline]
         if years:
             paragraph_year = years[-1]
     return facts
