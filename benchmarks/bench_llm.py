@@ -42,8 +42,8 @@ SEED = ROOT / "seeds" / "000_4e8de9e190906468.txt"
 
 def build_page(copies: int) -> Any:
     """A SegmentedPage with the seed's segments repeated ``copies`` times (indices renumbered)."""
-    from summarizer.ingest import read_document
-    from summarizer.segment import SegmentedPage, segment_document
+    from summarizer.layout.segment import SegmentedPage, segment_document
+    from summarizer.text.ingest import read_document
 
     page = segment_document(read_document(SEED))
     segments = []
@@ -79,8 +79,8 @@ async def measure(page: Any, settings: Any, facts: Any, repeat: int) -> list[tup
     One client serves every run, as in a long-lived process: its connections are opened by a
     warm-up run of the same page (imports, TLS-free connects and the pool are not what is measured).
     """
-    from summarizer.extract import extract_page_async
-    from summarizer.llm import LLMClient
+    from summarizer.llm.client import LLMClient
+    from summarizer.llm.extract import extract_page_async
 
     results = []
     async with LLMClient(settings) as client:
@@ -115,8 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         serve(args.latency)
         return 0
 
-    from summarizer.facts import extract_facts
-    from summarizer.prompting import TOKEN_ESTIMATOR
+    from summarizer.llm.prompting import TOKEN_ESTIMATOR
+    from summarizer.rules.facts import extract_facts
     from summarizer.settings import load_settings
 
     page = build_page(max(1, args.segments // 4))

@@ -19,7 +19,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from summarizer.quantities import find_periods, find_quantities  # noqa: E402
+from summarizer.rules.periods import find_periods  # noqa: E402
+from summarizer.rules.quantities import find_quantities  # noqa: E402
 
 SEED = REPO_ROOT / "seeds" / "000_4e8de9e190906468.txt"
 

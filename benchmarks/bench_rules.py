@@ -36,10 +36,10 @@ def synthetic_page(megabytes: float, seed: int = 1) -> bytes:
 
 
 def bench_rule_path(megabytes: float, runs: int) -> None:
-    from summarizer.facts import extract_facts
-    from summarizer.ingest import read_document
-    from summarizer.repair import repair_document
-    from summarizer.segment import segment_page
+    from summarizer.layout.repair import repair_document
+    from summarizer.layout.segment import segment_page
+    from summarizer.rules.facts import extract_facts
+    from summarizer.text.ingest import read_document
 
     data = synthetic_page(megabytes)
     timings: dict[str, list[float]] = {"read": [], "repair": [], "segment": [], "facts": [], "total": []}

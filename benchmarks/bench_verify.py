@@ -20,11 +20,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from summarizer.facts import extract_facts
-from summarizer.ingest import read_document
-from summarizer.schema import PageBriefing
-from summarizer.segment import segment_document
-from summarizer.verify import verify_briefing, verify_file
+from summarizer.briefing.models import PageBriefing
+from summarizer.layout.segment import segment_document
+from summarizer.pipeline import verify_file
+from summarizer.rules.facts import extract_facts
+from summarizer.text.ingest import read_document
+from summarizer.verify import verify_briefing
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_4e8de9e190906468.txt"

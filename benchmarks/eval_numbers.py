@@ -1,4 +1,4 @@
-"""Evaluate summarizer.quantities against an external table of Chinese number test cases.
+"""Evaluate summarizer.rules.quantities against an external table of Chinese number test cases.
 
 Usage: python benchmarks/eval_numbers.py [PATH] [--show N] [--only SOURCE_SUBSTRING]
 
@@ -43,13 +43,8 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from summarizer.quantities import (  # noqa: E402
-    Quantity,
-    find_quantities,
-    fold_width,
-    parse_number,
-    parse_quantity,
-)
+from summarizer.rules.numerals import fold_width, parse_number  # noqa: E402
+from summarizer.rules.quantities import Quantity, find_quantities, parse_quantity  # noqa: E402
 
 DEFAULT_PATH = REPO_ROOT.parent / "shared" / "testdata" / "numbers" / "cases.json"
 

@@ -105,7 +105,7 @@ MaxBytesOption = Annotated[
 
 
 def _read(path: Path, max_bytes: int | None) -> Any:
-    from summarizer.ingest import DEFAULT_MAX_BYTES, read_document
+    from summarizer.text.ingest import DEFAULT_MAX_BYTES, read_document
 
     return read_document(path, max_bytes=max_bytes or _max_bytes_from_settings() or DEFAULT_MAX_BYTES)
 
@@ -132,8 +132,8 @@ def segment(
     """
 
     def action() -> None:
-        from summarizer.segment import segment_document
-        from summarizer.tables import print_segments_table, segments_payload
+        from summarizer.layout.segment import segment_document
+        from summarizer.output.tables import print_segments_table, segments_payload
 
         page = segment_document(_read(file, max_bytes))
         chosen = _default_format(output_format, SegmentFormat.table, SegmentFormat.json)
@@ -162,9 +162,9 @@ def facts(
     """
 
     def action() -> None:
-        from summarizer.facts import extract_facts
-        from summarizer.segment import segment_document
-        from summarizer.tables import facts_csv, facts_payload, print_facts_table
+        from summarizer.layout.segment import segment_document
+        from summarizer.output.tables import facts_csv, facts_payload, print_facts_table
+        from summarizer.rules.facts import extract_facts
 
         table = extract_facts(segment_document(_read(file, max_bytes)))
         chosen = _default_format(output_format, FactsFormat.table, FactsFormat.json)
@@ -230,14 +230,15 @@ def verify(
     """
 
     def action() -> None:
-        from summarizer.verify import print_report_table, report_to_json, verify_file
+        from summarizer.pipeline import verify_file
+        from summarizer.verify import print_report_table, report_to_json
 
         report = verify_file(source, briefing)
         chosen = _default_format(output_format, VerifyFormat.table, VerifyFormat.json)
         if chosen is VerifyFormat.json:
             sys.stdout.write(report_to_json(report) + "\n")
         else:
-            from summarizer.tables import console_for_output
+            from summarizer.output.tables import console_for_output
 
             print_report_table(report, console_for_output(), show_verified=show_verified)
         raise typer.Exit(report.exit_code)
@@ -250,7 +251,7 @@ def schema() -> None:
     """Print the JSON Schema of a page briefing (the same as schemas/briefing.schema.json)."""
 
     def action() -> None:
-        from summarizer.schema import render_json_schema
+        from summarizer.briefing.io import render_json_schema
 
         sys.stdout.write(render_json_schema().rstrip("\n") + "\n")
 
@@ -315,7 +316,7 @@ def brief(
     """
 
     def action() -> int:
-        from summarizer.brief import brief_file
+        from summarizer.pipeline import brief_file
 
         settings = _settings(
             config,
@@ -361,7 +362,7 @@ def record(
     """Brief a file against a live endpoint and record every HTTP exchange (keys filtered) for replay."""
 
     def action() -> None:
-        from summarizer.brief import record_file
+        from summarizer.pipeline import record_file
 
         settings = _settings(
             config,
@@ -387,7 +388,7 @@ def cache_stats(cache_dir: CacheDirOption = None, config: ConfigOption = None) -
     """Entries and size of the cache (hits and misses are reported by each brief run)."""
 
     def action() -> None:
-        from summarizer.cache import ResultCache, cache_exists
+        from summarizer.llm.cache import ResultCache, cache_exists
 
         settings = _settings(config, cache_dir=cache_dir)
         if not cache_exists(settings.cache_dir):  # inspecting must not create a cache
@@ -404,7 +405,7 @@ def cache_clear(cache_dir: CacheDirOption = None, config: ConfigOption = None) -
     """Remove every cached answer."""
 
     def action() -> None:
-        from summarizer.cache import ResultCache, cache_exists
+        from summarizer.llm.cache import ResultCache, cache_exists
 
         settings = _settings(config, cache_dir=cache_dir)
         if not cache_exists(settings.cache_dir):  # nothing to clear, and nothing to create

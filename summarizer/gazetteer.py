@@ -35,23 +35,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from summarizer.briefing.models import Region
+
 DivisionType = Literal["province", "autonomous_region", "municipality", "sar"]
 CityKind = Literal["sub_provincial", "prefecture", "county_level", "new_area"]
-
-
-class Region(BaseModel):
-    """A provincial-level division, optionally narrowed to one city or new area inside it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    zh: str
-    """Full name of the provincial-level division, e.g. ``湖南省``; for a municipality ``重庆市``."""
-    en: str
-    """English name, e.g. ``Hunan``, ``Chongqing``, ``Inner Mongolia``, ``Xizang``."""
-    city_zh: str | None = None
-    """Full name of the city or new area, e.g. ``长沙市``, ``浦东新区``; never set to the municipality itself."""
-    city_en: str | None = None
-    """English name of the city, e.g. ``Changsha``, ``Pudong New Area``."""
 
 
 class RegionMention(BaseModel):

@@ -13,14 +13,14 @@ from typing import Any
 
 import pytest
 
-from summarizer.brief import brief_file
-from summarizer.ingest import read_document
-from summarizer.render import format_metric_value, format_period, render_markdown
-from summarizer.schema import Comparison, Metric, PageBriefing, UnverifiedClaim
-from summarizer.segment import segment_document
+from summarizer.briefing.models import Comparison, Metric, PageBriefing, UnverifiedClaim
+from summarizer.layout.segment import segment_document
+from summarizer.output.markdown import format_metric_value, format_period, render_markdown
+from summarizer.pipeline import brief_file
 from summarizer.settings import load_settings
 from summarizer.testing.fake_openai import FakeOpenAIServer, FakeReply, FakeRequest
 from summarizer.testing.reference_cassette import reference_answers
+from summarizer.text.ingest import read_document
 
 from helpers import REPO, SEED, run_cli
 
@@ -132,8 +132,8 @@ def reference_server() -> FakeOpenAIServer:
     texts: dict[int, str] = {}
 
     def respond(request: FakeRequest) -> FakeReply:
-        from summarizer.ingest import read_document
-        from summarizer.segment import segment_document
+        from summarizer.layout.segment import segment_document
+        from summarizer.text.ingest import read_document
 
         if not texts:
             for segment in segment_document(read_document(SEED)).segments:
@@ -291,7 +291,7 @@ def test_unverified_claims_are_shown_apart_from_the_briefing() -> None:
 
 
 def test_module_imports_stay_light() -> None:
-    code = "import sys, summarizer.cli, summarizer.brief, summarizer.render; print(sorted(m for m in ('openai', 'instructor', 'vcr', 'diskcache') if m in sys.modules))"
+    code = "import sys, summarizer.cli, summarizer.pipeline, summarizer.output.markdown; print(sorted(m for m in ('openai', 'instructor', 'vcr', 'diskcache') if m in sys.modules))"
     import subprocess
 
     result = subprocess.run(
@@ -372,7 +372,7 @@ def test_facts_only_exit_status_follows_the_unverified_claims(tmp_path: Path) ->
 
 
 def test_exit_status_counts_unverified_claims_in_every_mode() -> None:
-    from summarizer.brief import BriefResult
+    from summarizer.pipeline import BriefResult
 
     reference = PageBriefing.model_validate_json(BRIEFING.read_text(encoding="utf-8"))
     assert BriefResult(reference, "rules").exit_code == 0
@@ -385,8 +385,8 @@ def test_exit_status_counts_unverified_claims_in_every_mode() -> None:
 
 
 def test_facts_only_growth_rates_read_as_changes_and_verify(tmp_path: Path) -> None:
-    from summarizer.render import reads_as_change
-    from summarizer.verify import verify_file
+    from summarizer.output.markdown import reads_as_change
+    from summarizer.pipeline import verify_file
 
     other = facts_only_copy(tmp_path)
     settings = load_settings({"out_dir": tmp_path / "out"}, env={}, cwd=tmp_path)
@@ -421,7 +421,7 @@ def test_facts_only_growth_rates_read_as_changes_and_verify(tmp_path: Path) -> N
     ],
 )
 def test_change_indicators(label: str, change: str, unit: str, translated: bool, expected: str) -> None:
-    from summarizer.brief import change_indicator
+    from summarizer.rules.briefing import change_indicator
 
     assert change_indicator(label, change, unit, translated=translated) == expected
 
@@ -510,9 +510,9 @@ def test_an_unreachable_endpoint_is_one_line_suggesting_offline(tmp_path: Path) 
 
 
 def test_a_key_alone_explains_why_the_run_is_live(tmp_path: Path) -> None:
-    from summarizer.brief import _unreachable
-    from summarizer.extract import ArticleOutcome, PageOutcome
-    from summarizer.pricing import Usage
+    from summarizer.llm.extract import ArticleOutcome, PageOutcome
+    from summarizer.llm.pricing import Usage
+    from summarizer.pipeline import _unreachable
 
     settings = load_settings(env={"OPENAI_API_KEY": SECRET}, cwd=tmp_path)
     error = (

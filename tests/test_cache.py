@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.cache import ResultCache, cache_key, canonical_json, schema_hash
+from summarizer.llm.cache import ResultCache, cache_key, canonical_json, schema_hash
 
 SECRET = "sk-cache-test-SECRET-abcdef123456"
 FIELDS = {
@@ -121,8 +121,8 @@ def test_an_entry_of_another_format_is_a_miss(tmp_path: Path) -> None:
 def test_inspecting_never_creates_a_cache(tmp_path: Path) -> None:
     import diskcache.core
 
-    from summarizer.cache import CACHE_DB_NAME, cache_exists
     from summarizer.errors import ConfigError
+    from summarizer.llm.cache import CACHE_DB_NAME, cache_exists
 
     assert CACHE_DB_NAME == diskcache.core.DBNAME
     empty = tmp_path / "empty"

@@ -52,9 +52,10 @@ def test_schema_command_prints_the_committed_schema() -> None:
 
 
 def test_a_quote_put_together_from_two_places_lists_its_pieces() -> None:
-    from summarizer.ingest import read_document
-    from summarizer.segment import segment_document
-    from summarizer.verify import annotate_briefing, load_briefing
+    from summarizer.briefing.io import load_briefing
+    from summarizer.layout.segment import segment_document
+    from summarizer.text.ingest import read_document
+    from summarizer.verify.checks import annotate_briefing
 
     page = segment_document(read_document(SEED))
     annotated = annotate_briefing(page, load_briefing(REFERENCE))

@@ -16,14 +16,14 @@ from typing import Any
 
 import pytest
 
-from summarizer.extract import PageOutcome, extract_page, split_text
-from summarizer.facts import FactTable, extract_facts
-from summarizer.ingest import read_document
-from summarizer.llm import LLMAuthError
-from summarizer.segment import SegmentedPage, segment_document
+from summarizer.errors import LLMAuthError
+from summarizer.layout.segment import SegmentedPage, segment_document
+from summarizer.llm.extract import PageOutcome, extract_page, split_text
+from summarizer.rules.facts import FactTable, extract_facts
 from summarizer.settings import Settings, load_settings
 from summarizer.testing.fake_openai import FakeOpenAIServer, FakeReply, FakeRequest
 from summarizer.testing.reference_cassette import reference_answers
+from summarizer.text.ingest import read_document
 
 from helpers import REPO, SEED
 
@@ -272,7 +272,7 @@ def test_cached_answers_are_verified_again(
 def test_the_key_is_in_no_cache_entry_log_or_output(
     page: SegmentedPage, facts: FactTable, answers: dict[int, dict[str, Any]], tmp_path: Path
 ) -> None:
-    from summarizer.render import render_json, render_markdown
+    from summarizer.output.markdown import render_json, render_markdown
 
     responder = reference_responder(page, answers, wrong_until={JIANGXI: 1})
     with FakeOpenAIServer(responder=responder) as server:
@@ -358,7 +358,7 @@ def test_requests_in_flight_never_exceed_concurrency(
 def test_extract_page_runs_inside_an_existing_loop_via_the_async_api(
     page: SegmentedPage, facts: FactTable, answers: dict[int, dict[str, Any]], tmp_path: Path
 ) -> None:
-    from summarizer.extract import extract_page_async
+    from summarizer.llm.extract import extract_page_async
 
     with FakeOpenAIServer(responder=reference_responder(page, answers)) as server:
         settings = settings_for(server, tmp_path)
@@ -389,8 +389,8 @@ def hallucinating_responder(page: SegmentedPage, answers: dict[int, dict[str, An
 def test_exhausted_reasks_leave_no_rejected_text_and_the_output_verifies(
     page: SegmentedPage, facts: FactTable, answers: dict[int, dict[str, Any]], tmp_path: Path
 ) -> None:
-    from summarizer.render import render_json, render_markdown
-    from summarizer.verify import verify_file
+    from summarizer.output.markdown import render_json, render_markdown
+    from summarizer.pipeline import verify_file
 
     with FakeOpenAIServer(responder=hallucinating_responder(page, answers)) as server:
         outcome = run(page, facts, settings_for(server, tmp_path, max_reasks=1))
@@ -423,7 +423,7 @@ def test_exhausted_reasks_leave_no_rejected_text_and_the_output_verifies(
 def test_heading_fields_the_source_lacks_are_dropped_and_listed_once(
     page: SegmentedPage, facts: FactTable, answers: dict[int, dict[str, Any]], tmp_path: Path
 ) -> None:
-    from summarizer.verify import verify_briefing
+    from summarizer.verify.checks import verify_briefing
 
     made_up = {"byline_zh": "本报记者 张三", "byline_en": "Zhang San (staff reporter)", "credit_zh": "(李 四)"}
     respond = hallucinating_responder(page, answers, **made_up)
@@ -439,7 +439,7 @@ def test_heading_fields_the_source_lacks_are_dropped_and_listed_once(
 
 
 def test_a_withheld_headline_falls_back_to_the_bare_notice() -> None:
-    from summarizer.extract import withheld_headline
+    from summarizer.verify import withheld_headline
 
     first = withheld_headline("湖南：打造国家先进制造业高地")
     assert first == "湖南：打造国家先进制造业高地 (English headline withheld: it failed verification)"
@@ -447,14 +447,14 @@ def test_a_withheld_headline_falls_back_to_the_bare_notice() -> None:
 
 
 def test_a_summary_claim_that_survives_its_cut_withholds_the_summary(page: SegmentedPage) -> None:
-    from summarizer.extract import WITHHELD_SUMMARY, _replace_fixed_fields
-    from summarizer.schema import ArticleBriefing
-    from summarizer.verify import ClaimResult
+    from summarizer.briefing.models import ArticleBriefing
+    from summarizer.verify.checks import ClaimResult
+    from summarizer.verify.finalise import WITHHELD_SUMMARY, _replace_fixed_fields
 
     article = ArticleBriefing(headline_zh="标题", headline_en="Headline", summary_en="Output tops 9 trillion yuan.")
     failed = [ClaimResult(pointer="/summary_en", claim="9 trillion yuan", verdict="unsupported_number", message="m")]
     cut: set[str] = set()
-    article = _replace_fixed_fields(article, failed, page.segments[0], cut)
+    article = _replace_fixed_fields(article, failed, page.segments[0].title, cut)
     assert article.summary_en == "Output tops 9 trillion yuan."  # the first time, quarantine cuts sentences
-    article = _replace_fixed_fields(article, failed, page.segments[0], cut)
+    article = _replace_fixed_fields(article, failed, page.segments[0].title, cut)
     assert article.summary_en == WITHHELD_SUMMARY  # the cut did not remove it: the whole summary goes

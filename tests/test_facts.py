@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.facts import Fact, FactTable, extract_facts
-from summarizer.ingest import read_document
-from summarizer.segment import segment_document
+from summarizer.layout.segment import segment_document
+from summarizer.rules.facts import Fact, FactTable, extract_facts
+from summarizer.text.ingest import read_document
 
 from helpers import run_cli
 

@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 
-from summarizer.gazetteer import Region, detect_region, find_regions, provincial_divisions, region_by_name
+from summarizer.briefing.models import Region
+from summarizer.gazetteer import (
+    detect_region,
+    find_regions,
+    provincial_divisions,
+    region_by_name,
+)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 
-from summarizer.glossary import Glossary, GlossaryEntry, load_glossary, normalise_term, parse_glossary
+from summarizer.rules.glossary import Glossary, GlossaryEntry, load_glossary, normalise_term, parse_glossary
 
 HEADER = "zh\ten\tcategory\tnote\n"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.errors import InputError
-from summarizer.ingest import decode_bytes, read_document
+from summarizer.text.ingest import decode_bytes, read_document
 
 from helpers import run_cli
 

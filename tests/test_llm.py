@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationInfo, field_validator
 
-from summarizer.calllog import read_call_log
-from summarizer.llm import (
+from summarizer.llm.calllog import read_call_log
+from summarizer.llm.client import (
     LLMAuthError,
     LLMClient,
     LLMOutputTruncatedError,

@@ -1,4 +1,4 @@
-"""Table-driven tests for summarizer.quantities: numerals, quantities, traps and periods.
+"""Table-driven tests for summarizer.rules.quantities: numerals, quantities, traps and periods.
 
 Fixtures are short sentences invented in the genre, or quotes from the seed page in seeds/.
 """
@@ -13,15 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.quantities import (
-    PeriodMention,
-    Quantity,
-    find_periods,
-    find_quantities,
-    fold_width,
-    parse_number,
-    parse_quantity,
-)
+from summarizer.rules.numerals import fold_width, parse_number
+from summarizer.rules.periods import PeriodMention, find_periods
+from summarizer.rules.quantities import Quantity, find_quantities, parse_quantity
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_4e8de9e190906468.txt"
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from summarizer.ingest import read_document
-from summarizer.llm import LLMClient, LLMRequestError
-from summarizer.recording import (
+from summarizer.errors import LLMRequestError
+from summarizer.llm.client import LLMClient
+from summarizer.llm.recording import (
     Provenance,
     dump_cassette,
     find_recording,
@@ -32,6 +32,7 @@ from summarizer.testing.reference_cassette import (
     comparable,
     reference_answers,
 )
+from summarizer.text.ingest import read_document
 
 from helpers import REPO, SEED
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.ingest import read_document
-from summarizer.repair import RepairedPage, repair_document
+from summarizer.layout.repair import RepairedPage, repair_document
+from summarizer.text.ingest import read_document
 
 
 def repaired(text: str) -> RepairedPage:

@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from summarizer.ingest import read_document
-from summarizer.quantities import find_quantities
-from summarizer.schema import (
+from summarizer.briefing.io import article_json_schema, briefing_json_schema, render_json_schema
+from summarizer.briefing.models import (
     PERIOD_PATTERN,
     UNITS,
     ArticleBriefing,
@@ -19,11 +18,11 @@ from summarizer.schema import (
     PageBriefing,
     RunMetadata,
     Span,
-    article_json_schema,
-    briefing_json_schema,
-    render_json_schema,
 )
-from summarizer.segment import segment_document
+from summarizer.layout.segment import segment_document
+from summarizer.llm.validation import ValidatedArticleBriefing
+from summarizer.rules.quantities import find_quantities
+from summarizer.text.ingest import read_document
 
 from helpers import REPO, SEED
 
@@ -64,7 +63,7 @@ def test_committed_json_schema_is_up_to_date() -> None:
     committed = SCHEMA_FILE.read_text(encoding="utf-8") if SCHEMA_FILE.exists() else ""
     assert committed == render_json_schema(), (
         "schemas/briefing.schema.json is out of date with summarizer/schema.py; regenerate it with\n"
-        "    python -m summarizer.schema > schemas/briefing.schema.json"
+        "    python -m summarizer.briefing.io > schemas/briefing.schema.json"
     )
 
 
@@ -97,7 +96,7 @@ def test_article_schema_is_the_llm_response_model() -> None:
 
 def test_python_m_summarizer_schema_prints_the_schema() -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "summarizer.schema"],
+        [sys.executable, "-m", "summarizer.briefing.io"],
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -215,8 +214,7 @@ def test_validators_are_inert_without_context() -> None:
 def test_validators_reject_a_quote_that_is_not_in_the_source_text() -> None:
     data = _article(metrics=[_metric(source_quote="湖南省数字经济总量突破1.8万亿元")])
     with pytest.raises(ValidationError) as raised:
-        ArticleBriefing.model_validate(
-            data, context={"source_text": "2023年，湖南省数字经济总量突破1.7万亿元。"}
+        ValidatedArticleBriefing.model_validate(data, context={"source_text": "2023年，湖南省数字经济总量突破1.7万亿元。"}
         )
     message = str(raised.value)
     assert "metrics[0]" in message
@@ -226,15 +224,14 @@ def test_validators_reject_a_quote_that_is_not_in_the_source_text() -> None:
 def test_validators_reject_a_wrong_value_and_say_what_to_set() -> None:
     data = _article(metrics=[_metric(value=1.7e8)])
     with pytest.raises(ValidationError, match="set value to 1,700,000,000,000"):
-        ArticleBriefing.model_validate(
-            data, context={"source_text": "2023年，湖南省数字经济总量突破1.7万亿元。"}
+        ValidatedArticleBriefing.model_validate(data, context={"source_text": "2023年，湖南省数字经济总量突破1.7万亿元。"}
         )
 
 
 def test_validators_fill_spans_from_a_segment() -> None:
     page = segment_document(read_document(SEED))
     segment = page.segments[0]
-    article = ArticleBriefing.model_validate(_article(), context={"segment": segment})
+    article = ValidatedArticleBriefing.model_validate(_article(), context={"segment": segment})
     metric = article.metrics[0]
     assert metric.span is not None and metric.value_span is not None
     original = page.document.original
@@ -259,4 +256,4 @@ def test_validators_catch_a_target_reported_as_achieved() -> None:
         ],
     )
     with pytest.raises(ValidationError, match="set status to 'target'"):
-        ArticleBriefing.model_validate(data, context={"segment": page.segments[0]})
+        ValidatedArticleBriefing.model_validate(data, context={"segment": page.segments[0]})

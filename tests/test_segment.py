@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.ingest import read_document
-from summarizer.segment import SegmentedPage, segment_document
+from summarizer.layout.segment import SegmentedPage, segment_document
+from summarizer.text.ingest import read_document
 
 from helpers import run_cli
 

@@ -191,7 +191,7 @@ def test_replace_validates_and_keeps_the_key(tmp_path: Path) -> None:
 
 
 def test_importing_settings_does_not_import_openai() -> None:
-    code = "import sys, summarizer.settings, summarizer.llm, summarizer.cache; print('openai' in sys.modules, 'instructor' in sys.modules)"
+    code = "import sys, summarizer.settings, summarizer.llm.client, summarizer.llm.cache; print('openai' in sys.modules, 'instructor' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False False"
 

@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from summarizer.textmap import MappedText, MappedTextBuilder, normalize, normalize_string
+from summarizer.text.textmap import MappedText, MappedTextBuilder, normalize, normalize_string
 
 # Characters of the genre: CJK, full-width digits and signs, ASCII, spaces of every kind, and a few
 # compatibility characters that NFKC expands (㎡, ½, ﬁ) so pieces are not always linear.

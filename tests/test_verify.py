@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from summarizer.english_numbers import find_english_numbers, is_hedged
+from summarizer.briefing.models import ArticleBriefing, PageBriefing
 from summarizer.errors import BriefingFormatError, InputError
-from summarizer.ingest import read_document
-from summarizer.schema import ArticleBriefing, PageBriefing
-from summarizer.segment import SegmentedPage, segment_document
-from summarizer.verify import (
+from summarizer.layout.segment import SegmentedPage, segment_document
+from summarizer.pipeline import verify_file
+from summarizer.text.ingest import read_document
+from summarizer.verify.checks import (
     ArticleSource,
     ClaimResult,
     VerificationReport,
@@ -25,8 +25,8 @@ from summarizer.verify import (
     report_to_json,
     verify_article,
     verify_briefing,
-    verify_file,
 )
+from summarizer.verify.english_numbers import find_english_numbers, is_hedged
 
 from helpers import REPO, SEED
 
@@ -44,7 +44,7 @@ def seed_page() -> SegmentedPage:
 @pytest.fixture(scope="module")
 def short_source() -> ArticleSource:
     page = segment_document(read_document(SHORT))
-    from summarizer.facts import facts_for_segment
+    from summarizer.rules.facts import facts_for_segment
 
     segment = page.segments[0]
     return ArticleSource.from_segment(segment, facts_for_segment(segment), page.document.original)

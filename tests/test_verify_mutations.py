@@ -27,11 +27,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from summarizer.facts import extract_facts
-from summarizer.ingest import read_document
-from summarizer.schema import ArticleBriefing
-from summarizer.segment import SegmentedPage, segment_document
-from summarizer.verify import ArticleSource, verify_article
+from summarizer.briefing.models import ArticleBriefing
+from summarizer.layout.segment import SegmentedPage, segment_document
+from summarizer.rules.facts import extract_facts
+from summarizer.text.ingest import read_document
+from summarizer.verify.checks import ArticleSource, verify_article
 
 from helpers import REPO, SEED
 

@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from summarizer.recording import (
+from summarizer.llm.recording import (
     CASSETTE_SUFFIX,
     Provenance,
     dump_cassette,
@@ -63,7 +63,7 @@ def _strip_spans(value: Any) -> Any:
 
 def reference_answers(briefing_path: Path) -> dict[int, dict[str, Any]]:
     """What a perfect model would answer per article index: the reference without code-filled fields."""
-    from summarizer.schema import PageBriefing
+    from summarizer.briefing.models import PageBriefing
 
     briefing = PageBriefing.model_validate_json(briefing_path.read_text(encoding="utf-8"))
     answers: dict[int, dict[str, Any]] = {}
@@ -127,15 +127,15 @@ def build_reference_cassette(
     input_path: Path, briefing_path: Path, output: Path, *, root: Path | None = None
 ) -> Path:
     """Write the reference cassette of ``input_path`` to ``output`` and return it."""
-    from summarizer.cache import schema_hash
-    from summarizer.extract import PROMPT_NAME, extract_page_async
-    from summarizer.facts import extract_facts
-    from summarizer.ingest import read_document
-    from summarizer.prompting import latest_prompt
-    from summarizer.schema import article_json_schema
-    from summarizer.segment import segment_document
+    from summarizer.briefing.io import article_json_schema
+    from summarizer.layout.segment import segment_document
+    from summarizer.llm.cache import schema_hash
+    from summarizer.llm.extract import PROMPT_NAME, extract_page_async
+    from summarizer.llm.prompting import latest_prompt
+    from summarizer.rules.facts import extract_facts
     from summarizer.settings import load_settings
     from summarizer.testing.fake_openai import FakeOpenAIServer, FakeReply, FakeRequest
+    from summarizer.text.ingest import read_document
 
     document = read_document(input_path)
     page = segment_document(document)

@@ -12,7 +12,7 @@ A newspaper page flattened to text carries the same faults every time:
 
 This step classifies the paragraphs, takes pull-quotes out of the running text (keeping them on
 record), re-attaches separated fragments and joins cut sentences. It never invents text: every
-block is a :class:`~summarizer.textmap.MappedText` made of verbatim pieces of the original, and
+block is a :class:`~summarizer.text.textmap.MappedText` made of verbatim pieces of the original, and
 every change is a :class:`Repair` with the original span it touched.
 """
 
@@ -27,8 +27,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from summarizer.ingest import Document
-from summarizer.textmap import MappedText, MappedTextBuilder, normalize_string, translation_table
+from summarizer.text.ingest import Document
+from summarizer.text.textmap import MappedText, MappedTextBuilder, normalize_string, translation_table
 
 __all__ = [
     "Block",

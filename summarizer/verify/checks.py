@@ -2,9 +2,9 @@
 
 The verifier is pure (no I/O except :func:`verify_file`) and fast, and runs in two places:
 
-* standalone — :func:`verify_briefing` checks a whole :class:`~summarizer.schema.PageBriefing`
+* standalone — :func:`verify_briefing` checks a whole :class:`~summarizer.briefing.models.PageBriefing`
   against the segmented page and returns a :class:`VerificationReport` (``summarizer verify``);
-* inside an LLM call — :func:`verify_article` checks one :class:`~summarizer.schema.ArticleBriefing`
+* inside an LLM call — :func:`verify_article` checks one :class:`~summarizer.briefing.models.ArticleBriefing`
   against its segment; the schema's validators call it through :func:`validate_article_in_context`
   and turn failures into a message that tells the model what to fix.
 
@@ -15,9 +15,9 @@ What is checked, per article:
   marks, spaces next to CJK); quotes are found in the repaired body, or failing that in the
   article's original text (a pull-quote is still source text). Spans are filled in or checked;
 * **value** — a metric's value, unit, scale and qualifier agree with the quantity parsed from its
-  quote (:mod:`summarizer.quantities`); of several quantities in a quote the best match is judged
+  quote (:mod:`summarizer.rules.quantities`); of several quantities in a quote the best match is judged
   and the nearest one named in the message; comparison numbers must be in the quote too;
-* **status and period** — against the rule-based fact at that span (:mod:`summarizer.facts`):
+* **status and period** — against the rule-based fact at that span (:mod:`summarizer.rules.facts`):
   a target stays a target, an estimate stays an estimate, 2023 is not 2022;
 * **English prose** — every number in the headline, summary, key points, indicators and
   descriptions must equal a quantity of the same article in value (the source's own precision,
@@ -41,12 +41,28 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
+from typing import TYPE_CHECKING, Literal, Protocol, cast
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from summarizer.english_numbers import (
+from summarizer.briefing.models import (
+    UNITS,
+    ArticleBriefing,
+    Metric,
+    PageBriefing,
+    Span,
+    Status,
+    UnverifiedClaim,
+    Verdict,
+    VerificationSummary,
+)
+from summarizer.rules.facts import extract_facts
+from summarizer.rules.numerals import parse_number
+from summarizer.rules.periods import PeriodMention, find_periods
+from summarizer.rules.quantities import find_quantities, parse_quantity
+from summarizer.text.textmap import MappedText, normalize
+from summarizer.text.textmap import normalize_string as _normalize_string
+from summarizer.verify.english_numbers import (
     APPROXIMATE,
     EnglishNumber,
     content_words,
@@ -58,30 +74,15 @@ from summarizer.english_numbers import (
     number_context,
     sentences,
 )
-from summarizer.errors import BriefingFormatError
-from summarizer.facts import extract_facts, facts_for_segment
-from summarizer.quantities import PeriodMention, find_periods, find_quantities, parse_number, parse_quantity
-from summarizer.schema import (
-    UNITS,
-    ArticleBriefing,
-    Metric,
-    PageBriefing,
-    Span,
-    Status,
-    UnverifiedClaim,
-    Verdict,
-    VerificationSummary,
-)
-from summarizer.textmap import MappedText, normalize
-from summarizer.textmap import normalize_string as _normalize_string
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from summarizer.segment import Segment, SegmentedPage
+    from summarizer.layout.segment import Segment, SegmentedPage
 
 __all__ = [
     "VERIFIER_VERSION",
+    "ArticleCheck",
     "ArticleCoverage",
     "ArticleSource",
     "ClaimResult",
@@ -90,24 +91,22 @@ __all__ = [
     "UnmentionedFact",
     "VerificationReport",
     "annotate_briefing",
+    "check_article",
     "coverage_of_article",
-    "load_briefing",
     "print_report_table",
     "quarantine_unverified",
     "report_to_json",
-    "validate_article_in_context",
     "verify_article",
     "verify_briefing",
-    "verify_file",
 ]
 
 VERIFIER_VERSION = "1"
 
-# --- the contract of the rule-based facts (summarizer.facts) -----------------------------------------
+# --- the contract of the rule-based facts (summarizer.rules.facts) -----------------------------------------
 
 
 class FactLike(Protocol):
-    """What the verifier reads from a rule-based fact (see ``summarizer.facts.Fact``)."""
+    """What the verifier reads from a rule-based fact (see ``summarizer.rules.facts.Fact``)."""
 
     @property
     def segment(self) -> int: ...
@@ -134,7 +133,7 @@ class FactLike(Protocol):
 
 
 class FactTableLike(Protocol):
-    """A table of facts for a page (see ``summarizer.facts.FactTable``)."""
+    """A table of facts for a page (see ``summarizer.rules.facts.FactTable``)."""
 
     @property
     def facts(self) -> Sequence[FactLike]: ...
@@ -265,7 +264,7 @@ class Evidence:
 
 _COUNT_UNITS = frozenset({"count", "number"})
 _DECLINE_RE = re.compile(r"(?:下降|减少|降低|回落|下滑|缩小|收窄|下跌|减)了?(?:超过|超|近|约|达到|达)?$")
-# Hedge cues, a superset of summarizer.facts' so that the refinements below only ever narrow it.
+# Hedge cues, a superset of summarizer.rules.facts' so that the refinements below only ever narrow it.
 _ESTIMATE_RE = re.compile(r"预计|预期(?!目标)|有望|估计|初步|约计|预测")
 _TARGET_RE = re.compile(
     r"力争|目标|争取|确保|计划(?!总投资|投资|单列)|规划到|拟|将(?![近])|到20\d\d年|20\d\d年(?:底|年底)?前|"
@@ -1857,7 +1856,7 @@ def verify_briefing(
 ) -> VerificationReport:
     """Verify every article of ``briefing`` against the segmented source ``page``.
 
-    ``facts`` is the page's rule-based fact table (:func:`summarizer.facts.extract_facts`, computed
+    ``facts`` is the page's rule-based fact table (:func:`summarizer.rules.facts.extract_facts`, computed
     here when None). With ``fill_spans`` the briefing's span fields are set (it is modified in place;
     see :func:`annotate_briefing` for a copy).
     """
@@ -1960,83 +1959,6 @@ def _merge_layout_gaps(pieces: list[tuple[int, int]], original: str | None) -> l
         else:
             merged.append((start, end))
     return merged
-
-
-def validate_article_in_context(article: ArticleBriefing, context: Mapping[str, Any]) -> None:
-    """The Pydantic validator's body: verify against the context's source, raise ValueError on failures.
-
-    Context keys: ``source`` (a prebuilt ArticleSource), ``segment`` (a Segment) or ``source_text``
-    (str); optional ``facts`` (that
-    segment's rule-based facts; computed with :mod:`summarizer.facts` when absent), ``original``
-    (the whole file text, to find quotes of pull-quotes) and ``fill_spans`` (default True).
-    The error lists every failure with what to fix, for the model to answer again.
-    """
-    facts = cast("Sequence[FactLike] | None", context.get("facts"))
-    segment = context.get("segment")
-    prebuilt = context.get("source")
-    if isinstance(prebuilt, ArticleSource):
-        source = prebuilt  # built once per segment by the caller, reused for every re-ask
-    elif segment is not None:
-        if facts is None:
-            facts = facts_for_segment(segment)
-        source = ArticleSource.from_segment(segment, facts, cast("str | None", context.get("original")))
-    else:
-        source = ArticleSource.from_text(str(context["source_text"]), facts)
-    results = verify_article(source, article, fill_spans=bool(context.get("fill_spans", True)))
-    failed = [r for r in results if not r.ok]
-    if failed:
-        lines = [f"- {r.message}" for r in failed[:25]]
-        if len(failed) > 25:
-            lines.append(f"- … and {len(failed) - 25} more problems of the same kinds")
-        raise ValueError(
-            f"{len(failed)} claim(s) are not supported by the article; fix each and answer again:\n"
-            + "\n".join(lines)
-        )
-
-
-def load_briefing(path: str | Path) -> PageBriefing:
-    """Read a briefing JSON file; raises BriefingFormatError with a one-line message if unusable."""
-    label = str(path)
-    try:
-        raw = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BriefingFormatError(f"{label}: briefing file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise BriefingFormatError(
-            f"{label}: cannot read the briefing ({error}); give a UTF-8 JSON file"
-        ) from None
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise BriefingFormatError(
-            f"{label}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
-        ) from None
-    try:
-        return PageBriefing.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        location = "/" + "/".join(str(part) for part in first["loc"])
-        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
-        raise BriefingFormatError(
-            f"{label}: does not match the briefing schema at {location}: {first['msg']}{more}; "
-            "see schemas/briefing.schema.json"
-        ) from None
-
-
-def verify_file(source_path: str | Path, briefing_path: str | Path) -> VerificationReport:
-    """Read, segment and verify: the whole ``summarizer verify SOURCE BRIEFING.json`` step.
-
-    Raises :class:`~summarizer.errors.InputError` for an unusable source and
-    :class:`~summarizer.errors.BriefingFormatError` for malformed or schema-invalid JSON.
-    """
-    from summarizer.ingest import read_document
-    from summarizer.segment import segment_document
-
-    briefing = load_briefing(briefing_path)
-    page = segment_document(read_document(source_path))
-    report = verify_briefing(page, briefing)
-    report.briefing = str(briefing_path)
-    return report
 
 
 def report_to_json(report: VerificationReport) -> str:

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from summarizer.briefing.models import SourceInfo
 from summarizer.errors import InputError
-from summarizer.textmap import MappedText, normalize
+from summarizer.text.textmap import MappedText, normalize
 
 __all__ = ["DEFAULT_MAX_BYTES", "Document", "decode_bytes", "read_document"]
 
@@ -52,6 +53,10 @@ class Document(BaseModel):
     @property
     def body(self) -> str:
         return self.original[self.body_start :]
+
+    def source_info(self) -> SourceInfo:
+        """What a briefing records about the file it was made from."""
+        return SourceInfo(path=self.name, source=self.source, sha256=self.sha256, characters=len(self.original))
 
     def normalized(self) -> MappedText:
         """The matching form of the whole text (NFKC etc.) with its map back to ``original``."""

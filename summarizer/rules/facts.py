@@ -28,18 +28,18 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from summarizer.gazetteer import Region, RegionMention, find_regions, leading_region_length
-from summarizer.glossary import Glossary, load_glossary
-from summarizer.quantities import PeriodMention, Quantity, find_periods, find_quantities
-from summarizer.segment import Segment, SegmentedPage
-from summarizer.textmap import normalize_string
+from summarizer.briefing.models import Region
+from summarizer.gazetteer import RegionMention, find_regions, leading_region_length
+from summarizer.layout.segment import Segment, SegmentedPage
+from summarizer.rules.glossary import Glossary, load_glossary
+from summarizer.rules.periods import PeriodMention, find_periods
+from summarizer.rules.quantities import Quantity, find_quantities
+from summarizer.text.textmap import normalize_string
+from summarizer.vocab import Status
 
-__all__ = ["Comparison", "Fact", "FactTable", "extract_facts", "facts_for_segment"]
+__all__ = ["Fact", "FactComparison", "FactTable", "extract_facts", "facts_for_segment"]
 
-Status = Literal["actual", "estimate", "target"]
-
-
-class Comparison(BaseModel):
+class FactComparison(BaseModel):
     """What a figure is compared with, as stated in the source."""
 
     model_config = ConfigDict(frozen=True)
@@ -77,7 +77,7 @@ class Fact(BaseModel):
     period: str | None
     cumulative: bool
     status: Status
-    comparison: Comparison | None
+    comparison: FactComparison | None
     region: Region | None
     sentence: str = Field(description="The sentence the figure stands in (normalised).")
     also_at: list[tuple[int, int]] = Field(
@@ -246,21 +246,21 @@ def _section_context(heading: str, opening: str, default_year: int | None) -> _S
     return section
 
 
-def _comparison(sentence: str, quantity_start: int, quantity: _Figure) -> Comparison | None:
+def _comparison(sentence: str, quantity_start: int, quantity: _Figure) -> FactComparison | None:
     """The comparison stated right before a figure, within its clause."""
     clause_start = _clause_start(sentence, quantity_start, 0)
     window = sentence[clause_start:quantity_start]
-    found: Comparison | None = None
+    found: FactComparison | None = None
     for match in _COMPARISON_WORDS.finditer(window):
         if match.group("yoy"):
-            found = Comparison(kind="yoy", baseline="same_period_last_year", text=match.group())
+            found = FactComparison(kind="yoy", baseline="same_period_last_year", text=match.group())
         elif match.group("prev"):
-            found = Comparison(kind="vs_previous_year", baseline="previous_year", text=match.group())
+            found = FactComparison(kind="vs_previous_year", baseline="previous_year", text=match.group())
         elif match.group("same"):
-            found = Comparison(kind="yoy", baseline="same_period_last_year", text=match.group())
+            found = FactComparison(kind="yoy", baseline="same_period_last_year", text=match.group())
         elif match.group("cmp"):
             direction: Literal["higher", "lower"] = "higher" if match.group("dir") in ("高于", "快于") else "lower"
-            found = Comparison(
+            found = FactComparison(
                 kind="vs_baseline",
                 baseline=_BASELINES.get(match.group("base"), match.group("base")),
                 direction=direction,
@@ -270,10 +270,10 @@ def _comparison(sentence: str, quantity_start: int, quantity: _Figure) -> Compar
             )
         elif match.group("rank") and quantity.unit == "rank":
             base = match.group("rankbase") or match.group("rankbase2")
-            found = Comparison(kind="rank", baseline=_BASELINES.get(base or ""), text=match.group())
+            found = FactComparison(kind="rank", baseline=_BASELINES.get(base or ""), text=match.group())
         elif match.group("share") and quantity.unit == "percent":
             base = match.group("sharebase")
-            found = Comparison(kind="share", baseline=_BASELINES.get(base or ""), text=match.group())
+            found = FactComparison(kind="share", baseline=_BASELINES.get(base or ""), text=match.group())
     return found
 
 
@@ -348,7 +348,7 @@ def _choose_indicator(
     clause_start: int,
     periods: list[_When],
     previous: str | None,
-    comparison: Comparison | None,
+    comparison: FactComparison | None,
 ) -> str:
     """The Chinese noun phrase a figure measures (see the module docstring for the rules)."""
     raw_prefix = sentence[clause_start : quantity.start]

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from summarizer.vocab import Qualifier
+
 __all__ = [
     "APPROXIMATE",
     "HEDGE_WORDS",
@@ -53,7 +55,6 @@ __all__ = [
 ]
 
 NumberKind = Literal["quantity", "year", "date", "name", "ordinal"]
-QualifierWord = Literal["exact", "more_than", "nearly", "about", "less_than"]
 # Qualifiers that mark a number as approximate ("about 2 trillion", "nearly 10 million", "~5%").
 APPROXIMATE: frozenset[str] = frozenset({"about", "nearly"})
 
@@ -78,7 +79,7 @@ class EnglishNumber:
     text: str
     value: float
     unit: str
-    qualifier: QualifierWord | None
+    qualifier: Qualifier | None
     precision: float
     kind: NumberKind = "quantity"
     negative: bool = False
@@ -187,7 +188,7 @@ _MONTHS = (
 )
 
 # Qualifier phrases written immediately before the number (currency words may stand between).
-_QUALIFIER_BEFORE: list[tuple[str, QualifierWord]] = [
+_QUALIFIER_BEFORE: list[tuple[str, Qualifier]] = [
     (r"more than", "more_than"),
     (r"over", "more_than"),
     (r"above", "more_than"),
@@ -381,7 +382,7 @@ def _spelled_value(words: str) -> float | None:
     return total + current if seen else None
 
 
-def _qualifier_before(text: str, start: int) -> tuple[QualifierWord | None, int]:
+def _qualifier_before(text: str, start: int) -> tuple[Qualifier | None, int]:
     window = text[max(0, start - 40) : start]
     match = _QUALIFIER_BEFORE_RE.search(window)
     if match is None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from summarizer.facts import FactTable
-    from summarizer.segment import SegmentedPage
+    from summarizer.layout.segment import SegmentedPage
+    from summarizer.rules.facts import FactTable
 
 __all__ = ["FACT_CSV_COLUMNS", "facts_csv", "facts_payload", "print_facts_table", "print_segments_table", "segments_payload"]
 

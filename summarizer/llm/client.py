@@ -16,7 +16,7 @@ instructor 1.17 wraps any exception escaping the create function in ``Instructor
 we unwrap it, and we make sure no ``ValueError`` (such as a ``JSONDecodeError`` from a non-JSON body)
 escapes the create function, since instructor would take it for a validation failure.
 
-Every HTTP attempt is recorded (:class:`summarizer.calllog.AttemptRecord`) and logged as JSONL with
+Every HTTP attempt is recorded (:class:`summarizer.llm.calllog.AttemptRecord`) and logged as JSONL with
 secrets scrubbed; token usage is summed over every attempt, re-asks included.
 
 Re-asks do not grow the conversation without bound: before each request, all but the latest
@@ -50,10 +50,16 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel
 
-from summarizer.calllog import AttemptRecord, CallLog, Outcome
-from summarizer.errors import LLMError
-from summarizer.pricing import Usage
-from summarizer.prompting import estimate_request_tokens, estimate_tokens
+from summarizer.errors import (
+    LLMAuthError,
+    LLMError,
+    LLMOutputTruncatedError,
+    LLMRequestError,
+    LLMUnavailableError,
+)
+from summarizer.llm.calllog import AttemptRecord, CallLog, Outcome
+from summarizer.llm.pricing import Usage
+from summarizer.llm.prompting import estimate_request_tokens, estimate_tokens
 from summarizer.redact import redact
 from summarizer.settings import Settings
 
@@ -62,11 +68,7 @@ if TYPE_CHECKING:
     from tenacity import RetryCallState
 
 __all__ = [
-    "LLMAuthError",
     "LLMClient",
-    "LLMOutputTruncatedError",
-    "LLMRequestError",
-    "LLMUnavailableError",
     "StructuredOutcome",
     "compact_messages",
     "parse_retry_after",
@@ -75,22 +77,6 @@ __all__ = [
 T = TypeVar("T", bound=BaseModel)
 
 _MESSAGE_VAR = "summarizer_message_{}"
-
-
-class LLMAuthError(LLMError):
-    """401/403: the key is missing, wrong, or lacks access. Not retried."""
-
-
-class LLMRequestError(LLMError):
-    """400/404/422 and other client errors: the request itself is wrong. Not retried."""
-
-
-class LLMUnavailableError(LLMError):
-    """The endpoint kept failing (429/5xx/timeouts/dropped connections) after every retry."""
-
-
-class LLMOutputTruncatedError(LLMError):
-    """The model stopped at max_tokens before finishing the structure."""
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Render a :class:`~summarizer.schema.PageBriefing` as an English Markdown briefing, or as JSON.
+"""Render a :class:`~summarizer.briefing.models.PageBriefing` as an English Markdown briefing, or as JSON.
 
 Per article: headline (English, then the Chinese original), dateline/byline/region, the summary,
 key points, a key-figures table in English units ("CNY 1.7 trn", "+15% y/y", "+0.3 pp"), targets,
@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from summarizer.schema import ArticleBriefing, Comparison, Metric, PageBriefing, RunMetadata
+from summarizer.briefing.models import ArticleBriefing, Comparison, Metric, PageBriefing, RunMetadata
 
 __all__ = ["format_metric_value", "format_period", "reads_as_change", "render_json", "render_markdown"]
 

@@ -37,13 +37,12 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from summarizer.errors import SummarizerError
+from summarizer.errors import RecordingError
 from summarizer.redact import redact
 
 __all__ = [
     "CASSETTE_SUFFIX",
     "Provenance",
-    "RecordingError",
     "dump_cassette",
     "find_recording",
     "load_cassette",
@@ -59,10 +58,6 @@ CASSETTE_VERSION = 1
 _ARTICLE_RE = re.compile(r"<article>\n?(.*?)\n?</article>", re.DOTALL)
 _HEADER_RE = re.compile(r"^# (?P<key>[a-z0-9_]+): (?P<value>.*)$", re.MULTILINE)
 _KEEP_RESPONSE_HEADERS = frozenset({"content-type"})
-
-
-class RecordingError(SummarizerError):
-    """A recording is missing, malformed, or does not match the requests being made."""
 
 
 class Provenance(BaseModel):
@@ -252,7 +247,7 @@ def _header_comment(metadata: Mapping[str, Any]) -> str:
     for key in ("kind", "model", "endpoint", "input_name", "input_sha256", "prompt_version", "generator"):
         if provenance.get(key):
             lines.append(f"# {key}: {provenance[key]}")
-    lines.append("# Chat-completion exchanges for summarizer; read by summarizer.recording (vcrpy).")
+    lines.append("# Chat-completion exchanges for summarizer; read by summarizer.llm.recording (vcrpy).")
     return "\n".join(lines) + "\n"
 
 
@@ -369,7 +364,7 @@ def _header_fields(path: Path) -> dict[str, str]:
 def default_recording_dirs(extra: Path | None = None) -> list[Path]:
     """Where recordings are looked for: the configured directory, ./seeds/recordings, and the
     ``seeds/recordings`` of the source tree this package was loaded from."""
-    package_root = Path(__file__).resolve().parent.parent
+    package_root = Path(__file__).resolve().parents[2]
     candidates = [extra, Path.cwd() / "seeds" / "recordings", package_root / "seeds" / "recordings"]
     seen: list[Path] = []
     for candidate in candidates:

@@ -9,36 +9,33 @@ Two layers:
 * :class:`PageBriefing` holds the articles of a page plus :class:`RunMetadata` (model, prompt
   version, token usage, cost, cache hits, and whether a person, a model or the rules wrote it).
 
-Validation against the source happens in two ways. Standalone, :func:`summarizer.verify.verify_briefing`
-checks a whole page. Inside an LLM call, the validators here read instructor's validation context
-(``model_validate(data, context={"segment": segment})`` or ``context={"source_text": text}``) and
-raise a ``ValueError`` that tells the model what to fix; without a context they check only the
-shape of the data, so a stored briefing loads without its source.
+These are pure models: they check the shape of the data only, so a stored briefing loads without
+its source. Checking a briefing against its source is :mod:`summarizer.verify`'s job; the LLM layer
+(:mod:`summarizer.llm.validation`) attaches the verifier to the response model it sends.
 
 Conventions: values are scale-free numbers (1.7万亿元 -> 1.7e12 with unit ``CNY``; 15% -> 15 with
 unit ``percent``; 0.3个百分点 -> 0.3 with unit ``percentage_point``); periods are ISO 8601 strings
 (``2023``, ``2023-01/2023-11``, ``2024-12-31``); English terminology follows the glossary in
 ``prompts/glossary.tsv``.
 
-Regenerate the committed JSON Schema with ``python -m summarizer.schema > schemas/briefing.schema.json``.
+Reading and writing briefings and the committed JSON Schema: :mod:`summarizer.briefing.io`.
 """
 
 from __future__ import annotations
 
-import json
-import sys
 from datetime import datetime
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationInfo,
     field_validator,
     model_validator,
 )
+
+from summarizer.vocab import UNITS, Qualifier, Status, Unit
 
 __all__ = [
     "PERIOD_PATTERN",
@@ -68,46 +65,12 @@ __all__ = [
     "UnverifiedClaim",
     "Verdict",
     "VerificationSummary",
-    "article_json_schema",
-    "briefing_json_schema",
-    "render_json_schema",
 ]
 
 SCHEMA_VERSION = "1.0"
 
 # --- closed vocabularies -----------------------------------------------------------------------------
 
-Status = Literal["actual", "estimate", "target"]
-"""actual: reported as achieved; estimate: 预计/预期/有望 (a projection); target: 力争/目标/将/计划 (a goal)."""
-
-Qualifier = Literal["exact", "more_than", "nearly", "about", "less_than"]
-"""How the source bounds the number: 突破/超过/以上 -> more_than; 近/接近 -> nearly; 约/左右 -> about;
-不到/不足/以下 -> less_than; none -> exact."""
-
-# fmt: off
-Unit = Literal[
-    # currencies (ISO 4217)
-    "CNY", "USD", "EUR", "JPY", "HKD", "GBP", "KRW", "RUB", "THB", "AUD", "CAD", "TWD", "SGD", "CHF", "INR",
-    "NGN",
-    # ratios, counts and ranks
-    "percent", "percentage_point", "permille", "basis_point", "fraction", "times", "rank", "count", "number",
-    "point",
-    # computing and data
-    "PFlops", "EFlops", "TFlops", "bit", "byte", "KB", "MB", "GB", "TB", "PB", "EB", "Mbps", "Gbps", "Tbps",
-    "Hz", "MHz", "GHz",
-    # mass, length, area, volume
-    "tonne", "tonne_km", "kg", "g", "mg", "μg", "jin", "km", "m", "cm", "mm", "nm", "μm", "nmi", "km2", "m2",
-    "m3", "L", "mL", "barrel", "mu", "hectare", "ft", "ft2", "in", "mi",
-    # temperature
-    "degC",
-    # energy and power
-    "W", "kW", "MW", "GW", "kWh", "MWh", "GWh", "TWh", "kV", "kVA", "MVA", "kcal", "hp", "mAh",
-    # transport and time
-    "person_time", "passenger_km", "TEU", "s", "ms", "min", "h", "day",
-]
-# fmt: on
-"""Units of the rule-based quantity extractor (summarizer.quantities): money as ISO codes, ratios, counts, physical units."""
-UNITS: tuple[str, ...] = get_args(Unit)
 
 RateUnit = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}/[a-z_]+$")]
 """A money rate the extractor reports as currency per thing: 3.5万元/人 -> "CNY/person"."""
@@ -197,12 +160,19 @@ class Span(_Model):
 
 
 class Region(_Model):
-    """Where the article is about."""
+    """A provincial-level division, optionally narrowed to one city or new area inside it.
 
-    zh: NonEmpty = Field(description="Province-level name in Chinese, e.g. 湖南 or 重庆.")
-    en: NonEmpty = Field(description="English name, e.g. Hunan, Chongqing.")
-    city_zh: str | None = Field(default=None, description="City in Chinese when narrower than the province.")
-    city_en: str | None = Field(default=None, description="City in English.")
+    The one model of a place: the gazetteer finds them, facts and briefings carry them.
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+    zh: NonEmpty = Field(description="Full name of the provincial-level division, e.g. 湖南省, 重庆市.")
+    en: NonEmpty = Field(description="English name, e.g. Hunan, Chongqing, Inner Mongolia.")
+    city_zh: str | None = Field(
+        default=None, description="Full name of the city or new area when narrower than the province, e.g. 长沙市."
+    )
+    city_en: str | None = Field(default=None, description="English name of the city, e.g. Changsha.")
 
 
 class Comparison(_Model):
@@ -466,21 +436,6 @@ class ArticleBriefing(_Model):
         default=None, description="Filled in by the verifier; leave null."
     )
 
-    @model_validator(mode="after")
-    def _verify_against_context(self, info: ValidationInfo) -> ArticleBriefing:
-        """With a validation context naming the source, reject claims the source does not support.
-
-        Context keys: ``segment`` (a :class:`summarizer.segment.Segment`) or ``source_text`` (str);
-        optionally ``facts`` (the rule-based facts of that segment). Without them this is a no-op.
-        """
-        context = info.context
-        if not isinstance(context, dict) or not ({"source", "segment", "source_text"} & context.keys()):
-            return self
-        from summarizer.verify import validate_article_in_context
-
-        validate_article_in_context(self, context)
-        return self
-
 
 class SourceInfo(_Model):
     """The input the briefing was made from."""
@@ -567,28 +522,3 @@ class PageBriefing(_Model):
                 raise ValueError(f"articles/{position}: index {article.index} is used by another article")
             seen.add(article.index)
         return articles
-
-
-# --- JSON Schema -------------------------------------------------------------------------------------
-
-_SCHEMA_ID = "https://summarizer.invalid/schemas/briefing.schema.json"
-
-
-def briefing_json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a page briefing, as committed in ``schemas/briefing.schema.json``."""
-    schema = PageBriefing.model_json_schema(mode="validation")
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": _SCHEMA_ID, **schema}
-
-
-def article_json_schema() -> dict[str, Any]:
-    """The JSON Schema of one article briefing: the shape the LLM is asked to fill."""
-    return ArticleBriefing.model_json_schema(mode="validation")
-
-
-def render_json_schema() -> str:
-    """The committed text of ``schemas/briefing.schema.json`` (stable key order, trailing newline)."""
-    return json.dumps(briefing_json_schema(), ensure_ascii=False, indent=2) + "\n"
-
-
-if __name__ == "__main__":
-    sys.stdout.write(render_json_schema())

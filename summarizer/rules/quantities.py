@@ -50,423 +50,54 @@ both are present ("this_year:--01/--10").
 
 from __future__ import annotations
 
-import calendar
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict
+from summarizer.rules.numerals import (
+    CANONICAL_SCALE_CHARS,
+    CN_ALL,
+    CN_DIGIT_VALUES,
+    CN_DIGITS,
+    CN_UNITS,
+    POINT,
+    Numeral,
+    compile_with_first_chars,
+    fold_width,
+    parse_number,
+    parse_numeral,
+    scale_product,
+    times,
+)
+from summarizer.vocab import Qualifier
 
 __all__ = [
-    "PeriodKind",
-    "PeriodMention",
-    "Qualifier",
     "Quantity",
-    "find_periods",
     "find_quantities",
-    "fold_width",
-    "parse_number",
     "parse_quantity",
 ]
 
-Qualifier = Literal["exact", "more_than", "nearly", "about", "less_than"]
-PeriodKind = Literal["year", "month", "month_range", "quarter", "half", "date", "relative", "multi_year"]
 
 
-class Quantity(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Quantity:
     """One numeric expression found in a text (see the module docstring for the conventions)."""
-
-    model_config = ConfigDict(frozen=True)
 
     start: int
     end: int
     text: str
     value: float | None
-    value_max: float | None = None
     unit: str
+    number_text: str
+    value_max: float | None = None
     measure: str | None = None
     qualifier: Qualifier = "exact"
     scale_word: str | None = None
-    number_text: str
     prefix_qualifier: str | None = None
 
 
-class PeriodMention(BaseModel):
-    """One time expression: a year, month, range of months, quarter, date or relative period."""
-
-    model_config = ConfigDict(frozen=True)
-
-    start: int
-    end: int
-    text: str
-    period: str | None
-    relative: str | None = None
-    cumulative: bool = False
-    deadline: bool = False
-    kind: PeriodKind
-
-
-# ---------------------------------------------------------------------------------------------
-# Width folding
-# ---------------------------------------------------------------------------------------------
-
-
-_TRADITIONAL: Final = "個點萬億兩貳參陸幾餘負對雙項條輛種場臺塊錢噸圓歐韓盧鎊區國時倆"
-_SIMPLIFIED: Final = "个点万亿两贰叁陆几余负对双项条辆种场台块钱吨圆欧韩卢镑区国时俩"
-
-
-def _build_fold_table() -> dict[int, int]:
-    # Full-width ASCII block (！ .. ～) onto ASCII, plus the few look-alikes this genre uses.
-    # Every mapping is one code point to one code point, so offsets survive the fold.
-    table = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-    table.update(
-        {
-            0x3000: ord(" "),  # ideographic space
-            0x00A0: ord(" "),  # no-break space (trailing in TV transcripts)
-            0x2212: ord("-"),  # minus sign
-            0xFFE5: ord("¥"),  # full-width yen / yuan sign
-            0x301C: ord("~"),  # wave dash
-            0x2236: ord(":"),  # ratio colon
-        }
-    )
-    # Traditional forms of the characters numbers and units are written with, so that 個百分點
-    # and 萬億 match the same patterns as 个百分点 and 万亿. Still one character for one.
-    table.update({ord(old): ord(new) for old, new in zip(_TRADITIONAL, _SIMPLIFIED, strict=True)})
-    return table
-
-
-_FOLD_TABLE: Final = _build_fold_table()
-
-
-def fold_width(text: str) -> str:
-    """Fold full-width digits, letters and signs to ASCII, one character for one character."""
-    return text.translate(_FOLD_TABLE)
-
-
-# ---------------------------------------------------------------------------------------------
-# Chinese numerals
-# ---------------------------------------------------------------------------------------------
-
-_CN_DIGIT_VALUES: Final[dict[str, int]] = {
-    "零": 0, "〇": 0, "○": 0,
-    "一": 1, "壹": 1, "幺": 1,
-    "二": 2, "两": 2, "贰": 2, "貳": 2, "兩": 2, "俩": 2, "倆": 2,
-    "三": 3, "叁": 3, "參": 3,
-    "四": 4, "肆": 4,
-    "五": 5, "伍": 5,
-    "六": 6, "陆": 6, "陸": 6,
-    "七": 7, "柒": 7,
-    "八": 8, "捌": 8,
-    "九": 9, "玖": 9,
-}  # fmt: skip
-_CN_SMALL_UNIT_VALUES: Final[dict[str, int]] = {
-    "十": 10,
-    "拾": 10,
-    "百": 100,
-    "佰": 100,
-    "千": 1000,
-    "仟": 1000,
-}
-_CN_BIG_UNIT_VALUES: Final[dict[str, float]] = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
-_UNIT_VALUES: Final[dict[str, float]] = {**_CN_SMALL_UNIT_VALUES, **_CN_BIG_UNIT_VALUES}
-_CANONICAL_SCALE_CHARS: Final = str.maketrans({"萬": "万", "億": "亿", "拾": "十", "佰": "百", "仟": "千"})
-
-# Characters that may appear inside a numeral found in running text. 幺 and 〇/○ are left out
-# here: they turn up in words (幺) and in years, which the period finder handles.
-_CN_DIGITS: Final = "零一二两三四五六七八九壹贰貳兩叁參肆伍陆陸柒捌玖俩"
-_CN_UNITS: Final = "十拾百佰千仟万萬亿億"
-_CN_BIG: Final = "万萬亿億"
-_CN_ALL: Final = _CN_DIGITS + _CN_UNITS
-_POINT: Final = "点點"
-
-_NUMERAL_TOKEN = re.compile(r"\d+(?:\.\d+)?|.", re.DOTALL)
-_ARABIC_ONLY = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-_THOUSANDS_COMMA = re.compile(r"(?<=\d)[,，](?=\d)")
-
-
-@dataclass(frozen=True, slots=True)
-class _Numeral:
-    """A parsed numeral: its value, where its scale starts, and what kind of numeral it was."""
-
-    value: float
-    number_len: int  # characters before the scale word (the whole numeral when no scale)
-    scale_word: str | None
-    digit_string: bool  # 三一, 二〇二三: digits read one by one, no unit characters
-    has_big_unit: bool  # contains 万 / 亿 anywhere
-    has_unit: bool  # contains any of 十百千万亿
-    arabic: bool  # starts with an Arabic digit
-    single_char: bool  # a single Chinese character such as 一, 二, 十
-
-
-def _digit_string_value(chars: str) -> float | None:
-    digits = []
-    for char in chars:
-        if char.isdigit() and char.isascii():
-            digits.append(char)
-        elif char in _CN_DIGIT_VALUES:
-            digits.append(str(_CN_DIGIT_VALUES[char]))
-        else:
-            return None
-    return float("".join(digits)) if digits else None
-
-
-def _scale_product(units: str) -> float | None:
-    product = _decimal_scale(units)
-    return None if product is None else float(product)
-
-
-def _decimal_scale(units: str) -> Decimal | None:
-    product = Decimal(1)
-    for char in units:
-        if char not in _DECIMAL_UNIT_VALUES:
-            return None
-        product *= _DECIMAL_UNIT_VALUES[char]
-    return product
-
-
-def _times(value: float, factor: float) -> float:
-    """value * factor without binary noise: 140.3 * 1e8 is 14030000000, not 14030000000.000002."""
-    return float(Decimal(repr(value)) * Decimal(repr(factor)))
-
-
-_DECIMAL_UNIT_VALUES: Final[dict[str, Decimal]] = {
-    char: Decimal(int(value)) for char, value in _UNIT_VALUES.items()
-}
-_TEN_THOUSAND: Final = Decimal(10_000)
-
-
-class _GroupedNumeralReader:
-    """Reads a numeral written with unit characters: 一千零一万, 4.78万亿, 3万4000, 两千六.
-
-    Groups are closed by 万 and 亿 the way they are read aloud: 亿 multiplies everything before it
-    (三十万亿 = 3e13), 万 multiplies its own group (四千零五万), and a bare digit after a unit
-    abbreviates the next lower place (一万三 = 13000, 两千六 = 2600) unless a 零 came between.
-    Decimal arithmetic keeps 140.3亿 at exactly 14030000000.
-    """
-
-    def __init__(self) -> None:
-        self.total = Decimal(0)  # closed by 亿
-        self.section = Decimal(0)  # closed by 万
-        self.small = Decimal(0)  # digits times 十/百/千 inside the current 万 group
-        self.pending: Decimal | None = None
-        self.pending_is_cn_digit = False
-        self.last_unit: Decimal | None = None
-        self.last_small_unit: Decimal | None = None
-        self.zero_since_unit = False
-        self.saw_decimal = False
-
-    def read(self, numeral: str) -> Decimal | None:
-        for token in _NUMERAL_TOKEN.findall(numeral):
-            if not self._feed(token):
-                return None
-        return self._finish()
-
-    def _feed(self, token: str) -> bool:
-        if token[0].isdigit():
-            return self._digit(Decimal(token), is_cn=False, is_decimal="." in token)
-        if token in _CN_DIGIT_VALUES:
-            if _CN_DIGIT_VALUES[token] == 0:
-                self.zero_since_unit = True
-                return self.pending is None
-            return self._digit(Decimal(_CN_DIGIT_VALUES[token]), is_cn=True, is_decimal=False)
-        if token in _CN_SMALL_UNIT_VALUES:
-            return self._small_unit(_DECIMAL_UNIT_VALUES[token])
-        if token in _CN_BIG_UNIT_VALUES:
-            return self._big_unit(_DECIMAL_UNIT_VALUES[token])
-        return False
-
-    def _digit(self, value: Decimal, *, is_cn: bool, is_decimal: bool) -> bool:
-        # Two digits in a row (一二) are not a grouped numeral; after a decimal such as 10.1万
-        # nothing more may follow (10.1万零100 is ambiguous, cn2an rejects it too).
-        if self.pending is not None or self.saw_decimal:
-            return False
-        self.pending = value
-        self.pending_is_cn_digit = is_cn
-        self.saw_decimal = is_decimal
-        return True
-
-    def _small_unit(self, unit: Decimal) -> bool:
-        if self.last_small_unit is not None and unit >= self.last_small_unit:
-            return False  # 五十千: units inside a 万 group must fall
-        coefficient = (
-            Decimal(1) if self.pending is None else self.pending
-        )  # 十五, 百三: a leading unit is one
-        self.small += coefficient * unit
-        self._after_unit(unit)
-        self.last_small_unit = unit
-        return True
-
-    def _big_unit(self, unit: Decimal) -> bool:
-        group = self.small + (self.pending or 0)
-        if unit == _TEN_THOUSAND:
-            if group == 0:
-                if self.section == 0:
-                    return False  # 万 on its own
-                self.section *= unit  # 一万万 = 1e8
-            elif self.section != 0:
-                return False
-            else:
-                self.section = group * unit
-        else:
-            group += self.section
-            if group == 0:
-                if self.total == 0:
-                    return False
-                self.total *= unit
-            elif self.total != 0:
-                return False
-            else:
-                self.total = group * unit
-            self.section = Decimal(0)
-        self.small = Decimal(0)
-        self._after_unit(unit)
-        self.last_small_unit = None
-        return True
-
-    def _after_unit(self, unit: Decimal) -> None:
-        self.pending = None
-        self.last_unit = unit
-        self.zero_since_unit = False
-
-    def _finish(self) -> Decimal | None:
-        tail = Decimal(0)
-        if self.pending is not None:
-            tail = self.pending
-            abbreviated = (
-                self.pending_is_cn_digit
-                and not self.zero_since_unit
-                and self.last_unit is not None
-                and self.last_unit >= 100
-            )
-            if abbreviated and self.last_unit is not None:
-                tail = self.pending * self.last_unit / 10
-        if self.last_unit is None and self.pending is None:
-            return None
-        return self.total + self.section + self.small + tail
-
-
-def _digit_string_decimal(chars: str) -> Decimal | None:
-    value = _digit_string_value(chars)
-    return None if value is None else Decimal(int(value))
-
-
-def _integer_part_value(numeral: str) -> tuple[Decimal | None, bool]:
-    """Value of a numeral without a Chinese decimal point, and whether it was a digit string."""
-    if not numeral:
-        return None, False
-    if _ARABIC_ONLY.fullmatch(numeral):
-        return Decimal(numeral), False
-    if not any(char in _UNIT_VALUES for char in numeral):
-        # 一二三, 二〇〇二, 零一: digits read one by one.
-        return _digit_string_decimal(numeral), len(numeral) > 1
-    return _GroupedNumeralReader().read(numeral), False
-
-
-def _numeral_value(numeral: str) -> tuple[float | None, bool]:
-    """Value of an unsigned numeral (Arabic, Chinese or mixed) and whether it was a digit string."""
-    numeral = numeral.replace("廿", "二十").replace("卅", "三十")
-    for point in _POINT:
-        if point in numeral:
-            whole, _, fraction = numeral.partition(point)
-            return _decimal_value(whole, fraction), False
-    value, digit_string = _integer_part_value(numeral)
-    return (None if value is None else float(value)), digit_string
-
-
-def _decimal_value(whole: str, fraction: str) -> float | None:
-    # 十五点七, 三点五万 (the scale after the decimals applies to the whole number), 一百点123.
-    digits_end = 0
-    while digits_end < len(fraction) and (
-        fraction[digits_end] in _CN_DIGIT_VALUES or fraction[digits_end].isdigit()
-    ):
-        digits_end += 1
-    whole_value, _ = _integer_part_value(whole)
-    if whole_value is None or digits_end == 0:
-        return None
-    digits = "".join(
-        str(_CN_DIGIT_VALUES[char]) if char in _CN_DIGIT_VALUES else char for char in fraction[:digits_end]
-    )
-    value = whole_value + Decimal("0." + digits)
-    scale = fraction[digits_end:]
-    if scale:
-        product = _decimal_scale(scale)
-        if product is None:
-            return None
-        value *= product
-    return float(value)
-
-
-def _split_scale(numeral: str) -> tuple[int, str | None]:
-    """Where the scale word starts: 1.7|万亿, 两千|万, 3|千万; (len, None) when there is none.
-
-    After Arabic digits every trailing unit character is scale (3千万 -> 千万). After Chinese
-    digits only 万/亿 count as scale (九千亿 -> 九千 + 亿), because 千/百/十 are part of how the
-    Chinese number itself is written. A split is only made when the part before it has no 万/亿
-    of its own, so that value == number * scale holds. The returned length leaves out a space
-    written before the scale (177.1 亿).
-    """
-    end = len(numeral)
-    index = end
-    while index > 0 and numeral[index - 1] in _CN_UNITS:
-        index -= 1
-    number_part = numeral[:index].rstrip()
-    if index == end or not number_part:
-        return end, None
-    if not number_part[-1].isdigit():
-        index = end
-        while index > 0 and numeral[index - 1] in _CN_BIG:
-            index -= 1
-        number_part = numeral[:index].rstrip()
-    if index == end or not number_part or any(char in _CN_BIG for char in number_part):
-        return end, None
-    return len(number_part), numeral[index:].translate(_CANONICAL_SCALE_CHARS)
-
-
-@lru_cache(maxsize=8192)
-def _parse_numeral(numeral: str) -> _Numeral | None:
-    """Parse an unsigned numeral as found in folded text (thousands commas allowed)."""
-    plain = _THOUSANDS_COMMA.sub("", numeral).replace(" ", "")
-    value, digit_string = _numeral_value(plain)
-    if value is None:
-        return None
-    number_len, scale_word = _split_scale(numeral)
-    first = numeral[0]
-    return _Numeral(
-        value=value,
-        number_len=number_len,
-        scale_word=scale_word,
-        digit_string=digit_string,
-        has_big_unit=any(char in _CN_BIG for char in numeral),
-        has_unit=any(char in _CN_UNITS for char in numeral),
-        arabic=first.isdigit(),
-        single_char=len(numeral) == 1 and not first.isdigit(),
-    )
-
-
-_SIGN_PREFIX = re.compile(r"^(?:[-+]|负|負|正)")
-
-
-def parse_number(numeral: str) -> float | None:
-    """Parse a numeral on its own: "一百零六" -> 106, "1,234.5" -> 1234.5, "１５" -> 15,
-    "3.5万" -> 35000, "1.7万亿" -> 1.7e12, "负三十二" -> -32, "一二三" -> 123. None if it is not one."""
-    text = fold_width(numeral).strip()
-    sign = 1.0
-    sign_match = _SIGN_PREFIX.match(text)
-    if sign_match:
-        sign = -1.0 if sign_match.group() in ("-", "负", "負") else 1.0
-        text = text[sign_match.end() :].strip()
-    if not text or " " in text:
-        return None
-    if not all(char.isdigit() or char in ".,，" or char in _CN_DIGIT_VALUES or char in _UNIT_VALUES
-               or char in _POINT or char in "廿卅" for char in text):  # fmt: skip
-        return None
-    if text[0] in ".," or text[-1] in ".,，" or ".." in text:
-        return None
-    parsed = _parse_numeral(text)
-    return None if parsed is None else sign * parsed.value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -682,7 +313,7 @@ _PER_RE: Final = re.compile("/(" + "|".join(sorted(map(re.escape, _PER_UNITS), k
 
 # 五元三毛, 123元1角1分, 壹仟玖佰圆整
 _CNY_SUBUNITS_RE: Final = re.compile(
-    rf"(?:零?([\d{_CN_DIGITS}])[角毛])?(?:零?([\d{_CN_DIGITS}])分(?!之|钟|别|类|布|析|工|享|期|批|化|支|行|配|散))?"
+    rf"(?:零?([\d{CN_DIGITS}])[角毛])?(?:零?([\d{CN_DIGITS}])分(?!之|钟|别|类|布|析|工|享|期|批|化|支|行|配|散))?"
     rf"(?:整|正(?![在式常]))?"
 )
 
@@ -789,55 +420,48 @@ _POLICY_PACKAGE_RE: Final = re.compile(r"政策|措施|举措|意见|硬措施")
 
 _ARABIC_NUMBER: Final = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _NUMERAL_PATTERN: Final = (
-    rf"{_ARABIC_NUMBER}(?: ?[{_CN_UNITS}]+(?:零?(?:\d+|[{_CN_DIGITS}])[{_CN_UNITS}]*)*)?"
-    rf"|[{_CN_ALL}]{{2,}}(?:[{_POINT}][{_CN_DIGITS}\d]+[{_CN_UNITS}]*)?"
-    rf"|[{_CN_ALL}][{_POINT}][{_CN_DIGITS}\d]+[{_CN_UNITS}]*"
-    rf"|[{_CN_ALL}](?=[{{unit_first}}])"
+    rf"{_ARABIC_NUMBER}(?: ?[{CN_UNITS}]+(?:零?(?:\d+|[{CN_DIGITS}])[{CN_UNITS}]*)*)?"
+    rf"|[{CN_ALL}]{{2,}}(?:[{POINT}][{CN_DIGITS}\d]+[{CN_UNITS}]*)?"
+    rf"|[{CN_ALL}][{POINT}][{CN_DIGITS}\d]+[{CN_UNITS}]*"
+    rf"|[{CN_ALL}](?=[{{unit_first}}])"
 )
 
 
 def _unit_first_chars() -> str:
     # A single numeral character is only a candidate before a unit, a range separator
     # (两到三万) or 分之 (三分之一); this keeps the thousands of 一 in running text cheap.
-    chars = {surface[0] for surface in _UNITS} | set("多余几分 至到~-—–") | set(_POINT) | set(_CN_ALL)
+    chars = {surface[0] for surface in _UNITS} | set("多余几分 至到~-—–") | set(POINT) | set(CN_ALL)
     return "".join(sorted(re.escape(char) for char in chars))
 
 
 _NUMERAL_RE: Final = re.compile(_NUMERAL_PATTERN.replace("{unit_first}", _unit_first_chars()))
 
 
-def _compile_with_first_chars(first_chars: str, pattern: str) -> re.Pattern[str]:
-    """Compile ``pattern`` behind a lookahead on the characters it can start with.
-
-    An alternation that starts with optional groups is tried at every position of the text;
-    the lookahead lets the regex engine skip to plausible starts first (five times faster here).
-    """
-    return re.compile(f"(?=[{first_chars}])(?:{pattern})")
 
 
-_CANDIDATE_RE: Final = _compile_with_first_chars(
-    rf"0-9百佰千仟万翻首数几上前第{_CN_ALL}",
+_CANDIDATE_RE: Final = compile_with_first_chars(
+    rf"0-9百佰千仟万翻首数几上前第{CN_ALL}",
     r"(?P<pct>百分之|佰分之|千分之|仟分之|万分之)"
     r"|(?P<flip>翻(?:一|两|二|三|四)番)"
     r"|(?P<first>首位)"
     r"|(?P<vague>(?:数|几|上)[十百千万亿]+)"
     r"|(?P<top>前(?:\d+|[一二两三四五六七八九十]+))"
-    rf"|(?P<di>第(?:\d+|[{_CN_ALL}]+))"
+    rf"|(?P<di>第(?:\d+|[{CN_ALL}]+))"
     rf"|(?P<num>{_NUMERAL_RE.pattern})",
 )
 _APPROX_CHARS: Final = "多余几"
-_APPROX_PAIR_RE: Final = re.compile(rf"([一两二三四五六七八])([二两三四五六七八九])([{_CN_UNITS}]*)")
+_APPROX_PAIR_RE: Final = re.compile(rf"([一两二三四五六七八])([二两三四五六七八九])([{CN_UNITS}]*)")
 # The second end of a range, a numerator: no unit needs to follow.
 _LOOSE_NUMERAL_RE: Final = re.compile(
-    rf"{_ARABIC_NUMBER}(?: ?[{_CN_UNITS}]+(?:零?(?:\d+|[{_CN_DIGITS}])[{_CN_UNITS}]*)*)?"
-    rf"|[{_CN_ALL}]+(?:[{_POINT}][{_CN_DIGITS}\d]+[{_CN_UNITS}]*)?"
+    rf"{_ARABIC_NUMBER}(?: ?[{CN_UNITS}]+(?:零?(?:\d+|[{CN_DIGITS}])[{CN_UNITS}]*)*)?"
+    rf"|[{CN_ALL}]+(?:[{POINT}][{CN_DIGITS}\d]+[{CN_UNITS}]*)?"
 )
-_SCALE_RUN_RE: Final = re.compile(rf"[{_CN_UNITS}]+")
+_SCALE_RUN_RE: Final = re.compile(rf"[{CN_UNITS}]+")
 _PERCENT_FORMS: Final[dict[str, str]] = {
     "百分之": "percent", "佰分之": "percent", "千分之": "permille", "仟分之": "permille", "万分之": "basis_point",
 }  # fmt: skip
 _PERCENT_NUMBER_RE: Final = re.compile(
-    rf"[-负]?(?:{_ARABIC_NUMBER}|[{_CN_ALL}]+(?:[{_POINT}][{_CN_DIGITS}]+)?)"
+    rf"[-负]?(?:{_ARABIC_NUMBER}|[{CN_ALL}]+(?:[{POINT}][{CN_DIGITS}]+)?)"
 )
 
 
@@ -942,7 +566,7 @@ class _Scanner:
         if previous == "第":
             return self._ordinal(start, end)
         pair = _APPROX_PAIR_RE.match(norm, start)
-        if pair and _CN_DIGIT_VALUES[pair.group(2)] == _CN_DIGIT_VALUES[pair.group(1)] + 1:
+        if pair and CN_DIGIT_VALUES[pair.group(2)] == CN_DIGIT_VALUES[pair.group(1)] + 1:
             return self._approximate_pair(pair)
         parsed = self._longest_valid_numeral(start, end)
         if parsed is None:
@@ -950,11 +574,11 @@ class _Scanner:
         numeral, end = parsed
         return self._quantity_from_numeral(start, end, numeral)
 
-    def _longest_valid_numeral(self, start: int, end: int) -> tuple[_Numeral, int] | None:
+    def _longest_valid_numeral(self, start: int, end: int) -> tuple[Numeral, int] | None:
         # The candidate pattern is generous (五十千, 1234两); fall back to the longest prefix
         # that reads as a numeral.
         while end > start:
-            numeral = _parse_numeral(self.norm[start:end])
+            numeral = parse_numeral(self.norm[start:end])
             if numeral is not None:
                 return numeral, end
             end -= 1
@@ -964,10 +588,10 @@ class _Scanner:
         match = _ALNUM_RUN.match(self.norm, end)
         return match.end() if match else end
 
-    def _quantity_from_numeral(self, start: int, end: int, numeral: _Numeral) -> tuple[_Draft | None, int]:
+    def _quantity_from_numeral(self, start: int, end: int, numeral: Numeral) -> tuple[_Draft | None, int]:
         norm = self.norm
         unit_match: re.Match[str] | None = None
-        if numeral.has_unit and norm[end - 1] in _CN_UNITS:
+        if numeral.has_unit and norm[end - 1] in CN_UNITS:
             numeral, end, unit_match = self._resplit_scale_led_unit(start, end, numeral)
         if unit_match is None:
             if norm.startswith("分之", end):
@@ -984,10 +608,10 @@ class _Scanner:
             position += 1
             scale = _SCALE_RUN_RE.match(norm, position)
             if scale:
-                product = _scale_product(scale.group())
+                product = scale_product(scale.group())
                 if product is not None:
-                    value = _times(value, product)
-                    scale_word = (scale_word or "") + scale.group().translate(_CANONICAL_SCALE_CHARS)
+                    value = times(value, product)
+                    scale_word = (scale_word or "") + scale.group().translate(CANONICAL_SCALE_CHARS)
                     position = scale.end()
             blocker = _NOT_QUANTITY_AFTER.match(norm, position)
             if blocker:
@@ -1015,9 +639,9 @@ class _Scanner:
 
     def _approximate_pair(self, pair: re.Match[str]) -> tuple[_Draft | None, int]:
         """两三万, 七八个, 四五千块钱: two neighbouring digits give an approximate range."""
-        low, high = _CN_DIGIT_VALUES[pair.group(1)], _CN_DIGIT_VALUES[pair.group(2)]
+        low, high = CN_DIGIT_VALUES[pair.group(1)], CN_DIGIT_VALUES[pair.group(2)]
         units = pair.group(3)
-        scale = _scale_product(units) or 1.0
+        scale = scale_product(units) or 1.0
         end = pair.end()
         unit_match = self._unit_at(end)
         if unit_match is None and (not units or _NOT_QUANTITY_AFTER.match(self.norm, end)):
@@ -1025,7 +649,7 @@ class _Scanner:
         unit = _UNITS[unit_match.group()][0] if unit_match else None
         draft = _Draft(pair.start(), unit_match.end() if unit_match else end, pair.start(), pair.start() + 2,
                        low * scale, unit, value_max=high * scale, qualifier="about",
-                       scale_word=units.translate(_CANONICAL_SCALE_CHARS) or None)  # fmt: skip
+                       scale_word=units.translate(CANONICAL_SCALE_CHARS) or None)  # fmt: skip
         self._extend_unit(draft)
         return draft, draft.end
 
@@ -1045,16 +669,16 @@ class _Scanner:
         return draft, draft.end
 
     def _resplit_scale_led_unit(
-        self, start: int, end: int, numeral: _Numeral
-    ) -> tuple[_Numeral, int, re.Match[str] | None]:
+        self, start: int, end: int, numeral: Numeral
+    ) -> tuple[Numeral, int, re.Match[str] | None]:
         # 3千瓦 -> 3 + 千瓦, 1200万千瓦 -> 1200万 + 千瓦, 2百分点 -> 2 + 百分点
         first_unit = end
-        while first_unit > start and self.norm[first_unit - 1] in _CN_UNITS:
+        while first_unit > start and self.norm[first_unit - 1] in CN_UNITS:
             first_unit -= 1
         for split in range(max(first_unit, start + 1), end):
             unit_match = _SCALE_LED_UNIT_RE.match(self.norm, split)
             if unit_match:
-                shorter = _parse_numeral(self.norm[start:split])
+                shorter = parse_numeral(self.norm[start:split])
                 if shorter is not None:
                     return shorter, split, unit_match
         return numeral, end, None
@@ -1066,7 +690,7 @@ class _Scanner:
             match = _UNIT_RE.match(norm, position + 1)  # 同比增长 37.7 %, 168 cm: after Arabic digits only
         return match
 
-    def _range(self, first: _Draft, first_numeral: _Numeral) -> _Draft | Literal["period"] | None:
+    def _range(self, first: _Draft, first_numeral: Numeral) -> _Draft | Literal["period"] | None:
         """Extend ``first`` into a range (3至5个, 10%—20%, 七千到九千亿元) when one follows."""
         norm = self.norm
         separator = _RANGE_SEP_RE.match(norm, first.end)
@@ -1114,12 +738,12 @@ class _Scanner:
     def _shared_scale(self, low: float, second_start: int, second_end: int, high: float) -> float:
         # 七千到九千亿 -> 7000亿; 两到三万 -> 2万; 8500到3万 stays 8500 (8500万 > 3万).
         trailing = second_end
-        while trailing > second_start and self.norm[trailing - 1] in _CN_UNITS:
+        while trailing > second_start and self.norm[trailing - 1] in CN_UNITS:
             trailing -= 1
         for index in range(trailing, second_end):
-            product = _scale_product(self.norm[index:second_end])
+            product = scale_product(self.norm[index:second_end])
             if product is not None and low * product <= high:
-                return _times(low, product)
+                return times(low, product)
         return low
 
     def _skip_period_range(self, position: int) -> int:
@@ -1139,7 +763,7 @@ class _Scanner:
                 for group, weight in ((1, 0.1), (2, 0.01)):
                     digit = subunits.group(group)
                     if digit:
-                        amount = _CN_DIGIT_VALUES[digit] if digit in _CN_DIGIT_VALUES else int(digit)
+                        amount = CN_DIGIT_VALUES[digit] if digit in CN_DIGIT_VALUES else int(digit)
                         draft.value = float(Decimal(repr(draft.value)) + Decimal(repr(weight)) * amount)
                 draft.end = subunits.end()
         if unit is not None and unit.kind in ("currency", "physical"):
@@ -1155,7 +779,7 @@ class _Scanner:
             draft.qualifier = _SUFFIX_QUALIFIERS[suffix.group().replace("(含)", "")]
             draft.end = suffix.end()
 
-    def _numeral_is_quantity(self, draft: _Draft, numeral: _Numeral) -> bool:
+    def _numeral_is_quantity(self, draft: _Draft, numeral: Numeral) -> bool:
         """The policy rules that separate figures from names, words and ordinals."""
         unit = draft.unit
         norm = self.norm
@@ -1190,7 +814,7 @@ class _Scanner:
         return True
 
     @staticmethod
-    def _discount(draft: _Draft, numeral: _Numeral) -> bool:
+    def _discount(draft: _Draft, numeral: Numeral) -> bool:
         # 七折 / 8.5折 are tenths (70, 85 percent); 75折 / 五五折 are two digits read as percent.
         if draft.value_max is None and numeral.value < 10:
             draft.unit = _Unit("percent", "ratio", factor=10.0)
@@ -1205,14 +829,14 @@ class _Scanner:
             return True
         return False
 
-    def _is_index_point(self, draft: _Draft, numeral: _Numeral) -> bool:
+    def _is_index_point(self, draft: _Draft, numeral: Numeral) -> bool:
         # 849.8点 is an index; 20点 after 时间/晚/上午 is a clock time.
         if not numeral.arabic:
             return False
         before = self.norm[max(0, draft.start - 6) : draft.start]
         return not any(word in before for word in ("时间", "晚", "早", "上午", "下午", "凌晨", "中午", "夜"))
 
-    def _bare_number_is_quantity(self, draft: _Draft, numeral: _Numeral) -> bool:
+    def _bare_number_is_quantity(self, draft: _Draft, numeral: Numeral) -> bool:
         if self.standalone:
             return True
         norm = self.norm
@@ -1221,7 +845,7 @@ class _Scanner:
             # Bare Chinese numerals are mostly names (十四五, 一号) unless they carry 百/千/万/亿.
             written = norm[draft.number_start : draft.number_end] + (draft.scale_word or "")
             has_place = any(char in "百佰千仟万萬亿億" for char in written)
-            figure_like = has_place or any(char in _POINT for char in written)
+            figure_like = has_place or any(char in POINT for char in written)
             return figure_like and not numeral.single_char and following in _BARE_FOLLOWERS_OK
         literal = norm[draft.number_start : draft.number_end]
         if numeral.scale_word is None and draft.value_max is None:
@@ -1319,10 +943,10 @@ class _Scanner:
         number_start = end + (1 if sign < 0 else 0)
         unit = _Unit(_PERCENT_FORMS[prefix], "ratio")
         pair = _APPROX_PAIR_RE.match(self.norm, number_start)
-        if pair and _CN_DIGIT_VALUES[pair.group(2)] == _CN_DIGIT_VALUES[pair.group(1)] + 1:
-            scale = _scale_product(pair.group(3)) or 1.0  # 百分之二三十: 20 to 30 percent
-            draft = _Draft(start, pair.end(), number_start, pair.end(), _CN_DIGIT_VALUES[pair.group(1)] * scale,
-                           unit, value_max=_CN_DIGIT_VALUES[pair.group(2)] * scale, qualifier="about")  # fmt: skip
+        if pair and CN_DIGIT_VALUES[pair.group(2)] == CN_DIGIT_VALUES[pair.group(1)] + 1:
+            scale = scale_product(pair.group(3)) or 1.0  # 百分之二三十: 20 to 30 percent
+            draft = _Draft(start, pair.end(), number_start, pair.end(), CN_DIGIT_VALUES[pair.group(1)] * scale,
+                           unit, value_max=CN_DIGIT_VALUES[pair.group(2)] * scale, qualifier="about")  # fmt: skip
             self._extend_unit(draft)
             return draft, draft.end
         parsed = self._longest_valid_numeral(number_start, number.end())
@@ -1341,7 +965,7 @@ class _Scanner:
         if literal[0] == "上" and start and norm[start - 1] in "线以之向在加马网路身而":
             return None, start + 1
         units = literal[1:]
-        magnitude = _scale_product(units)
+        magnitude = scale_product(units)
         if magnitude is None:
             return None, start + 1
         end = start + len(literal)
@@ -1350,7 +974,7 @@ class _Scanner:
             return None, end
         unit = _UNITS[unit_match.group()][0] if unit_match else None
         draft = _Draft(start, unit_match.end() if unit_match else end, start, start + 1, magnitude, unit,
-                       scale_word=units.translate(_CANONICAL_SCALE_CHARS))  # fmt: skip
+                       scale_word=units.translate(CANONICAL_SCALE_CHARS))  # fmt: skip
         if literal[0] == "上":
             draft.qualifier = "more_than"
         else:
@@ -1363,7 +987,7 @@ class _Scanner:
 
     def _flip(self, start: int, literal: str) -> tuple[_Draft | None, int]:
         # 翻一番 = doubled (x2), 翻两番 = x4
-        doublings = _CN_DIGIT_VALUES[literal[1]]
+        doublings = CN_DIGIT_VALUES[literal[1]]
         draft = _Draft(
             start, start + len(literal), start + 1, start + 2, float(2**doublings), _Unit("times", "ratio")
         )
@@ -1380,8 +1004,8 @@ class _Scanner:
         self._apply_currency_prefix(draft, floor)
         unit = draft.unit
         factor = unit.factor if unit else 1.0
-        value = draft.sign * _times(draft.value, factor)
-        value_max = None if draft.value_max is None else _times(draft.value_max, factor)  # -10000与20000之间
+        value = draft.sign * times(draft.value, factor)
+        value_max = None if draft.value_max is None else times(draft.value_max, factor)  # -10000与20000之间
         if unit is None:
             unit_name, measure = "number", None
         elif unit.kind == "count" and unit.unit == "count":
@@ -1471,8 +1095,8 @@ def _covers_expression(expr: str, quantity: Quantity) -> bool:
 
 # 壹佰元整, 肆角叁分, 负壹元整: amounts as written on cheques and receipts
 _CHEQUE_AMOUNT_RE: Final = re.compile(
-    rf"(?P<sign>负)?(?:(?P<yuan>[{_CN_ALL}\d.]+)[元圆])?(?:零?(?P<jiao>[{_CN_DIGITS}\d])[角毛])?"
-    rf"(?:零?(?P<fen>[{_CN_DIGITS}\d])分)?(?:整|正)?"
+    rf"(?P<sign>负)?(?:(?P<yuan>[{CN_ALL}\d.]+)[元圆])?(?:零?(?P<jiao>[{CN_DIGITS}\d])[角毛])?"
+    rf"(?:零?(?P<fen>[{CN_DIGITS}\d])分)?(?:整|正)?"
 )
 
 
@@ -1501,290 +1125,3 @@ def _bare_numeral_or_cheque_amount(expr: str) -> Quantity | None:
     return Quantity(start=start, end=start + len(stripped), text=stripped, value=total, unit="CNY",
                     number_text=number_text)  # fmt: skip
 
-
-# ---------------------------------------------------------------------------------------------
-# Periods
-# ---------------------------------------------------------------------------------------------
-
-_YEAR: Final = r"(?:19|20)\d{2}|[一二][〇零○一二三四五六七八九]{3}"
-_MONTH: Final = r"1[0-2]|0?[1-9]|十[一二]|[一二三四五六七八九十]"
-_DAY: Final = (
-    r"3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]"
-)
-_SEP: Final = r" ?(?:—{1,2}|–|-|~|至|到) ?"
-_REL_YEAR: Final = r"今年|去年|上年|明年|前年|本年|当年"
-
-_RELATIVE_YEARS: Final[dict[str, tuple[str, int]]] = {
-    "今年": ("this_year", 0), "本年": ("this_year", 0), "年内": ("this_year", 0), "当年": ("that_year", 0),
-    "去年": ("last_year", -1), "上年": ("last_year", -1), "前年": ("year_before_last", -2),
-    "明年": ("next_year", 1), "全年": ("full_year", 0),
-}  # fmt: skip
-
-_YEAR_FIRST: Final = "12一二"
-_REL_FIRST: Final = "今去上明前本当"
-_MONTH_FIRST: Final = "0-9一二三四五六七八九十"
-_DATED: Final = _YEAR_FIRST + _REL_FIRST + _MONTH_FIRST
-
-_PERIOD_PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
-    ("year_range", _compile_with_first_chars(_YEAR_FIRST, rf"(?P<y1>{_YEAR})年?{_SEP}(?P<y2>{_YEAR})年(?P<edge>底|末)?")),
-    ("month_range", _compile_with_first_chars(_DATED,
-        rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?P<m1>{_MONTH})月?{_SEP}(?:(?P<y2>{_YEAR})年)?(?P<m2>{_MONTH})月份?")),
-    ("date", _compile_with_first_chars(_DATED, rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]")),
-    ("month", _compile_with_first_chars(_DATED, rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?<![\d个])(?P<m>{_MONTH})月(?:份)?(?P<edge>底|末|初)?(?!份?以来)")),
-    ("quarter", _compile_with_first_chars(_DATED + "第首",
-        rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?:第?(?P<q>[一二三四1-4])|(?P<first>首))季度(?P<edge>末)?")),
-    ("first_quarters", _compile_with_first_chars(_YEAR_FIRST + _REL_FIRST, rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?前(?P<n>[一二两三1-3])个?季度")),
-    ("half", _compile_with_first_chars(_YEAR_FIRST + _REL_FIRST + "下", rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?P<h>上|下)半年")),
-    ("first_months", _compile_with_first_chars(_YEAR_FIRST + _REL_FIRST,
-        rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?前(?P<n>1[0-2]|[1-9]|十[一二]?|[一二两三四五六七八九])个?月(?!份)")),
-    ("calendar_year", _compile_with_first_chars(_YEAR_FIRST, rf"(?P<y>{_YEAR})年(?:年?(?P<edge>底|末|初))?(?!代|级|度)")),
-    ("ytd", _compile_with_first_chars("年今1", r"(?:年初|今年|年内|1月份?)(?:以来|至今)|年初到现在")),
-    ("to_date", _compile_with_first_chars("截目至累", r"截至目前|截止目前|目前为止|至今|累计")),
-    ("recent_years", _compile_with_first_chars("近过最", r"(?:近|过去|最近)(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,2})年(?:来)?")),
-    ("five_year_plan", _compile_with_first_chars("十", r"(?<![\d一二三四五六七八九十])十(?P<n>[一二三四五六七八九])五(?![\d一二三四五六七八九十])(?:时期|期间|规划期|末|初)?")),
-    ("relative_year", _compile_with_first_chars(_REL_FIRST + "年全", rf"(?:{_REL_YEAR}|年内|全年)(?P<edge>底|末|初)?")),
-    ("relative_month", _compile_with_first_chars("本当上今", r"本月|当月|上月|上个月|今天")),
-)  # fmt: skip
-
-# 到2025年 is a target date; 至 is left out because 提高至2024年的39.9% reports a past value.
-_DEADLINE_PREFIX_RE: Final = re.compile(r"(?:力争到|预计到|计划到|争取到|到)$")
-_CUMULATIVE_PREFIX_RE: Final = re.compile(r"(?:截至|截止到|截止至|截止)$")
-_DEADLINE_SUFFIX_RE: Final = re.compile(r"以前|之前|前(?![一二两三四五六七八九十\d])")
-
-
-def _year_value(literal: str) -> int:
-    if literal.isdigit():
-        return int(literal)
-    value = _digit_string_value(literal)
-    return int(value) if value is not None else 0
-
-
-def _small_number(literal: str) -> int:
-    if literal.isdigit():
-        return int(literal)
-    value = parse_number(literal)
-    return int(value) if value is not None else 0
-
-
-@dataclass(slots=True)
-class _PeriodDraft:
-    start: int
-    end: int
-    kind: PeriodKind
-    period: str | None
-    relative: str | None = None
-    cumulative: bool = False
-    deadline: bool = False
-
-
-class _PeriodReader:
-    def __init__(self, text: str, default_year: int | None) -> None:
-        self.text = text
-        self.norm = fold_width(text)
-        self.default_year = default_year
-
-    def run(self) -> list[PeriodMention]:
-        drafts: list[_PeriodDraft] = []
-        for name, pattern in _PERIOD_PATTERNS:
-            for match in pattern.finditer(self.norm):
-                draft = self._draft(name, match)
-                if draft is not None:
-                    drafts.append(self._with_markers(draft))
-        # Markers first: 到/截至 before and 前 after are part of the span that must not overlap.
-        return [self._mention(draft) for draft in self._without_overlaps(drafts)]
-
-    @staticmethod
-    def _without_overlaps(drafts: list[_PeriodDraft]) -> list[_PeriodDraft]:
-        # In reading order; when two overlap, the longer one wins (2023年1—11月 over 2023年).
-        kept: list[_PeriodDraft] = []
-        for draft in sorted(drafts, key=lambda d: (d.start, -(d.end - d.start))):
-            if kept and draft.start < kept[-1].end:
-                if draft.end - draft.start > kept[-1].end - kept[-1].start:
-                    kept[-1] = draft
-                continue
-            kept.append(draft)
-        return kept
-
-    def _year(self, match: re.Match[str], group: str = "y") -> tuple[int | None, str | None]:
-        """The stated or resolved year, and the relative word when the year was relative."""
-        groups = match.groupdict()
-        if groups.get(group):
-            return _year_value(groups[group]), None
-        relative_word = groups.get("ry")
-        if relative_word:
-            relative, offset = _RELATIVE_YEARS[relative_word]
-            if self.default_year is None:
-                return None, relative
-            return self.default_year + offset, relative
-        return self.default_year, None
-
-    def _draft(self, name: str, match: re.Match[str]) -> _PeriodDraft | None:
-        start, end = match.span()
-        handler = getattr(self, f"_{name}")
-        result: _PeriodDraft | None = handler(match, start, end)
-        return result
-
-    def _year_range(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
-        first, last = _year_value(match.group("y1")), _year_value(match.group("y2"))
-        if first >= last:
-            return None
-        return _PeriodDraft(start, end, "multi_year", f"{first}/{last}")
-
-    def _month_range(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
-        year, relative = self._year(match)
-        first, last = _small_number(match.group("m1")), _small_number(match.group("m2"))
-        year2 = _year_value(match.group("y2")) if match.group("y2") else year
-        if not 1 <= first <= 12 or not 1 <= last <= 12 or (year2 == year and first >= last):
-            return None
-        partial = f"--{first:02d}/--{last:02d}"
-        if year is None or year2 is None:
-            return _PeriodDraft(start, end, "month_range", None, _join_relative(relative, partial))
-        return _PeriodDraft(start, end, "month_range", f"{year}-{first:02d}/{year2}-{last:02d}", relative)
-
-    def _date(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
-        year, relative = self._year(match)
-        month, day = _small_number(match.group("m")), _small_number(match.group("d"))
-        if not 1 <= month <= 12 or not 1 <= day <= 31:
-            return None
-        if year is None:
-            return _PeriodDraft(
-                start, end, "date", None, _join_relative(relative, f"--{month:02d}-{day:02d}")
-            )
-        return _PeriodDraft(start, end, "date", f"{year}-{month:02d}-{day:02d}", relative)
-
-    def _month(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
-        year, relative = self._year(match)
-        month = _small_number(match.group("m"))
-        if not 1 <= month <= 12:
-            return None
-        edge = match.group("edge")
-        if year is None:
-            return _PeriodDraft(start, end, "month", None, _join_relative(relative, f"--{month:02d}"))
-        if edge in ("底", "末"):
-            last_day = calendar.monthrange(year, month)[1]
-            return _PeriodDraft(start, end, "date", f"{year}-{month:02d}-{last_day:02d}", relative)
-        return _PeriodDraft(start, end, "month", f"{year}-{month:02d}", relative)
-
-    def _quarter(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
-        year, relative = self._year(match)
-        quarter = 1 if match.group("first") else _small_number(match.group("q"))
-        if match.group("edge"):
-            month = quarter * 3
-            if year is None:
-                return _PeriodDraft(start, end, "month", None, _join_relative(relative, f"--{month:02d}"))
-            last_day = calendar.monthrange(year, month)[1]
-            return _PeriodDraft(start, end, "date", f"{year}-{month:02d}-{last_day:02d}", relative)
-        if year is None:
-            return _PeriodDraft(start, end, "quarter", None, _join_relative(relative, f"Q{quarter}"))
-        return _PeriodDraft(start, end, "quarter", f"{year}-Q{quarter}", relative)
-
-    def _first_quarters(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
-        return self._first_n_months(match, start, end, _small_number(match.group("n")) * 3)
-
-    def _first_months(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
-        return self._first_n_months(match, start, end, _small_number(match.group("n")))
-
-    def _first_n_months(self, match: re.Match[str], start: int, end: int, months: int) -> _PeriodDraft | None:
-        if not 1 <= months <= 12:
-            return None
-        year, relative = self._year(match)
-        if year is None:
-            return _PeriodDraft(
-                start, end, "month_range", None, _join_relative(relative, f"--01/--{months:02d}")
-            )
-        return _PeriodDraft(start, end, "month_range", f"{year}-01/{year}-{months:02d}", relative)
-
-    def _half(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
-        year, relative = self._year(match)
-        half = 1 if match.group("h") == "上" else 2
-        if year is None:
-            return _PeriodDraft(start, end, "half", None, _join_relative(relative, f"H{half}"))
-        return _PeriodDraft(start, end, "half", f"{year}-H{half}", relative)
-
-    def _calendar_year(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
-        year = _year_value(match.group("y"))
-        edge = match.group("edge")
-        if edge in ("底", "末"):
-            return _PeriodDraft(start, end, "date", f"{year}-12-31")
-        if edge == "初":
-            return _PeriodDraft(start, end, "month", f"{year}-01")
-        return _PeriodDraft(start, end, "year", str(year))
-
-    def _ytd(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
-        return _PeriodDraft(start, end, "relative", None, "ytd", cumulative=True)
-
-    def _to_date(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
-        return _PeriodDraft(start, end, "relative", None, "to_date", cumulative=True)
-
-    def _recent_years(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
-        years = _small_number(match.group("n"))
-        if not 1 <= years <= 50:
-            return None
-        period = None
-        if self.default_year is not None:
-            period = f"{self.default_year - years + 1}/{self.default_year}"
-        return _PeriodDraft(start, end, "multi_year", period, f"last_{years}_years")
-
-    def _five_year_plan(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
-        # The Nth five-year plan starts in 1966 + 5 (N - 3) for N >= 3 (the 14th: 2021-2025).
-        plan = 10 + _CN_DIGIT_VALUES[match.group("n")]
-        first = 1966 + 5 * (plan - 3)
-        return _PeriodDraft(start, end, "multi_year", f"{first}/{first + 4}")
-
-    def _relative_year(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
-        word = match.group()
-        edge = match.group("edge")
-        base = word[: len(word) - (1 if edge else 0)]
-        relative, offset = _RELATIVE_YEARS[base]
-        year = None if self.default_year is None else self.default_year + offset
-        if edge in ("底", "末"):
-            period = None if year is None else f"{year}-12-31"
-            return _PeriodDraft(start, end, "date", period, _join_relative(relative, "--12-31"))
-        return _PeriodDraft(start, end, "year", None if year is None else str(year), relative)
-
-    def _relative_month(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
-        relative = {"本月": "this_month", "当月": "this_month", "上月": "last_month", "上个月": "last_month",
-                    "今天": "today"}[match.group()]  # fmt: skip
-        return _PeriodDraft(start, end, "date" if relative == "today" else "month", None, relative)
-
-    def _with_markers(self, draft: _PeriodDraft) -> _PeriodDraft:
-        norm = self.norm
-        window = norm[max(0, draft.start - 3) : draft.start]
-        cumulative = _CUMULATIVE_PREFIX_RE.search(window)
-        if cumulative:
-            draft.cumulative = True
-            draft.start -= len(cumulative.group())
-        else:
-            deadline = _DEADLINE_PREFIX_RE.search(window)
-            if deadline and draft.kind not in ("relative",):
-                draft.deadline = True
-                draft.start -= len(deadline.group())
-        suffix = _DEADLINE_SUFFIX_RE.match(norm, draft.end)
-        if suffix and draft.kind != "relative":
-            draft.deadline = True
-            draft.end = suffix.end()
-        return draft
-
-    def _mention(self, draft: _PeriodDraft) -> PeriodMention:
-        return PeriodMention(
-            start=draft.start,
-            end=draft.end,
-            text=self.text[draft.start : draft.end],
-            period=draft.period,
-            relative=draft.relative,
-            cumulative=draft.cumulative,
-            deadline=draft.deadline,
-            kind=draft.kind,
-        )
-
-
-def _join_relative(relative: str | None, partial: str) -> str:
-    return partial if relative is None else f"{relative}:{partial}"
-
-
-def find_periods(text: str, default_year: int | None = None) -> list[PeriodMention]:
-    """All time expressions in ``text``, sorted by start and non-overlapping.
-
-    ``default_year`` resolves expressions without a stated year (今年, 1—10月, 一季度, 前10个月).
-    """
-    return _PeriodReader(text, default_year).run()

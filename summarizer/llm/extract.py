@@ -1,4 +1,4 @@
-"""LLM extraction: fill one :class:`~summarizer.schema.ArticleBriefing` per article segment.
+"""LLM extraction: fill one :class:`~summarizer.briefing.models.ArticleBriefing` per article segment.
 
 One call per segment (per part, for segments over ``segment_char_budget``), the schema as the
 response model and the verifier as its validator: instructor's validation context carries the
@@ -10,12 +10,12 @@ as verified:
 
 * **verified**: every claim checks out against the source;
 * **partially verified**: re-asks ran out; the claims that verify stay, the others are moved to
-  the article's ``unverified`` list with the verifier's reasons (:func:`~summarizer.verify.quarantine_unverified`);
+  the article's ``unverified`` list with the verifier's reasons (:func:`~summarizer.verify.checks.quarantine_unverified`);
 * **failed**: the endpoint failed (after transport retries) or the answer was unusable; the run
   reports it and the other articles are still produced.
 
 The raw completion is the source of truth: fresh answers and cached ones (JSON in the disk cache,
-see :mod:`summarizer.cache`) go through the same parse -> verify -> quarantine path, so validation is
+see :mod:`summarizer.llm.cache`) go through the same parse -> verify -> quarantine path, so validation is
 re-run offline on every cache hit.
 
 Segments over the size budget are split at subheadings, else at paragraph breaks, else at sentence
@@ -35,28 +35,25 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import ValidationError
 
-from summarizer.cache import ResultCache, cache_key, schema_hash
-from summarizer.errors import LLMError
-from summarizer.llm import LLMAuthError, LLMClient, LLMUnavailableError
-from summarizer.pricing import Cost, Usage, load_price_table
-from summarizer.prompting import PromptTemplate, RenderedPrompt, latest_prompt, render_article_prompt
-from summarizer.schema import (
+from summarizer.briefing.io import article_json_schema
+from summarizer.briefing.models import (
     ArticleBriefing,
     PageBriefing,
     RunMetadata,
-    SourceInfo,
     TokenUsage,
-    UnverifiedClaim,
-    VerificationSummary,
-    article_json_schema,
 )
+from summarizer.errors import LLMAuthError, LLMError, LLMUnavailableError
+from summarizer.llm.cache import ResultCache, cache_key, schema_hash
+from summarizer.llm.client import LLMClient
+from summarizer.llm.pricing import Cost, Usage, load_price_table
+from summarizer.llm.prompting import PromptTemplate, RenderedPrompt, latest_prompt, render_article_prompt
+from summarizer.llm.validation import ValidatedArticleBriefing
 from summarizer.settings import Settings
 
 if TYPE_CHECKING:
-    from summarizer.facts import FactTable
-    from summarizer.ingest import Document
-    from summarizer.segment import Segment, SegmentedPage
-    from summarizer.verify import ArticleSource, ClaimResult, FactLike
+    from summarizer.layout.segment import Segment, SegmentedPage
+    from summarizer.rules.facts import FactTable
+    from summarizer.verify.checks import ArticleSource, FactLike
 
 __all__ = [
     "PROMPT_NAME",
@@ -64,7 +61,7 @@ __all__ = [
     "PageOutcome",
     "extract_page",
     "extract_page_async",
-    "finalise_article",
+    "finalise_parts",
     "payload_from_completion",
     "split_text",
 ]
@@ -72,8 +69,6 @@ __all__ = [
 PROMPT_NAME = "article_briefing"
 ArticleStatus = Literal["verified", "partially_verified", "failed"]
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
-_MAX_QUARANTINE_ROUNDS = 4
-_FIGURE_POINTERS = ("/metrics/", "/targets/")
 # Parts started beyond the request slots, so a freed slot finds a request ready to send.
 _PREFETCH = 2
 
@@ -235,162 +230,18 @@ def _parse_article(completion: dict[str, Any], mode: str) -> ArticleBriefing:
 # -- verification ---------------------------------------------------------------------------------
 
 
-def source_info(document: Document) -> SourceInfo:
-    """What a briefing records about the file it was made from."""
-    return SourceInfo(
-        path=document.name, source=document.source, sha256=document.sha256, characters=len(document.original)
-    )
+def finalise_parts(source: ArticleSource, parts: Sequence[ArticleBriefing], index: int) -> ArticleBriefing:
+    """One verified article from the answers for the parts of a segment (usually one part).
 
-
-def finalise_article(
-    page: SegmentedPage,
-    segment: Segment,
-    article: ArticleBriefing | Sequence[ArticleBriefing],
-    facts: FactTable | None,
-    source: ArticleSource | None = None,
-) -> ArticleBriefing:
-    """The verified ``article``: spans filled, every failed claim moved to ``unverified`` (figures
-    first, then whatever still fails), and the verification summary with coverage set.
-
-    What cannot be dropped is replaced: a headline that fails verification by the Chinese headline
-    marked as withheld (:func:`withheld_headline`), Chinese heading fields that are not in the
-    source by the segment's own (or null), a summary that still fails after its sentences were cut
-    by a notice. The result verifies cleanly: ``summarizer verify`` on it reports no failure.
-    ``unverified`` holds each failed claim once.
-
-    Given the briefings of the parts of a split segment, their spans are filled first and they are
-    merged, list items de-duplicated by source span. The articles given are modified (spans); pass
-    copies to keep them. Pure CPU work: run it off the event loop.
+    The parts' spans are filled first, so that list items found by several parts are merged by
+    source span; then :func:`~summarizer.verify.finalise.finalise_article` verifies the whole.
     """
-    from summarizer.verify import ArticleCheck, check_article, quarantine_unverified
-    from summarizer.verify import ArticleSource as Source
+    from summarizer.verify import check_article, finalise_article
 
-    if source is None:
-        segment_facts = cast("Sequence[FactLike] | None", facts.for_segment(segment.index) if facts else None)
-        source = Source.from_segment(segment, segment_facts, page.document.original)
-    if not isinstance(article, ArticleBriefing):
-        parts = list(article)
-        if len(parts) > 1:
-            for part in parts:
-                check_article(source, part)  # fills the spans that identify duplicates
-        article = _merge(parts)
-    article.index = segment.index
-    article.unverified = []  # the model must not pre-fill this; only the verifier does
-    first: list[ClaimResult] | None = None
-    check: ArticleCheck | None = None
-    cut: set[str] = set()
-    # Every round removes or replaces at least one failing claim, so the loop ends well before its
-    # bound; the bound only guards against a verifier that keeps failing what was put in its place.
-    limit = _MAX_QUARANTINE_ROUNDS + len(article.metrics) + len(article.targets) + len(article.programmes)
-    limit += len(article.organisations) + len(article.caveats) + len(article.key_points) + 8
-    for round_number in range(limit):
-        check = check_article(source, article)
-        if first is None:
-            first = check.results
-        failed = [r for r in check.results if not r.ok]
-        if not failed:
-            break
-        # Figures first: prose is often flagged only because it disagrees with a wrong figure, and
-        # is judged again once that figure is out.
-        figures = [r for r in failed if r.pointer.startswith(_FIGURE_POINTERS)]
-        chosen = figures if figures and round_number < _MAX_QUARANTINE_ROUNDS else failed
-        article = quarantine_unverified(article, chosen)
-        article = _replace_fixed_fields(article, chosen, segment, cut)
-        check = None
-    else:
-        check = check_article(source, article)
-        if not all(r.ok for r in check.results):
-            article = _withhold_everything(quarantine_unverified(article, check.results), segment)
-            check = None
-    article.unverified = _unique_claims(article.unverified)
-    cover = (check or check_article(source, article, fill_spans=False)).coverage
-    unverified = len(article.unverified)
-    checked = max(len(first or []), unverified)
-    article.verification = VerificationSummary(
-        checked=checked,
-        verified=checked - unverified,
-        failed=unverified,
-        facts_found=cover.facts_found if cover is not None else 0,
-        facts_mentioned=cover.facts_mentioned if cover is not None else 0,
-        coverage=cover.ratio if cover is not None else None,
-    )
-    return article
-
-
-WITHHELD_HEADLINE = "English headline withheld: it failed verification"
-WITHHELD_SUMMARY = "(Summary withheld: it failed verification; see the unverified claims.)"
-_HEADING_FIELDS = ("byline_zh", "source_tag_zh", "credit_zh")
-
-
-def withheld_headline(title: str, current: str | None = None) -> str:
-    """The headline shown instead of an English one that failed verification: the Chinese headline,
-    marked as withheld. It adds nothing to the source; when even that fails (``current`` is already
-    it), the bare notice."""
-    title = " ".join(title.split())
-    marked = f"{title} ({WITHHELD_HEADLINE})" if title else f"({WITHHELD_HEADLINE})"
-    return marked if current != marked else f"({WITHHELD_HEADLINE})"
-
-
-def _replace_fixed_fields(
-    article: ArticleBriefing, failed: Sequence[ClaimResult], segment: Segment, cut: set[str]
-) -> ArticleBriefing:
-    """``article`` with the failing fields quarantine cannot drop replaced by values that add no claim.
-
-    ``cut`` remembers the summary's claims whose sentences were already cut out: one that fails
-    again (the cut did not remove it) withholds the summary as a whole.
-    """
-    fields = {r.pointer.strip("/").split("/")[0] for r in failed if not r.ok}
-    if "headline_en" in fields:
-        article.headline_en = withheld_headline(segment.title, article.headline_en)
-    if "headline_zh" in fields and segment.title.strip():
-        article.headline_zh = segment.title.strip()
-    for name in _HEADING_FIELDS:
-        if name in fields:
-            setattr(article, name, None)
-            if name == "byline_zh":
-                article.byline_en = None  # the English of a byline the source does not have
-    summary_claims = {r.claim for r in failed if not r.ok and r.pointer.strip("/") == "summary_en"}
-    if summary_claims & cut:
-        article.summary_en = WITHHELD_SUMMARY
-    cut.update(summary_claims)
-    return article
-
-
-def _withhold_everything(article: ArticleBriefing, segment: Segment) -> ArticleBriefing:
-    """The last resort when the verifier keeps failing what replaced a claim: only what the source
-    states by construction remains (the headline, the region); every dropped claim is listed."""
-    copy = article.model_copy(deep=True)
-    for name in ("metrics", "targets", "programmes", "organisations", "caveats", "key_points"):
-        for number, item in enumerate(getattr(copy, name)):
-            text = item if isinstance(item, str) else getattr(item, "source_quote", None)
-            copy.unverified.append(
-                UnverifiedClaim(
-                    pointer=f"/{name}/{number}",
-                    claim=text or getattr(item, "name_zh", None) or getattr(item, "description_en", name),
-                    verdict="not_in_source",
-                    reason="withheld: the article's claims could not be brought to verify",
-                )
-            )
-        setattr(copy, name, [])
-    copy.headline_zh = segment.title.strip() or copy.headline_zh
-    copy.headline_en = f"({WITHHELD_HEADLINE})"
-    copy.summary_en = WITHHELD_SUMMARY
-    for name in _HEADING_FIELDS:
-        setattr(copy, name, None)
-    copy.byline_en = None
-    return copy
-
-
-def _unique_claims(claims: Sequence[UnverifiedClaim]) -> list[UnverifiedClaim]:
-    """Each failed claim once (a field judged in several rounds fails the same way each time)."""
-    seen: set[tuple[str, str, str, str]] = set()
-    unique: list[UnverifiedClaim] = []
-    for claim in claims:
-        key = (claim.pointer, claim.claim, claim.verdict, claim.reason)
-        if key not in seen:
-            seen.add(key)
-            unique.append(claim)
-    return unique
+    if len(parts) > 1:
+        for part in parts:
+            check_article(source, part)  # fills the spans that identify duplicates
+    return finalise_article(source, _merge(parts), index)
 
 
 def _merge(parts: Sequence[ArticleBriefing]) -> ArticleBriefing:
@@ -462,14 +313,14 @@ class _Engine:
     def source_for(self, segment: Segment) -> Any:
         """The verifier's view of a segment, built once and shared by every call and re-ask."""
         if segment.index not in self.sources:
-            from summarizer.verify import ArticleSource
+            from summarizer.verify.checks import ArticleSource
 
             facts = cast("Sequence[FactLike] | None", self.facts_for(segment))
             self.sources[segment.index] = ArticleSource.from_segment(segment, facts, self.page.document.original)
         return self.sources[segment.index]
 
     def render(self, segment: Segment, text: str, part: int, parts: int) -> RenderedPrompt:
-        from summarizer.glossary import load_glossary
+        from summarizer.rules.glossary import load_glossary
 
         glossary = [(e.zh, e.en) for e in load_glossary().entries_in(text)]
         title = segment.title if parts == 1 else f"{segment.title} (part {part} of {parts} of this article)"
@@ -519,7 +370,7 @@ class _Engine:
             }
             try:
                 outcome = await self.client.structured(
-                    ArticleBriefing,
+                    ValidatedArticleBriefing,
                     rendered.messages,
                     context=context,
                     label=label,
@@ -590,9 +441,7 @@ class _Engine:
             return outcome
         # Verification is CPU work: a worker thread keeps it off the event loop, so requests
         # waiting for a slot are sent while answers already received are being checked.
-        article = await asyncio.to_thread(
-            finalise_article, self.page, segment, articles, self.facts, self.source_for(segment)
-        )
+        article = await asyncio.to_thread(finalise_parts, self.source_for(segment), articles, segment.index)
         outcome.article = article
         outcome.status = "partially_verified" if article.unverified or errors else "verified"
         if errors:
@@ -613,10 +462,10 @@ async def extract_page_async(
     """Extract every segment of ``page`` concurrently and assemble the verified page briefing.
 
     ``generated_by="reference"`` is for replaying hand-written reference recordings: the metadata
-    then names no model. Raises :class:`~summarizer.llm.LLMAuthError` at once (every article would
+    then names no model. Raises :class:`~summarizer.llm.client.LLMAuthError` at once (every article would
     fail the same way); other failures are per article.
     """
-    from summarizer.glossary import load_glossary
+    from summarizer.rules.glossary import load_glossary
 
     prompt = latest_prompt(PROMPT_NAME)
     own_client = client is None
@@ -684,7 +533,7 @@ async def extract_page_async(
             cache_misses=misses,
             notes="\n".join(run_notes) or None,
         )
-        briefing = PageBriefing(source=source_info(page.document), articles=articles, metadata=metadata)
+        briefing = PageBriefing(source=page.document.source_info(), articles=articles, metadata=metadata)
     return PageOutcome(
         briefing=briefing,
         articles=outcomes,

@@ -14,10 +14,11 @@ from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from summarizer.gazetteer import Region, detect_region
-from summarizer.ingest import Document
-from summarizer.repair import Block, Repair, RepairedPage, SuspectedTypo, repair_document
-from summarizer.textmap import MappedText, MappedTextBuilder, normalize, normalize_string
+from summarizer.briefing.models import Region
+from summarizer.gazetteer import detect_region
+from summarizer.layout.repair import Block, Repair, RepairedPage, SuspectedTypo, repair_document
+from summarizer.text.ingest import Document
+from summarizer.text.textmap import MappedText, MappedTextBuilder, normalize, normalize_string
 
 __all__ = ["Segment", "SegmentedPage", "segment_document", "segment_page"]
 

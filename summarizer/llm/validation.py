@@ -1,0 +1,74 @@
+"""The verifier attached to the response model: what turns instructor's re-asks into fact checks.
+
+The briefing models stay pure (:mod:`summarizer.briefing.models`); this module defines the response
+model the LLM layer sends, :class:`ValidatedArticleBriefing`, which is the same schema (same title,
+same description, so the request is byte-for-byte what the plain model would give) plus a validator
+that reads instructor's validation context and runs :mod:`summarizer.verify` on the answer. A
+failure becomes a ``ValueError`` whose message instructor sends back to the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+from pydantic import ConfigDict, ValidationInfo, model_validator
+
+from summarizer.briefing.models import ArticleBriefing
+from summarizer.rules.facts import facts_for_segment
+from summarizer.verify import ArticleSource, FactLike, verify_article
+
+__all__ = ["ValidatedArticleBriefing", "validate_article_in_context"]
+
+
+class ValidatedArticleBriefing(ArticleBriefing):
+    model_config = ConfigDict(title="ArticleBriefing")
+
+    @model_validator(mode="after")
+    def _verify_against_context(self, info: ValidationInfo) -> ValidatedArticleBriefing:
+        """With a validation context naming the source, reject claims the source does not support.
+
+        Without one (a stored answer parsed for its shape) this checks nothing more than the schema.
+        """
+        context = info.context
+        if isinstance(context, dict) and {"source", "segment", "source_text"} & context.keys():
+            validate_article_in_context(self, context)
+        return self
+
+
+# The tool description instructor sends is the class docstring: keep it the schema's own.
+ValidatedArticleBriefing.__doc__ = ArticleBriefing.__doc__
+
+
+def validate_article_in_context(article: ArticleBriefing, context: Mapping[str, Any]) -> None:
+    """The Pydantic validator's body: verify against the context's source, raise ValueError on failures.
+
+    Context keys: ``source`` (a prebuilt ArticleSource), ``segment`` (a Segment) or ``source_text``
+    (str); optional ``facts`` (that
+    segment's rule-based facts; computed with :mod:`summarizer.rules.facts` when absent), ``original``
+    (the whole file text, to find quotes of pull-quotes) and ``fill_spans`` (default True).
+    The error lists every failure with what to fix, for the model to answer again.
+    """
+    facts = cast("Sequence[FactLike] | None", context.get("facts"))
+    segment = context.get("segment")
+    prebuilt = context.get("source")
+    if isinstance(prebuilt, ArticleSource):
+        source = prebuilt  # built once per segment by the caller, reused for every re-ask
+    elif segment is not None:
+        if facts is None:
+            facts = facts_for_segment(segment)
+        source = ArticleSource.from_segment(segment, facts, cast("str | None", context.get("original")))
+    else:
+        source = ArticleSource.from_text(str(context["source_text"]), facts)
+    results = verify_article(source, article, fill_spans=bool(context.get("fill_spans", True)))
+    failed = [r for r in results if not r.ok]
+    if failed:
+        lines = [f"- {r.message}" for r in failed[:25]]
+        if len(failed) > 25:
+            lines.append(f"- … and {len(failed) - 25} more problems of the same kinds")
+        raise ValueError(
+            f"{len(failed)} claim(s) are not supported by the article; fix each and answer again:\n"
+            + "\n".join(lines)
+        )
+
+

@@ -1,0 +1,363 @@
+"""The one orchestrator: read → repair → segment → facts → extract | replay | rules → verify → render.
+
+The CLI, the batch runner and library callers all go through here, so a file is always handled the
+same way. :func:`analyse` runs the rule path (no LLM) and is what ``segment``, ``facts`` and
+``verify`` need; :func:`brief_file` adds the briefing, made by the first way that is available:
+
+1. an LLM endpoint is configured (and ``--offline`` is not given): live extraction
+   (:mod:`summarizer.llm.extract`), with the disk cache. An endpoint configured only in part (a base
+   URL, provider or key given, but the model or key still missing) is a :class:`ConfigError`, not a
+   fallback (:meth:`Settings.check_endpoint`); an endpoint that cannot be reached at all is one
+   line naming it and suggesting ``--offline``;
+2. otherwise, a recording of this input exists (``seeds/recordings/*.cassette.yaml``, matched by the
+   input's SHA-256): the recorded exchanges are replayed through the same engine with no network;
+   a hand-written reference recording yields ``generated_by: reference`` and never names a model;
+3. otherwise: a facts-only briefing from the rule-based engine, saying clearly that an LLM endpoint
+   gives the full briefing.
+
+Every number in the output went through the verifier; what failed is listed as unverified, and
+the exit status is 1 whenever anything is (in every mode). The written briefing verifies cleanly
+with ``summarizer verify``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from summarizer.errors import LLMError
+from summarizer.layout.segment import SegmentedPage, segment_document
+from summarizer.output.files import check_out_dir, write_outputs
+from summarizer.rules.facts import FactTable, extract_facts
+from summarizer.settings import Settings
+from summarizer.text.ingest import DEFAULT_MAX_BYTES, Document, read_document
+
+if TYPE_CHECKING:
+    from summarizer.briefing.models import PageBriefing
+    from summarizer.llm.extract import PageOutcome
+    from summarizer.verify import VerificationReport
+
+__all__ = [
+    "Analysis",
+    "BriefResult",
+    "analyse",
+    "analyse_file",
+    "brief",
+    "brief_file",
+    "brief_text",
+    "facts_only_briefing",
+    "record_file",
+    "verify_file",
+]
+
+BriefMode = Literal["llm", "replay", "rules"]
+
+
+@dataclass
+class Analysis:
+    """What the rule path makes of one document: the segmented page and its facts."""
+
+    document: Document
+    page: SegmentedPage
+    facts: FactTable
+
+
+def analyse(document: Document) -> Analysis:
+    """Repair, segment and extract the facts of a decoded document (no LLM)."""
+    page = segment_document(document)
+    return Analysis(document, page, extract_facts(page))
+
+
+def analyse_file(source: str | Path | bytes, *, max_bytes: int | None = None, name: str | None = None) -> Analysis:
+    """Read and :func:`analyse` a file (or raw bytes)."""
+    return analyse(read_document(source, max_bytes=max_bytes or DEFAULT_MAX_BYTES, name=name))
+
+
+def verify_file(source_path: str | Path, briefing_path: str | Path) -> VerificationReport:
+    """Read, segment and verify: the whole ``summarizer verify SOURCE BRIEFING.json`` step.
+
+    Raises :class:`~summarizer.errors.InputError` for an unusable source and
+    :class:`~summarizer.errors.BriefingFormatError` for malformed or schema-invalid JSON.
+    """
+    from summarizer.briefing.io import load_briefing
+    from summarizer.verify import verify_briefing
+
+    briefing = load_briefing(briefing_path)
+    analysis = analyse_file(source_path)
+    report = verify_briefing(analysis.page, briefing, analysis.facts)
+    report.briefing = str(briefing_path)
+    return report
+
+
+@dataclass
+class BriefResult:
+    """A briefing, the files written, and what to tell the user."""
+
+    briefing: PageBriefing
+    mode: BriefMode
+    outputs: list[Path] = field(default_factory=list)
+    outcome: PageOutcome | None = None
+    recording: Path | None = None
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0: every article briefed and verified; 1: some articles failed or kept unverified claims.
+
+        The same in every mode: an LLM run (failed or partially verified articles) and a facts-only
+        briefing (figures of the rules the verifier rejected, listed as unverified) alike.
+        """
+        if self.outcome is not None and (self.outcome.failed or self.outcome.partially_verified):
+            return 1
+        if any(article.unverified for article in self.briefing.articles):
+            return 1
+        return 0
+
+
+def _load(path: Path, settings: Settings) -> Analysis:
+    return analyse(read_document(path, max_bytes=settings.max_input_bytes))
+
+
+def facts_only_briefing(page: SegmentedPage, facts: FactTable, reason: str) -> PageBriefing:
+    """A briefing from the rule-based engine alone: headlines, regions and verified figures."""
+    from summarizer.briefing.models import PageBriefing, RunMetadata
+    from summarizer.rules.briefing import article_from_facts
+    from summarizer.rules.glossary import load_glossary
+    from summarizer.verify import ArticleSource, finalise_article
+
+    original = page.document.original
+    articles = []
+    for segment in page.segments:
+        segment_facts = facts.for_segment(segment.index)
+        draft = article_from_facts(segment, segment_facts, original)
+        source = ArticleSource.from_segment(segment, segment_facts, original)
+        articles.append(finalise_article(source, draft, segment.index))
+    return PageBriefing(
+        source=page.document.source_info(),
+        articles=articles,
+        metadata=RunMetadata(
+            generated_by="rules",
+            glossary_version=load_glossary().version,
+            created_at=datetime.now(UTC).replace(microsecond=0),
+            notes=(
+                f"Facts-only briefing from the rule-based engine: {reason}, and no recording of this input exists. "
+                "Configure an LLM endpoint for the full English briefing: set OPENAI_API_KEY (or "
+                "--provider deepseek|qwen|moonshot with its key, or --provider ollama for a local model)."
+            ),
+        ),
+    )
+
+
+def brief(analysis: Analysis, settings: Settings) -> BriefResult:
+    """The verified briefing of an analysed document (live, replayed, or facts-only); writes nothing."""
+    import asyncio
+
+    from summarizer.llm.extract import extract_page_async
+    from summarizer.llm.recording import default_recording_dirs, find_recording
+
+    problem = settings.check_endpoint()  # a half-configured endpoint is an error, not a fallback
+    document, page, facts = analysis.document, analysis.page, analysis.facts
+    messages: list[str] = []
+    result: BriefResult
+    if problem is None:
+        outcome = asyncio.run(extract_page_async(page, settings, facts=facts))
+        if outcome.briefing is None:
+            raise LLMError(_unreachable(outcome, settings) or _all_failed(outcome))
+        result = BriefResult(outcome.briefing, "llm", outcome=outcome)
+    else:
+        recording = find_recording(document.sha256, default_recording_dirs(settings.recordings_dir))
+        if recording is not None:
+            from summarizer.llm.replay import replay_page
+
+            outcome, provenance = asyncio.run(replay_page(page, facts, settings, recording, problem))
+            if outcome.briefing is None:
+                raise LLMError(f"replaying {recording}: " + _all_failed(outcome))
+            result = BriefResult(outcome.briefing, "replay", outcome=outcome, recording=recording)
+            messages.append(f"replayed {recording} ({provenance.statement})")
+        else:
+            briefing = facts_only_briefing(page, facts, problem)
+            result = BriefResult(briefing, "rules")
+            messages.append(
+                f"facts-only briefing ({problem}; no recording of this input): "
+                "configure an LLM endpoint for the full briefing"
+            )
+            rejected = [a for a in briefing.articles if a.unverified]
+            if rejected:
+                count = sum(len(a.unverified) for a in rejected)
+                messages.append(
+                    f"{count} claim(s) of the rule-based engine failed verification and are listed under "
+                    "'unverified', not in the briefing: "
+                    + ", ".join(f"article {(a.index or 0) + 1}" for a in rejected)
+                )
+    if result.outcome is not None:
+        messages.extend(_outcome_messages(result.outcome, settings, live=result.mode == "llm"))
+    result.messages = messages
+    return result
+
+
+def brief_file(
+    path: Path,
+    settings: Settings,
+    *,
+    out_dir: Path | None = None,
+    formats: str | None = None,
+    offline: bool | None = None,
+) -> BriefResult:
+    """Brief ``path`` (see the module docstring) and write the outputs into ``out_dir``."""
+    if offline is not None:
+        settings = settings.replace(offline=offline)
+    check_out_dir(out_dir or settings.out_dir, None if out_dir is not None else settings)
+    analysis = _load(path, settings)
+    result = brief(analysis, settings)
+    result.outputs = write_outputs(
+        result.briefing,
+        out_dir or settings.out_dir,
+        Path(analysis.document.name).stem,
+        formats or settings.output_format,
+        settings.secrets(),
+        None if out_dir is not None else settings,
+    )
+    return result
+
+
+def brief_text(text: str, settings: Settings | None = None, *, name: str = "<text>") -> BriefResult:
+    """Brief a text given as a string (nothing is written; render ``result.briefing`` as you like).
+
+    Without ``settings`` the environment and config file decide, as for the CLI.
+    """
+    from summarizer.settings import load_settings
+
+    settings = settings or load_settings()
+    document = read_document(text.encode("utf-8"), max_bytes=settings.max_input_bytes, name=name)
+    return brief(analyse(document), settings)
+
+
+def _unreachable(outcome: PageOutcome, settings: Settings) -> str | None:
+    """One line for a live run that never reached its endpoint, or None."""
+    if not outcome.unreachable:
+        return None
+    endpoint = settings.effective_base_url
+    tries = settings.max_transport_retries + 1
+    error = outcome.articles[0].error or ""
+    cause = error.rpartition("last: ")[2].split("; try again")[0].strip()
+    inner = re.search(r"\(([^()]+)\)$", cause)  # "APIConnectionError: Connection error. (reason)"
+    cause = inner.group(1) if inner else cause or "connection failed"
+    why = ""
+    key_source = settings.source_of("api_key")
+    chosen = {settings.source_of("base_url"), settings.source_of("provider")} == {"default"}
+    if chosen and key_source.startswith(("env ", "config ")):
+        # Nothing but a key was configured: say why this is a live run at all.
+        where = key_source.removeprefix("env ").replace("config ", "the config file ")
+        why = f" (a live run: an API key is set in {where})"
+    return (
+        f"cannot reach the LLM endpoint {endpoint}{why}: {cause} ({tries} attempt(s)); "
+        "check the network and --base-url / --provider, or pass --offline to replay recordings"
+    )
+
+
+def _all_failed(outcome: PageOutcome) -> str:
+    """One line for a run in which no article could be briefed (the errors are usually the same)."""
+    errors = [a.error or "no usable answer" for a in outcome.articles]
+    first = errors[0].split(": ", 1)[-1] if errors else "the page has no article"
+    if len(set(e.split(": ", 1)[-1] for e in errors)) <= 1:
+        return f"no article could be briefed; all {len(errors)} failed: {first}"
+    return "no article could be briefed: " + "; ".join(errors)
+
+
+def _outcome_messages(outcome: PageOutcome, settings: Settings, *, live: bool = True) -> list[str]:
+    """What to tell the user after a run: notes, verification, usage and cost, overhead, cache."""
+    from summarizer.llm.prompting import TOKEN_ESTIMATOR
+
+    lines = list(outcome.notes)
+    usage = outcome.usage
+    verified = sum(1 for a in outcome.articles if a.status == "verified")
+    lines.append(f"{verified} of {len(outcome.articles)} article(s) fully verified")
+    if usage.requests and not live:
+        reasks = sum(a.reasks for a in outcome.articles)
+        lines.append(
+            f"replayed {usage.requests} recorded exchange(s), {reasks} of them re-ask(s); nothing billed"
+        )
+    elif usage.requests:
+        cost = (
+            outcome.cost.describe()
+            if outcome.cost is not None
+            else "cost unknown (model not in the price table)"
+        )
+        lines.append(
+            f"usage: {usage.requests} request(s), {usage.prompt_tokens:,} prompt + {usage.completion_tokens:,} "
+            f"completion tokens; {cost}"
+        )
+    overhead = outcome.prompt_overhead_tokens
+    if overhead:
+        lines.append(
+            f"prompt overhead per call (everything but the article): {min(overhead):,}-{max(overhead):,} tokens "
+            f"({TOKEN_ESTIMATOR})"
+        )
+    if live and settings.use_cache:
+        lines.append(
+            f"cache: {outcome.cache_hits} hit(s), {outcome.cache_misses} miss(es) ({settings.cache_dir})"
+        )
+    return lines
+
+
+# -- record -------------------------------------------------------------------------------------------
+
+
+def record_file(path: Path, settings: Settings, *, cassette: Path | None = None) -> tuple[Path, BriefResult]:
+    """Brief ``path`` against the live endpoint, recording every exchange into a cassette.
+
+    The cache is bypassed so that every segment is actually requested and recorded.
+    """
+    import asyncio
+
+    from summarizer.briefing.io import article_json_schema
+    from summarizer.llm.cache import schema_hash
+    from summarizer.llm.extract import PROMPT_NAME, extract_page_async
+    from summarizer.llm.prompting import latest_prompt
+    from summarizer.llm.recording import CASSETTE_SUFFIX, Provenance, recorded_statement, use_cassette
+
+    problem = settings.check_endpoint()
+    if problem is not None:
+        raise LLMError(f"cannot record without a live endpoint: {problem}")
+    settings = settings.replace(use_cache=False)
+    check_out_dir(settings.out_dir, settings)
+    analysis = _load(path, settings)
+    document, page, facts = analysis.document, analysis.page, analysis.facts
+    model, endpoint = settings.effective_model, settings.effective_base_url
+    now = datetime.now(UTC)
+    provenance = Provenance(
+        kind="recorded",
+        statement=recorded_statement(model, endpoint, now),
+        endpoint=endpoint,
+        model=model,
+        mode=settings.mode,
+        sampling=settings.sampling(),
+        prompt_version=latest_prompt(PROMPT_NAME).version,
+        schema_sha256=schema_hash(article_json_schema()),
+        input_name=document.name,
+        input_sha256=document.sha256,
+        recorded_on=now.date().isoformat(),
+        generator="summarizer record",
+    )
+    slug = "".join(c if c.isalnum() or c in "-." else "-" for c in model).strip("-")
+    target = cassette or (settings.recordings_dir or Path("seeds") / "recordings") / (
+        f"{Path(document.name).stem}.{slug}{CASSETTE_SUFFIX}"
+    )
+    with use_cassette(target, mode="record", provenance=provenance, secrets=settings.secrets()):
+        outcome = asyncio.run(extract_page_async(page, settings, facts=facts))
+    if outcome.briefing is None:
+        raise LLMError("while recording: " + (_unreachable(outcome, settings) or _all_failed(outcome)))
+    result = BriefResult(outcome.briefing, "llm", outcome=outcome)
+    result.messages = [f"recorded {target} ({provenance.statement})", *_outcome_messages(outcome, settings)]
+    result.outputs = write_outputs(
+        outcome.briefing,
+        settings.out_dir,
+        Path(document.name).stem,
+        settings.output_format,
+        settings.secrets(),
+        settings,
+    )
+    return target, result

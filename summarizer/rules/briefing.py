@@ -1,0 +1,158 @@
+"""The rules-only briefing: an article briefing drafted from the rule-based facts, no LLM.
+
+Each fact with an indicator becomes a metric (its quote: the figure with the words before it, long
+enough to occur once); headline, byline and region come from the segment. The draft is then
+verified like any other briefing (:func:`summarizer.verify.finalise_article`), so a fact the
+verifier cannot confirm is listed as unverified, never shown as verified.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from summarizer.briefing.models import PERIOD_PATTERN, ArticleBriefing, Metric
+from summarizer.layout.segment import Segment
+from summarizer.rules.facts import Fact
+from summarizer.vocab import QUALIFIERS, RATE_UNITS, UNITS
+
+__all__ = ["FACTS_ONLY_HEADLINE", "FACTS_ONLY_SUMMARY", "article_from_facts", "change_indicator"]
+
+FACTS_ONLY_HEADLINE = "(English headline requires an LLM endpoint)"
+FACTS_ONLY_SUMMARY = (
+    "Facts-only briefing: the figures below were found and verified by the rule-based engine. "
+    "An LLM endpoint gives the full briefing (English headline, summary, targets, programmes)."
+)
+
+_COMPARISON_KIND = {
+    "yoy": "year_on_year",
+    "vs_previous_year": "year_on_year",
+    "rank": "rank_among",
+    "share": "share_of",
+}
+_BASELINE_EN = {
+    "national": "national average",
+    "province": "the province",
+    "city": "the city",
+    "region": "the region",
+    "world": "the world",
+}
+
+
+_RANK_BASELINE_EN = {
+    "national": "in China",
+    "province": "in the province",
+    "city": "in the city",
+    "world": "in the world",
+}
+
+
+_CLAUSE_BREAKS = "，,。；;：:！？!?\n"
+
+
+def _quote_for(fact: Fact, original: str) -> str:
+    """The figure with the words before it, verbatim, long enough to occur once in the source:
+    "16℃" alone is ambiguous where "12—16℃" stands earlier, "部分地区可超过16℃" is not."""
+    start = fact.start
+    for _ in range(4):  # at most four clauses back
+        while start > 0 and original[start - 1] not in _CLAUSE_BREAKS and fact.start - start < 60:
+            start -= 1
+        quote = original[start : fact.end].strip()
+        if original.count(quote) <= 1 or start == 0:
+            return quote
+        start -= 1  # step over the clause break into the clause before
+    return original[start : fact.end].strip()
+
+
+
+
+def change_indicator(label: str, change: str, unit: str, *, translated: bool = True) -> str:
+    """The indicator of a figure that is a change (增长15%, 下降8.5%, 新增13.3万家), not a level.
+
+    Rates read as growth or decline ("growth of the size of the digital economy"), amounts as an
+    increase or decrease; an untranslated label as a "change in" it (the Chinese may already say
+    增速). The sign of the value gives the direction; :func:`summarizer.output.markdown.format_metric_value`
+    shows it (+15%, -8.5%).
+    """
+    if not translated:
+        return f"change in {label}"
+    if unit in RATE_UNITS:
+        return f"{'decline in' if change == 'decrease' else 'growth of'} {label}"
+    return f"{'decrease in' if change == 'decrease' else 'increase in'} {label}"
+
+
+def _metric_from_fact(fact: Fact, original: str) -> dict[str, Any] | None:
+    if fact.indicator_zh is None:
+        return None  # a bare table cell: nothing says what it measures
+    if fact.value is None or (fact.unit not in UNITS and not re.fullmatch(r"[A-Z]{3}/[a-z_]+", fact.unit)):
+        return None
+    period = fact.period if fact.period and re.match(PERIOD_PATTERN, fact.period) else None
+    value, value_max = fact.value, fact.value_max
+    if fact.change == "decrease" and value_max is None:
+        # A fall is negative in a briefing; a range (降温6—10℃) stays as printed, its words say "fall".
+        value = -abs(value)
+    comparison: dict[str, Any] | None = None
+    if fact.comparison is not None:
+        kind = _COMPARISON_KIND.get(fact.comparison.kind)
+        if fact.comparison.kind == "vs_baseline":
+            kind = "below_baseline" if fact.comparison.direction == "lower" else "above_baseline"
+        if kind is not None:
+            baseline = fact.comparison.baseline or ""
+            comparison = {
+                "kind": kind,
+                "baseline_en": _RANK_BASELINE_EN.get(baseline)
+                if kind == "rank_among"
+                else _BASELINE_EN.get(baseline),
+                "difference": fact.comparison.difference,
+                "difference_unit": fact.comparison.unit if fact.comparison.unit in UNITS else None,
+            }
+    indicator_en = fact.indicator_en or f"(untranslated) {fact.indicator_zh or fact.text}"
+    if fact.change is not None and comparison is None:
+        indicator_en = change_indicator(indicator_en, fact.change, fact.unit, translated=bool(fact.indicator_en))
+    return {
+        "indicator_zh": fact.indicator_zh or fact.text,
+        "indicator_en": indicator_en,
+        "value": value,
+        "value_max": value_max,
+        "unit": fact.unit,
+        "measure": fact.measure,
+        "qualifier": fact.qualifier
+        if fact.qualifier in QUALIFIERS
+        else "exact",
+        "period": period,
+        "cumulative": fact.cumulative,
+        "status": fact.status,
+        "comparison": comparison,
+        "source_quote": _quote_for(fact, original),
+    }
+
+
+def article_from_facts(segment: Segment, facts: list[Fact], original: str) -> ArticleBriefing:
+    """The unverified draft of one article's rules-only briefing."""
+    metrics: list[Metric] = []
+    seen: set[tuple[Any, ...]] = set()
+    for fact in facts:
+        data = _metric_from_fact(fact, original)
+        if data is None:
+            continue
+        identity = (data["indicator_zh"], data["value"], data["unit"], data["period"], data["status"])
+        if identity in seen:  # a figure repeated in the heading or the lead
+            continue
+        seen.add(identity)
+        try:
+            metrics.append(Metric.model_validate(data))
+        except ValidationError:
+            continue
+    return ArticleBriefing(
+        index=segment.index,
+        headline_zh=segment.title,
+        headline_en=FACTS_ONLY_HEADLINE,
+        byline_zh=segment.byline,
+        source_tag_zh=segment.source_tag,
+        credit_zh=segment.signoff,
+        region=segment.region,
+        summary_en=FACTS_ONLY_SUMMARY,
+        metrics=metrics,
+    )
