@@ -47,7 +47,7 @@ SEED_FIGURES = [
     ("第八位", 0, 8.0, "rank", "exact", "2023", "actual", None),
     ("955万台(套)", 0, 9.55e6, "count", "more_than", None, "actual", "工业设备"),
     ("2500亿元", 0, 2.5e11, "CNY", "more_than", "2023", "actual", "先进计算产业规模"),
-    ("8.5%", 0, 8.5, "percent", "exact", "2023-01/2023-11", "actual", "能耗"),
+    ("8.5%", 0, -8.5, "percent", "exact", "2023-01/2023-11", "actual", "能耗"),
     ("520.73亿元", 0, 5.2073e10, "CNY", "exact", None, "actual", "投资"),
     ("10个", 0, 10.0, "count", "exact", "2024", "target", None),
     ("1279家", 2, 1279.0, "count", "exact", None, "actual", "产业链重点企业"),
@@ -134,7 +134,8 @@ STATUS_TABLE = [
     ("力争2024年全省规模以上工业增加值增长6%。", "6%", "target", "2024"),
     ("到2025年，数字经济规模达到2万亿元。", "2万亿元", "target", "2025"),
     ("预计全年地区生产总值增长5.5%左右。", "5.5%左右", "estimate", None),
-    ("初步核算，全年实现地区生产总值4000.5亿元。", "4000.5亿元", "estimate", None),
+    # A preliminary official figure is what the office reports as achieved: actual, marked preliminary.
+    ("初步核算，全年实现地区生产总值4000.5亿元。", "4000.5亿元", "actual", None),
     ("2023年全省新增专精特新企业320家。", "320家", "actual", "2023"),
     ("今年有望实现产值突破1000亿元。", "1000亿元", "estimate", None),
 ]

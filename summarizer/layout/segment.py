@@ -49,6 +49,7 @@ class Segment(BaseModel):
     pull_quotes: list[str] = Field(default_factory=list)
 
     _mapped: MappedText = PrivateAttr()
+    _title_mapped: MappedText | None = PrivateAttr(default=None)
     _document_text: str = PrivateAttr(default="")
 
     @property
@@ -60,6 +61,25 @@ class Segment(BaseModel):
     def normalized(self) -> MappedText:
         """The matching form of ``text`` (NFKC …), mapped to original-file offsets."""
         return normalize(self._mapped)
+
+    @cached_property
+    def reading(self) -> MappedText:
+        """The matching form of the headline and the body, one paragraph per line, mapped to the
+        original: what the fact engine reads (a headline states figures too)."""
+        if self._title_mapped is None or not self._title_mapped.text.strip():
+            return self.normalized
+        builder = MappedTextBuilder(self._mapped.original_length)
+        title = self._title_mapped
+        builder.append_from(title, 0, len(title.text))
+        end = title.to_original(len(title.text), len(title.text))[0]
+        builder.append_replacement(_PARAGRAPH_SEPARATOR, end, end)
+        builder.append_from(self._mapped, 0, len(self._mapped.text))
+        return normalize(builder.build())
+
+    @property
+    def title_lines(self) -> int:
+        """How many lines of :attr:`reading` the headline takes (0 or 1)."""
+        return 0 if self._title_mapped is None or not self._title_mapped.text.strip() else 1
 
     @property
     def document_text(self) -> str:
@@ -208,6 +228,7 @@ def _make_segment(index: int, blocks: list[Block], page: RepairedPage) -> Segmen
         pull_quotes=pull_quotes,
     )
     segment._mapped = mapped
+    segment._title_mapped = head.mapped if head.kind == "heading" and title else None
     segment._document_text = page.document.original
     return segment
 

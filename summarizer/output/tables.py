@@ -98,12 +98,17 @@ def facts_payload(table: FactTable) -> dict[str, Any]:
         item["region"] = fact.region.model_dump(mode="json", exclude_none=True) if fact.region else None
         item["also_at"] = [list(span) for span in fact.also_at]
         facts.append(item)
-    return {"source": table.source, "facts": facts}
+    return {
+        "source": table.source,
+        "document_date": table.document_date,
+        "document_date_source": table.document_date_source,
+        "facts": facts,
+    }
 
 
 FACT_CSV_COLUMNS = (
     "segment", "start", "end", "text", "value", "value_max", "unit", "measure", "qualifier", "indicator_zh",
-    "indicator_en", "change", "period", "cumulative", "status", "comparison_kind", "comparison_baseline",
+    "indicator_en", "change", "period", "cumulative", "status", "preliminary", "comparison_kind", "comparison_baseline",
     "comparison_direction", "comparison_difference", "comparison_unit", "region_zh", "region_en", "sentence",
 )  # fmt: skip
 
@@ -129,7 +134,7 @@ def facts_csv(table: FactTable) -> str:
                 fact.segment, fact.start, fact.end, fact.text, _number(fact.value), _number(fact.value_max),
                 fact.unit, fact.measure or "", fact.qualifier, fact.indicator_zh or "", fact.indicator_en or "",
                 fact.change or "", fact.period or "", str(fact.cumulative).lower(), fact.status,
-                comparison.kind if comparison else "", (comparison.baseline or "") if comparison else "",
+                str(fact.preliminary).lower(), comparison.kind if comparison else "", (comparison.baseline or "") if comparison else "",
                 (comparison.direction or "") if comparison else "",
                 _number(comparison.difference) if comparison else "", (comparison.unit or "") if comparison else "",
                 fact.region.zh if fact.region else "", fact.region.en if fact.region else "", fact.sentence,

@@ -1,43 +1,65 @@
-"""Rule-based facts: every quantity of an article with its indicator, period, status and comparison.
+"""Rule-based facts: every figure of an article with its indicator, period, status and comparison.
 
-This is the ground truth every check of LLM output relies on, and a product of its own (a fact
-table that needs no LLM). It runs on each segment's normalised repaired text and reports spans in
-original-file coordinates.
+This is the ground truth every check of LLM output relies on, and a product of its own (a fact table
+that needs no LLM). It runs on each segment's normalised repaired text and reports spans in
+original-file coordinates. The meaning rules live in their own modules, and nothing else decides
+them: status cues in :mod:`summarizer.rules.cues`, the document's date and relative periods in
+:mod:`summarizer.rules.dates`, indicator phrases and their English in
+:mod:`summarizer.rules.indicators`, flattened tables in :mod:`summarizer.rules.tables`.
 
-Scoping rules, in the order a reader applies them:
+How a reader scopes a figure, and so how the rules do:
 
-* **period** — the nearest period expression before the quantity in its sentence (2023年,
-  2023年1—11月, 前10个月), else the last one earlier in the same paragraph; 累计 / 截至 make it
-  cumulative; 到2025年 / 年底前 make it a deadline, hence a target;
-* **status** — a target cue (力争, 目标, 将, 计划, 争取, 确保, 到2025年 …) or an estimate cue (预计, 初步,
-  有望, 预期) governs the rest of its sentence from where it stands;
-* **indicator** — the noun phrase before the quantity in its clause, stripped of verbs, scope words
-  and periods; when that is empty, the noun phrase right after the quantity (新增13.3万家企业上云);
-  for 分别 the listed items in order; a generic head (数量, 比重, 规模) takes the previous indicator;
-* **comparison** — 同比 / 比上年 / 高于全国 X个百分点 / 居全国第X位 / 占…比重.
+* **period** — the nearest time expression before the figure in its sentence (2023年, 2023年1—11月,
+  一季度, 前10个月, 今年, 目前), resolved with the document's date; a comparison base (比2019年同期,
+  比上年, 与去年相比) and a starting point (自2015年以来) are never the period. A sentence without one
+  continues the period of the paragraph when it continues its statement (其中…, 同比…, a sentence
+  with no subject of its own), not when it starts a new subject; else the section's or the
+  article's own year (2023年，重庆市…; a bulletin's 2012年…统计公报). 累计 / 截至 / 目前 make a figure
+  cumulative;
+* **status** — the cue that governs the figure (:mod:`summarizer.rules.cues`), else the section's;
+  a deadline (到2025年) makes a target unless the passage says it is reached (已经);
+* **indicator** — the noun phrase before the figure in its clause; when that is empty, the one after
+  it (新增13.3万家企业上云); for 分别 the listed items in order; a generic head (数量, 比重, 规模) or an
+  anaphor (这一数值) takes the previous indicator;
+* **comparison** — 同比 / 比上年 / 高于全国 X个百分点 / 居全国第X位 / 占…比重;
+* **value** — signed: a decline is negative (下降8.5% -> -8.5, as in briefings and the export);
+  ``change`` says whether the figure is an increase or a decrease.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from summarizer.briefing.models import Region
-from summarizer.gazetteer import RegionMention, find_regions, leading_region_length
+from summarizer.gazetteer import RegionMention, find_regions
 from summarizer.layout.segment import Segment, SegmentedPage
-from summarizer.rules.glossary import Glossary, load_glossary
+from summarizer.rules.cues import SentenceCues, mask_names, preliminary_reach, section_status
+from summarizer.rules.dates import DocumentDate, find_document_date, resolve_period
+from summarizer.rules.indicators import (
+    clean_phrase,
+    english_label,
+    following_noun_phrase,
+    noun_phrase,
+    strip_scope,
+)
 from summarizer.rules.periods import PeriodMention, find_periods
 from summarizer.rules.quantities import Quantity, find_quantities
+from summarizer.rules.tables import TableCell, prose_units, read_tables
 from summarizer.text.textmap import normalize_string
 from summarizer.vocab import Status
 
 __all__ = ["Fact", "FactComparison", "FactTable", "extract_facts", "facts_for_segment"]
+
+Change = Literal["increase", "decrease"]
+
 
 class FactComparison(BaseModel):
     """What a figure is compared with, as stated in the source."""
@@ -63,20 +85,27 @@ class Fact(BaseModel):
     text: str
     start: int
     end: int
-    value: float | None
+    value: float | None = Field(description="Scale-free and signed: a decline is negative (下降8.5% -> -8.5).")
     value_max: float | None
     unit: str
     measure: str | None
     qualifier: str
     indicator_zh: str | None
     indicator_en: str | None
-    indicator_translated: bool = Field(description="False when the glossary has no entry: indicator_en is null.")
-    change: Literal["increase", "decrease"] | None = Field(
+    indicator_translated: bool = Field(description="False when no part of the indicator is known: indicator_en is null.")
+    change: Change | None = Field(
         default=None, description="Set when the figure is a change (增长/下降 …), not a level."
     )
     period: str | None
+    period_text: str | None = Field(default=None, description="The words the period was read from.")
     cumulative: bool
     status: Status
+    status_cue: str | None = Field(
+        default=None, description="The words that make the figure a target or an estimate (or reset it to actual)."
+    )
+    preliminary: bool = Field(
+        default=False, description="A preliminary official figure (初步核算, 初步统计): actual, but may be revised."
+    )
     comparison: FactComparison | None
     region: Region | None
     sentence: str = Field(description="The sentence the figure stands in (normalised).")
@@ -87,214 +116,85 @@ class Fact(BaseModel):
 
 class FactTable(BaseModel):
     source: str
+    document_date: str | None = Field(default=None, description="The document's date (ISO 8601), null when unknown.")
+    document_date_source: str | None = Field(
+        default=None, description="Where the date was read: flag, front_matter, header, dateline, dateline_and_text."
+    )
     facts: list[Fact]
 
     def for_segment(self, index: int) -> list[Fact]:
         return [fact for fact in self.facts if fact.segment == index]
 
 
-# --- cues ------------------------------------------------------------------------------------------
+# --- text structure ----------------------------------------------------------------------------------
 
-_TARGET_CUES = re.compile(
-    r"力争|目标|争取|确保|计划(?!总投资|投资|单列)|预期目标|规划到|拟|将(?![^，。；]{0,12}(?:作为|纳入|列为|视为|列入))|"
-    r"到20\d\d年|20\d\d年(?:底|年底)?前|要(?:达到|实现|突破|超过)"
-)
-_ESTIMATE_CUES = re.compile(r"预计|初步|有望|预期(?!目标)|估计|约计")
-_ACHIEVED = re.compile(r"已经|业已|已有|已(?=[\u4e00-\u9fff])")
-_CUMULATIVE_CUES = re.compile(r"累计|截至|截止|共计|总计")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
-# The last clause break before a position: a greedy scan to the last break, anchored at the window end.
-_LAST_CLAUSE_BREAK = re.compile(r".*[，,；;：:。！？!?\n]", re.DOTALL)
-
-# Verbs and function words around a figure that are not part of the indicator's name.
-_LEADING_NOISE = re.compile(
-    r"^(?:其中|同时|此外|另外|如|而|全年|当年|目前|已|累计|新增|新建|新认定|新获评|认定|获评|实现|完成|达到|"
-    r"力争|预计|争取|确保|有望|将|全球|"
-    r"建成|打造|培育|实施|入选|接入|评选|储备|整合|持续实施|首批认定|共同推进|突破|超过|超|近|约|达|为|"
-    r"有|是|在|对|从|由|较|比|同比|全省|全市|全区|全县|全国|我国|本市|本省|共同推进|共计|共|"
-    r"[一二三四五六七八九十]是)+"
-)
-_TRAILING_NOISE = re.compile(
-    r"(?:同比|比上年|比去年|较上年|分别|累计|共|已|均|总计|合计|实现|完成|达到|达|突破|超过|超|近|约|"
-    r"增长|增加|提升至|提高到|提高至|提升|提高|上升|下降|减少|回落|降低|为|是|有|至|到|居全国|位居|居|"
-    r"保持在|保持|占比|占|比重|高于全国|高于|低于|从|由|变为|变成|在|中|平均|平均水平|跃居|跃升|居于|跃)+$"
-)
-_CHANGE_UP = re.compile(r"(?:增长|增加|提升|提高|上升|上涨|增|扩大)[了]?(?:超|近|约)?$")
-_CHANGE_DOWN = re.compile(r"(?:下降|减少|降低|回落|下滑|收窄|下跌|降)[了]?(?:超|近|约)?$")
+_CUMULATIVE_CUES = re.compile(r"累计|截至|截止|共计|总计")
+_CHANGE_UP = re.compile(r"(?:增长|增加|提升|提高|上升|上涨|回升|增|扩大|新增|新建|新设立?|拉动|加快|翻了?)[了]?(?:超过|超|近|约|达到|达)?$")
+_CHANGE_DOWN = re.compile(r"(?:下降|减少|降低|回落|下滑|收窄|下跌|降|节约|节省|减排|缩小|放缓)[了]?(?:超过|超|近|约|达到|达)?$")
 _GENERIC_HEADS = ("数量", "规模", "总量", "比重", "占比", "总额", "数", "水平", "增速")
 _COMPARISON_WORDS = re.compile(
-    r"(?P<yoy>同比)|(?P<prev>比上年(?:末)?|比去年|较上年|较去年)|(?P<same>比同期|较同期)|"
-    r"(?P<cmp>(?P<dir>高于|低于|快于|慢于)(?P<base>全国|全省|全市|全区)(?:平均(?:水平)?)?)|"
+    r"(?P<yoy>同比)|(?P<prev>比上年(?:末|同期)?|比去年(?:同期)?|较上年|较去年)|(?P<same>比同期|较同期)|"
+    r"(?P<cmp>(?P<dir>高于|低于|快于|慢于|高出)(?P<base>全国|全省|全市|全区)(?:平均(?:水平)?)?)|"
     r"(?P<rank>居(?P<rankbase>全国|全省|全市|全球|世界)|位居(?P<rankbase2>全国|全省|全市)?)|"
     r"(?P<share>占(?P<sharebase>全国|全省|全市|全区)?)"
 )
 _BASELINES = {"全国": "national", "全省": "province", "全市": "city", "全区": "region", "全球": "world", "世界": "world"}
 _ANAPHORA = re.compile(r"^(?:这一|该|此|上述)(?:数值|数字|指标|数据|比例|增速)")
-# Cue words inside a document title 《…》 or a quoted name “…” are part of a name, not a cue.
-_NAMES = re.compile(r"《[^》]*》|“[^”]*”|\"[^\"]*\"")
-_CLASS_LABEL = re.compile(r"^(?:[十百千万]|十万|百万|千万)?(?:亿|万)?元?$")
+_CLASS_LABEL_NUMERALS = frozenset({"十", "百", "千", "万", "亿", "千万", "百万"})
+# Words right before a period that make it a comparison base (比2019年同期, 较上年, 与去年相比), and
+# words right after it (同期, 相比) that do the same.
+_BASE_BEFORE = re.compile(r"(?:比|较|与|同|相比|对比|同比|环比|高于|低于|快于|慢于|超过)$")
+_BASE_AFTER = re.compile(r"^(?:同期|相比|相较|水平|增长|的水平)")
+# Sentences that continue the statement of the one before (and so its period).
+_CONTINUATION = re.compile(
+    r"^(?:其中|同时|此外|另外|分别|同比|比上年|环比|均|并|且|而|这|该|此|分[^，。]{1,8}看|从[^，。]{1,10}(?:看|来看)|"
+    r"按[^，。]{1,10}分|具体|主要|全年|占|增长|下降|比|较|实现|完成|其|以)"
+)
+_INDICATOR_WINDOW = 40  # characters before a figure that may name it
 
 
-def _sentences(text: str) -> Iterator[tuple[int, int]]:
+def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    position = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        if match.end() > position:
+            yield position, match.end()
+        position = match.end()
+    if position < end:
+        yield position, end
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    spans = []
     start = 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.end() > start:
-            yield start, match.end()
-        start = match.end()
-    if start < len(text):
-        yield start, len(text)
-
-
-def _clause_start(text: str, position: int, floor: int) -> int:
-    """Start of the clause containing ``position``: just after the last clause break before it."""
-    match = _LAST_CLAUSE_BREAK.search(text, floor, position)
-    return match.end() if match else floor
-
-
-def _clean_indicator(raw: str, periods: list[_When], offset: int) -> str:
-    text = raw
-    # Periods are not part of an indicator's name.
-    for period in sorted(periods, key=lambda p: -p.start):
-        lo, hi = period.start - offset, period.end - offset
-        if 0 <= lo < hi <= len(text):
-            text = text[:lo] + text[hi:]
-    text = text.strip(" ，,、：:“”\"'（）()")
-    previous = None
-    while previous != text:
-        previous = text
-        text = _LEADING_NOISE.sub("", text)
-        text = _TRAILING_NOISE.sub("", text)
-        text = text.strip(" ，,、：:的")
-    return text
-
-
-def _following_noun(text: str, end: int) -> str:
-    """The noun phrase right after a figure (13.3万家企业上云 -> 企业上云)."""
-    match = re.match(r"[^，,。；;、！？!?\n()（）0-9]{1,16}", text[end:])
-    if not match:
-        return ""
-    phrase = match.group()
-    phrase = re.split(r"(?:同比|比上年|增长|下降|占|的|，|已|正|计划|完成|实现|达到|进入|分别|纳入|列入|在)", phrase, maxsplit=1)[0]
-    return phrase.strip("“”\"' ").removesuffix("中")
-
-
-def _mask_names(text: str) -> str:
-    return _NAMES.sub(lambda m: "\u3000" * len(m.group()), text)
-
-
-_NAME_OPENERS = re.compile(r"[《“\"]")
+    for line in text.split("\n"):
+        spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return spans
 
 
 @dataclass(slots=True)
-class _Cues:
-    """Where a sentence's status and cumulative cues stand (names masked), found once per sentence."""
+class _Clauses:
+    """Where the clauses of a sentence start (sentence coordinates), for O(log n) lookups."""
 
-    estimates: list[int]  # end offsets of each cue
-    targets: list[int]
-    achieved: list[int]  # start offsets
-    cumulative: list[int]  # end offsets
+    starts: list[int]
 
     @classmethod
-    def of(cls, masked: str) -> _Cues:
-        return cls(
-            [m.end() for m in _ESTIMATE_CUES.finditer(masked)],
-            [m.end() for m in _TARGET_CUES.finditer(masked)],
-            [m.start() for m in _ACHIEVED.finditer(masked)],
-            [m.end() for m in _CUMULATIVE_CUES.finditer(masked)],
-        )
+    def of(cls, sentence: str) -> _Clauses:
+        return cls([0, *(m.end() for m in _CLAUSE_BREAK.finditer(sentence))])
 
-    def cumulative_before(self, position: int) -> bool:
-        return bool(self.cumulative) and self.cumulative[0] <= position
+    def start_of(self, position: int) -> int:
+        return self.starts[bisect_right(self.starts, position) - 1]
 
-    def achieved_after(self, cue_end: int, position: int) -> bool:
-        return any(cue_end <= start < position for start in self.achieved)
-
-    def status(self, position: int, default: Status) -> Status:
-        """The status a figure at ``position`` takes from the cues before it.
-
-        An achievement marker after the cue (到今年10月底，已经有3000多家…) says the goal date is past:
-        the figure is actual.
-        """
-        estimate = max((end for end in self.estimates if end <= position), default=-1)
-        target = max((end for end in self.targets if end <= position), default=-1)
-        cue = max(estimate, target)
-        if cue < 0:
-            return default
-        if self.achieved_after(cue - 1, position):
-            return "actual"
-        return "estimate" if estimate >= 0 else "target"
-
-
-@dataclass
-class _Section:
-    """What a subheading and the opening sentence of its section say about the figures below."""
-
-    status: Status = "actual"
-    year: str | None = None
-
-
-def _section_context(heading: str, opening: str, default_year: int | None) -> _Section:
-    section = _Section()
-    masked_heading, masked_opening = _mask_names(heading), _mask_names(opening)
-    if _TARGET_CUES.search(masked_heading) or _TARGET_CUES.search(masked_opening[:40]):
-        section.status = "target"
-    for mention in find_periods(opening[:40], default_year=default_year):
-        if mention.kind == "year" and mention.period and opening[mention.end : mention.end + 2] != "以来":
-            section.year = mention.period
-            break
-    return section
-
-
-def _comparison(sentence: str, quantity_start: int, quantity: _Figure) -> FactComparison | None:
-    """The comparison stated right before a figure, within its clause."""
-    clause_start = _clause_start(sentence, quantity_start, 0)
-    window = sentence[clause_start:quantity_start]
-    found: FactComparison | None = None
-    for match in _COMPARISON_WORDS.finditer(window):
-        if match.group("yoy"):
-            found = FactComparison(kind="yoy", baseline="same_period_last_year", text=match.group())
-        elif match.group("prev"):
-            found = FactComparison(kind="vs_previous_year", baseline="previous_year", text=match.group())
-        elif match.group("same"):
-            found = FactComparison(kind="yoy", baseline="same_period_last_year", text=match.group())
-        elif match.group("cmp"):
-            direction: Literal["higher", "lower"] = "higher" if match.group("dir") in ("高于", "快于") else "lower"
-            found = FactComparison(
-                kind="vs_baseline",
-                baseline=_BASELINES.get(match.group("base"), match.group("base")),
-                direction=direction,
-                difference=quantity.value if quantity.unit in ("percentage_point", "percent", "times") else None,
-                unit=quantity.unit,
-                text=match.group(),
-            )
-        elif match.group("rank") and quantity.unit == "rank":
-            base = match.group("rankbase") or match.group("rankbase2")
-            found = FactComparison(kind="rank", baseline=_BASELINES.get(base or ""), text=match.group())
-        elif match.group("share") and quantity.unit == "percent":
-            base = match.group("sharebase")
-            found = FactComparison(kind="share", baseline=_BASELINES.get(base or ""), text=match.group())
-    return found
-
-
-
-
-
-def _respectively(prefix: str, count: int) -> list[str] | None:
-    """Items of a 分别 list: 工业税收、制造业税收分别增长17.9%和16.8% -> [工业税收, 制造业税收]."""
-    if "分别" not in prefix:
-        return None
-    head = prefix.split("分别")[0]
-    for separators in ("、", "[、和与]", "[、和与及]"):
-        items = [item for item in re.split(separators, head) if item]
-        if len(items) >= count:
-            return items[-count:]
-    return None
+    def previous(self, clause_start: int) -> int:
+        index = bisect_left(self.starts, clause_start)
+        return self.starts[index - 1] if index > 0 else 0
 
 
 @dataclass(slots=True)
 class _Figure:
-    """A quantity in sentence coordinates (a cheap shifted copy of a :class:`Quantity`)."""
+    """A quantity in sentence coordinates."""
 
     start: int
     end: int
@@ -305,235 +205,38 @@ class _Figure:
     qualifier: str
     number_text: str
     prefix_qualifier: str | None
-
-    @classmethod
-    def of(cls, quantity: Quantity, shift: int) -> _Figure:
-        return cls(
-            quantity.start - shift, quantity.end - shift, quantity.unit, quantity.value, quantity.value_max,
-            quantity.measure, quantity.qualifier, quantity.number_text, quantity.prefix_qualifier,
-        )  # fmt: skip
+    original: Quantity
 
 
 @dataclass(slots=True)
 class _When:
-    """A period mention in sentence coordinates."""
+    """A period mention in sentence coordinates, resolved."""
 
     start: int
     end: int
+    text: str
     period: str | None
-    kind: str
-    cumulative: bool
-    deadline: bool
-    relative: str | None = None
+    mention: PeriodMention
 
 
-@lru_cache(maxsize=8192)
-def _translate(indicator: str) -> str | None:
-    """The glossary's English label of an indicator (indicators repeat: looked up once each)."""
-    return load_glossary().translate_indicator(indicator)
+@dataclass(slots=True)
+class _Frame:
+    """What holds for a stretch of text before its own words say more."""
+
+    status: Status = "actual"
+    status_cue: str | None = None
+    year: int | None = None
+    period: str | None = None
+    period_text: str | None = None
 
 
-@lru_cache(maxsize=8192)
-def _strip_leading_region(indicator: str) -> str:
-    length = leading_region_length(indicator)
-    if 0 < length < len(indicator):
-        return indicator[length:].lstrip("的")
-    return indicator
+@dataclass
+class _Context:
+    """Per-document facts of the matter: the date and the year the document reports on."""
 
-
-def _choose_indicator(
-    sentence: str,
-    quantity: _Figure,
-    siblings: list[_Figure],
-    clause_start: int,
-    periods: list[_When],
-    previous: str | None,
-    comparison: FactComparison | None,
-) -> str:
-    """The Chinese noun phrase a figure measures (see the module docstring for the rules)."""
-    raw_prefix = sentence[clause_start : quantity.start]
-    if quantity.prefix_qualifier and raw_prefix.endswith(quantity.prefix_qualifier):
-        raw_prefix = raw_prefix[: -len(quantity.prefix_qualifier)]
-    if comparison is not None and comparison.kind == "vs_baseline" and previous:
-        return previous
-    items = _respectively(sentence[clause_start : siblings[0].start], len(siblings)) if len(siblings) > 1 else None
-    if items is not None:
-        return _strip_leading_region(_clean_indicator(items[siblings.index(quantity)], [], 0))
-    earlier = [q for q in siblings if q.start < quantity.start]
-    prefix = sentence[earlier[-1].end : quantity.start] if earlier else raw_prefix
-    offset = earlier[-1].end if earlier else clause_start
-    following = _clean_indicator(_following_noun(sentence, quantity.end), [], 0)
-    if comparison is not None and comparison.kind == "share":
-        share_at = prefix.find("占")
-        subject = _clean_indicator(prefix[:share_at], periods, offset) if share_at > 0 else ""
-        subject = subject or previous or ""
-        return subject + prefix[share_at:].rstrip("达为近超约") if share_at >= 0 else subject
-    if _ANAPHORA.match(prefix.lstrip("而，, ")) and previous:
-        return previous
-    if earlier and prefix.strip().rstrip("、和及与") == "":
-        return following or previous or ""
-    if earlier and prefix.rstrip().endswith(("、", "和", "及", "与")):
-        return following or _clean_indicator(prefix, periods, offset)
-    indicator = _strip_leading_region(_clean_indicator(prefix, periods, offset))
-    if quantity.unit == "count" and following:
-        # NUM + measure word + NOUN: the noun after the figure is what is counted.
-        named = re.search(r"“[^”]+”$", prefix.rstrip())
-        return (named.group() if named else "") + following
-    if not indicator:
-        indicator = following
-    if not indicator and not earlier:
-        # 货邮运输量持续保持高位，完成67.5万吨: the subject stands in the clause before.
-        indicator = _subject_of_previous_clause(sentence, clause_start, siblings)
-    if indicator and previous and indicator in _GENERIC_HEADS:
-        indicator = previous + indicator
-    return indicator or previous or ""
-
-
-_SUBJECT_END = re.compile(r"持续|保持|实现|完成|达到|增长|下降|稳步|加快|继续|进一步|均|同比|比上年|达|为|是|有")
-
-
-def _subject_of_previous_clause(sentence: str, clause_start: int, siblings: list[_Figure]) -> str:
-    if clause_start == 0:
-        return ""
-    previous_start = _clause_start(sentence, clause_start - 1, 0)
-    previous_clause = sentence[previous_start : clause_start - 1]
-    if any(char.isdigit() for char in previous_clause):
-        return ""  # that clause has figures of its own; its subject was already used
-    verb = _SUBJECT_END.search(previous_clause)
-    if verb is None or verb.start() == 0:
-        return ""
-    return _strip_leading_region(_clean_indicator(previous_clause[: verb.start()], [], 0))
-
-
-def _lines(text: str) -> Iterator[tuple[int, int]]:
-    start = 0
-    for line in text.split("\n"):
-        yield start, start + len(line)
-        start += len(line) + 1
-
-
-def facts_for_segment(segment: Segment, default_year: int | None = None) -> list[Fact]:
-    """Every figure of one article, with indicator, period, status and comparison."""
-    glossary = load_glossary()
-    mapped = segment.normalized
-    text = mapped.text
-    segment_region = segment.region
-    headings = {normalize_string(heading) for heading in segment.subheadings}
-    facts: list[Fact] = []
-    lines = list(_lines(text))
-    # The lead's opening year (2023年，重庆市…取得积极进展) frames the whole article until a section says otherwise.
-    lead = text[slice(*lines[0])] if lines else ""
-    section = _Section(year=_section_context("", lead, default_year).year)
-    # One scan of the whole article; paragraphs and sentences take their share.
-    scans = _Scans(find_quantities(text), find_periods(text, default_year=default_year), find_regions(text))
-    for number, (line_start, line_end) in enumerate(lines):
-        line = text[line_start:line_end]
-        following_line = text[slice(*lines[number + 1])] if number + 1 < len(lines) else ""
-        if line in headings:
-            # A heading and the opening of its section frame the figures below (力争今年… / 2024年，…将…);
-            # a figure in the heading itself shares that frame.
-            section = _section_context(line, following_line, default_year)
-        facts.extend(
-            _facts_of_paragraph(segment, text, line_start, line_end, section, scans, segment_region, glossary)
-        )
-    return _merge_repeats(facts, segment)
-
-
-def _facts_of_paragraph(
-    segment: Segment,
-    text: str,
-    paragraph_start: int,
-    paragraph_end: int,
-    section: _Section,
-    scans: _Scans,
-    segment_region: Region | None,
-    glossary: Glossary,
-) -> list[Fact]:
-    mapped = segment.normalized
-    facts: list[Fact] = []
-    previous_indicator: str | None = None
-    paragraph_year: str | None = None
-    paragraph = text[paragraph_start:paragraph_end]
-    for local_start, local_end in _sentences(paragraph):
-        sent_start = paragraph_start + local_start
-        sent_end = paragraph_start + local_end
-        sentence = paragraph[local_start:local_end]
-        mentions = scans.periods_in(sent_start, sent_end)
-        quantities = [_Figure.of(q, sent_start) for q in scans.quantities_in(sent_start, sent_end)]
-        if not quantities and not mentions:
-            continue
-        masked = _mask_names(sentence) if _NAME_OPENERS.search(sentence) else sentence
-        periods = [
-            _When(p.start - sent_start, p.end - sent_start, p.period, p.kind, p.cumulative, p.deadline, p.relative)
-            for p in mentions
-        ]
-        # Time expressions inside names, and starting points (自2015年以来), frame no figure.
-        periods = [
-            p for p in periods if masked[p.start : p.end] == sentence[p.start : p.end] and not _is_since(sentence, p)
-        ]
-        if quantities:
-            cues = _Cues.of(masked)
-            sentence_regions = scans.regions_in(sent_start, sent_end)
-            region = sentence_regions[0].region if sentence_regions else segment_region
-            by_clause: dict[int, list[_Figure]] = {}
-            indicators_by_clause: dict[int, list[str]] = {}
-            clause_of: list[int] = []
-            for quantity in quantities:
-                clause_of.append(_clause_start(sentence, quantity.start, 0))
-                by_clause.setdefault(clause_of[-1], []).append(quantity)
-            for quantity, clause_start in zip(quantities, clause_of, strict=True):
-                if _is_class_label(quantity, sentence):
-                    continue
-                comparison = _comparison(sentence, quantity.start, quantity)
-                siblings = by_clause[clause_start]
-                indicator = _respectively_from_previous_clause(
-                    sentence, quantity, siblings, clause_start, indicators_by_clause
-                ) or _choose_indicator(
-                    sentence, quantity, siblings, clause_start, periods, previous_indicator, comparison
-                )
-                if indicator:
-                    previous_indicator = indicator
-                    indicators_by_clause.setdefault(clause_start, []).append(indicator)
-                change = _change(sentence, quantity, siblings, clause_start)
-                before = [p for p in periods if p.end <= quantity.start]
-                # The nearest time expression governs, even one without a year (一季度, 今年前十个月):
-                # then the period is unknown rather than borrowed from another sentence.
-                governing = [p for p in before if p.period or p.kind != "relative" or p.relative == "this_year"]
-                period = _period_of(governing[-1], section) if governing else paragraph_year or section.year
-                deadline = any(p.deadline for p in before)
-                cumulative = cues.cumulative_before(quantity.start) or any(p.cumulative for p in before)
-                status = cues.status(quantity.start, section.status)
-                if deadline and status == "actual" and not cues.achieved_after(-1, quantity.start):
-                    status = "target"
-                start, end = mapped.to_original(sent_start + quantity.start, sent_start + quantity.end)
-                translation = _translate(indicator) if indicator else None
-                facts.append(
-                    Fact(
-                        segment=segment.index,
-                        text=segment.original_text(start, end),
-                        start=start,
-                        end=end,
-                        value=quantity.value,
-                        value_max=quantity.value_max,
-                        unit=quantity.unit,
-                        measure=quantity.measure,
-                        qualifier=quantity.qualifier,
-                        indicator_zh=indicator or None,
-                        indicator_en=translation,
-                        indicator_translated=translation is not None,
-                        change=change,
-                        period=period,
-                        cumulative=cumulative,
-                        status=status,
-                        comparison=comparison,
-                        region=region,
-                        sentence=sentence.strip(),
-                    )
-                )
-        years = [p.period for p in periods if p.kind == "year" and p.period and not p.deadline]
-        if years:
-            paragraph_year = years[-1]
-    return facts
+    reference: date | None
+    frame_year: int | None
+    table_units: dict[str, Any] = field(default_factory=dict)
 
 
 _Spanned = TypeVar("_Spanned", Quantity, PeriodMention, RegionMention)
@@ -572,58 +275,170 @@ class _Scans:
         return _within(self.regions, self._region_starts, start, end)
 
 
-def _period_of(mention: _When, section: _Section) -> str | None:
-    """A mention's period; 今年 (this year) in a plan section is the plan's year (力争今年… under 2024年，…将…)."""
-    if mention.period or not mention.relative or not mention.relative.startswith("this_year"):
-        return mention.period
-    if section.status != "target" or section.year is None:
-        return None  # 今年 in a report on last year's results: which year is not said
-    partial = mention.relative.partition(":")[2]  # "--01/--10" for 今年1—10月
-    return partial.replace("--", f"{section.year}-") if partial else section.year
+# --- the parts of a fact -------------------------------------------------------------------------------
 
 
-def _is_since(sentence: str, period: _When) -> bool:
-    """自2015年以来 / 2015年以来: a starting point, not the period a figure belongs to."""
-    return sentence[period.end : period.end + 2] == "以来"
+def _comparison(sentence: str, clause_start: int, figure: _Figure) -> FactComparison | None:
+    """The comparison stated before a figure within its clause (the last one before it wins)."""
+    window_start = max(clause_start, figure.start - _INDICATOR_WINDOW)
+    found: FactComparison | None = None
+    for match in _COMPARISON_WORDS.finditer(sentence, window_start, figure.start):
+        if match.group("yoy") or match.group("same"):
+            found = FactComparison(kind="yoy", baseline="same_period_last_year", text=match.group())
+        elif match.group("prev"):
+            found = FactComparison(kind="vs_previous_year", baseline="previous_year", text=match.group())
+        elif match.group("cmp"):
+            direction: Literal["higher", "lower"] = "lower" if match.group("dir") in ("低于", "慢于") else "higher"
+            found = FactComparison(
+                kind="vs_baseline",
+                baseline=_BASELINES.get(match.group("base"), match.group("base")),
+                direction=direction,
+                difference=figure.value if figure.unit in ("percentage_point", "percent", "times") else None,
+                unit=figure.unit,
+                text=match.group(),
+            )
+        elif match.group("rank") and figure.unit == "rank":
+            base = match.group("rankbase") or match.group("rankbase2")
+            found = FactComparison(kind="rank", baseline=_BASELINES.get(base or ""), text=match.group())
+        elif match.group("share") and figure.unit == "percent":
+            base = match.group("sharebase")
+            found = FactComparison(kind="share", baseline=_BASELINES.get(base or ""), text=match.group())
+    return found
 
 
-def _change(sentence: str, quantity: _Figure, siblings: list[_Figure], clause_start: int) -> Literal["increase", "decrease"] | None:
-    """增长/下降 before the figure; for a listed figure (分别增长17.9%和16.8%) the verb before the list."""
-    if quantity.unit == "rank":
+def _respectively(prefix: str, count: int) -> list[str] | None:
+    """Items of a 分别 list: 工业税收、制造业税收分别增长17.9%和16.8% -> [工业税收, 制造业税收]."""
+    if "分别" not in prefix:
         return None
-    zone = sentence[clause_start : quantity.start]
-    earlier = [q for q in siblings if q.start < quantity.start]
-    if earlier and sentence[earlier[-1].end : quantity.start].strip(" 、和及与,，") == "":
-        zone = sentence[clause_start : siblings[0].start]
-    if _CHANGE_DOWN.search(zone):
-        return "decrease"
-    if _CHANGE_UP.search(zone):
-        return "increase"
+    head = prefix.split("分别")[0]
+    for separators in ("、", "[、和与]", "[、和与及]"):
+        items = [item for item in re.split(separators, head) if item]
+        if len(items) >= count:
+            return items[-count:]
     return None
 
 
-def _respectively_from_previous_clause(
-    sentence: str,
-    quantity: _Figure,
-    siblings: list[_Figure],
-    clause_start: int,
-    indicators_by_clause: dict[int, list[str]],
-) -> str:
+def _following_noun(sentence: str, end: int) -> str:
+    """The noun phrase right after a figure (新增13.3万家企业上云 -> 企业上云; 1600余家企业携… -> 企业)."""
+    match = re.match(r"[^，,。；;、！？!?\n()（）0-9]{1,16}", sentence[end : end + 16])
+    if not match:
+        return ""
+    phrase = re.split(
+        r"(?:同比|比上年|增长|下降|占|的|，|已|正|计划|完成|实现|达到|进入|分别|纳入|列入|在|以上|左右)", match.group(), maxsplit=1
+    )[0]
+    phrase = phrase.strip("“”\"' ").removesuffix("中")
+    nominal = following_noun_phrase(phrase)
+    return nominal if len(nominal) >= 2 and len(nominal) < len(phrase) else phrase
+
+
+_SUBJECT_END = re.compile(r"持续|保持|实现|完成|达到|增长|下降|稳步|加快|继续|进一步|均|同比|比上年|达|为|是|有")
+
+
+def _remove_periods(text: str, periods: list[_When], offset: int) -> str:
+    """``text`` (starting at ``offset`` of the sentence) without the time expressions inside it."""
+    for period in sorted(periods, key=lambda p: -p.start):
+        lo, hi = period.start - offset, period.end - offset
+        if 0 <= lo < hi <= len(text):
+            text = text[:lo] + text[hi:]
+    return text
+
+
+@dataclass(slots=True)
+class _Sentence:
+    """One sentence being read, with everything found once for all its figures."""
+
+    text: str
+    clauses: _Clauses
+    figures: list[_Figure]
+    periods: list[_When]
+    cues: SentenceCues
+    by_clause: dict[int, list[_Figure]]
+    bases: list[_When]
+    indicators_by_clause: dict[int, list[str]] = field(default_factory=dict)
+
+    def siblings(self, figure: _Figure) -> tuple[int, list[_Figure]]:
+        clause = self.clauses.start_of(figure.start)
+        return clause, self.by_clause[clause]
+
+
+def _choose_indicator(sentence: _Sentence, figure: _Figure, previous: str | None, comparison: FactComparison | None) -> str:
+    """The Chinese noun phrase a figure measures (see the module docstring for the rules)."""
+    text = sentence.text
+    clause_start, siblings = sentence.siblings(figure)
+    window_start = max(clause_start, figure.start - _INDICATOR_WINDOW)
+    if comparison is not None and comparison.kind == "vs_baseline" and previous:
+        return previous
+    if len(siblings) > 1:
+        listed = _respectively(text[max(clause_start, siblings[0].start - _INDICATOR_WINDOW) : siblings[0].start], len(siblings))
+        if listed is not None:
+            return strip_scope(clean_phrase(listed[siblings.index(figure)]))
+        from_before = _respectively_from_previous_clause(sentence, figure, siblings, clause_start)
+        if from_before:
+            return from_before
+    earlier = [q for q in siblings if q.start < figure.start]
+    prefix_start = max(earlier[-1].end if earlier else clause_start, window_start)
+    prefix = text[prefix_start : figure.start]
+    if figure.prefix_qualifier and prefix.endswith(figure.prefix_qualifier):
+        prefix = prefix[: -len(figure.prefix_qualifier)]
+    prefix = _COMPARISON_WORDS.sub(lambda m: "\u3000" * len(m.group()), prefix)
+    prefix = _remove_periods(prefix, sentence.periods + sentence.bases, prefix_start).replace("\u3000", "")
+    following = clean_phrase(_following_noun(text, figure.end))
+    if comparison is not None and comparison.kind == "share":
+        share_at = prefix.find("占")
+        subject = noun_phrase(prefix[:share_at]) if share_at > 0 else ""
+        subject = subject or previous or ""
+        return subject + prefix[share_at:].rstrip("达为近超约的") if share_at >= 0 else subject
+    if _ANAPHORA.match(prefix.lstrip("而，, ")) and previous:
+        return previous
+    if earlier and prefix.strip().rstrip("、和及与") == "":
+        return following or previous or ""
+    if earlier and prefix.rstrip().endswith(("、", "和", "及", "与")):
+        return following or noun_phrase(prefix)
+    indicator = noun_phrase(prefix)
+    if figure.unit == "count" and following:
+        # NUM + measure word + NOUN: the noun after the figure is what is counted.
+        named = re.search(r"“[^”]+”$", prefix.rstrip())
+        return (named.group() if named else "") + following
+    if not indicator:
+        indicator = following
+    if not indicator and not earlier:
+        # 货邮运输量持续保持高位，完成67.5万吨: the subject stands in the clause before.
+        indicator = _subject_of_previous_clause(sentence, clause_start)
+    if indicator and previous and indicator in _GENERIC_HEADS and not previous.endswith(indicator):
+        indicator = previous + indicator
+    return indicator or previous or ""
+
+
+def _subject_of_previous_clause(sentence: _Sentence, clause_start: int) -> str:
+    if clause_start == 0:
+        return ""
+    previous_start = sentence.clauses.previous(clause_start)
+    previous_clause = sentence.text[max(previous_start, clause_start - 1 - _INDICATOR_WINDOW) : clause_start - 1]
+    if any(char.isdigit() for char in previous_clause):
+        return ""  # that clause has figures of its own; its subject was already used
+    verb = _SUBJECT_END.search(previous_clause)
+    if verb is None or verb.start() == 0:
+        return ""
+    return noun_phrase(previous_clause[: verb.start()])
+
+
+def _respectively_from_previous_clause(sentence: _Sentence, figure: _Figure, siblings: list[_Figure], clause_start: int) -> str:
     """分别 whose items stand in the clause before.
 
     增值税12.8亿元、城镇土地使用税9.5亿元、城市维护建设税3.3亿元，同比分别增长210.8%、29.5%、17.8%: the
     rates go, in order, to the figures of the clause before. 功率半导体及集成电路、传感器及仪器仪表等领域
     发展迅速，增加值分别增长18.9%和12.8%: to the listed items of the clause before.
     """
-    own = sentence[clause_start : siblings[0].start]
-    if len(siblings) < 2 or "分别" not in own or _respectively(own, len(siblings)) is not None:
+    text = sentence.text
+    own = text[max(clause_start, siblings[0].start - _INDICATOR_WINDOW) : siblings[0].start]
+    if "分别" not in own:
         return ""
-    number = siblings.index(quantity)
-    previous_start = _clause_start(sentence, clause_start - 1, 0) if clause_start else 0
-    previous_indicators = indicators_by_clause.get(previous_start, [])
+    number = siblings.index(figure)
+    previous_start = sentence.clauses.previous(clause_start) if clause_start else 0
+    previous_indicators = sentence.indicators_by_clause.get(previous_start, [])
     if len(previous_indicators) == len(siblings):
         return previous_indicators[number]
-    previous_clause = sentence[previous_start : max(previous_start, clause_start - 1)]
+    previous_clause = text[max(previous_start, clause_start - 1 - 3 * _INDICATOR_WINDOW) : max(previous_start, clause_start - 1)]
     if previous_indicators or any(char.isdigit() for char in previous_clause):
         return ""
     items = [item for item in previous_clause.split("、") if item]
@@ -633,24 +448,419 @@ def _respectively_from_previous_clause(
     if number == 0 and "中" in item:
         item = item[item.rfind("中") + 1 :]  # 新一代电子信息制造业中功率半导体…: the list starts after 中
     item = re.split(r"等(?:领域|行业|产业|方面)?", item, maxsplit=1)[0]
-    head = _clean_indicator(own.split("分别")[0], [], 0)
-    return _clean_indicator(item, [], 0) + head
+    head = clean_phrase(own.split("分别")[0])
+    return clean_phrase(item) + head
 
 
-def _is_class_label(quantity: _Figure, sentence: str) -> bool:
+def _change(sentence: _Sentence, figure: _Figure) -> Change | None:
+    """增长/下降 before the figure; for a listed figure (分别增长17.9%和16.8%) the verb before the list."""
+    if figure.unit == "rank":
+        return None
+    text = sentence.text
+    clause_start, siblings = sentence.siblings(figure)
+    zone_end = figure.start
+    earlier = [q for q in siblings if q.start < figure.start]
+    if earlier and text[earlier[-1].end : figure.start].strip(" 、和及与,，") == "":
+        zone_end = siblings[0].start
+    zone = text[max(clause_start, zone_end - 12) : zone_end]
+    if figure.prefix_qualifier and zone.endswith(figure.prefix_qualifier):
+        zone = zone[: -len(figure.prefix_qualifier)]
+    if _CHANGE_DOWN.search(zone):
+        return "decrease"
+    if _CHANGE_UP.search(zone):
+        return "increase"
+    return None
+
+
+def _is_class_label(figure: _Figure, sentence: str) -> bool:
     """千亿元级企业, 百亿元企业: a size class, not an amount."""
-    if quantity.number_text not in ("十", "百", "千", "万", "亿", "千万", "百万"):
+    if figure.number_text not in _CLASS_LABEL_NUMERALS:
         return False
-    return sentence[quantity.end : quantity.end + 1] in ("级", "企", "产", "项")
+    return sentence[figure.end : figure.end + 1] in ("级", "企", "产", "项")
 
 
-def _merge_repeats(facts: list[Fact], segment: Segment) -> list[Fact]:
-    """A figure restated (subheading, lead, summary) is one fact with ``also_at`` spans."""
+def _is_base(sentence: str, mention: PeriodMention, start: int, end: int) -> bool:
+    """A comparison base (比2019年同期, 较上年, 与去年相比) or a starting point (自2015年以来).
+
+    Two "since" expressions do name the period of what follows: a five-year plan (“十四五”以来: the
+    plan's years) and a month of the current year (1月以来: from that month to the document's date).
+    """
+    before = sentence[max(0, start - 3) : start]
+    after = sentence[end : end + 4].lstrip("”\"")
+    if _BASE_BEFORE.search(before) or _BASE_AFTER.match(after):
+        return True
+    if after.startswith("以来"):
+        return not (_is_plan(mention) or (mention.kind == "month" and mention.period is None))
+    return False
+
+
+def _is_plan(mention: PeriodMention) -> bool:
+    return mention.kind == "multi_year" and bool(re.fullmatch(r"十[一二三四五六七八九]五.*", mention.text))
+
+
+def _since_month(mention: PeriodMention, reference: date | None) -> str | None:
+    """1月以来 in a text of 2026-01-28 -> 2026-01; 3月以来 in one of 2024-07-19 -> 2024-03/2024-07."""
+    if reference is None or not (mention.relative or "").lstrip("this_year:").startswith("--"):
+        return None
+    month = int((mention.relative or "")[-2:])
+    if month > reference.month:
+        return None
+    if month == reference.month:
+        return f"{reference.year}-{month:02d}"
+    return f"{reference.year}-{month:02d}/{reference.year}-{reference.month:02d}"
+
+
+_STARTING_POINT = re.compile(r"(?:从|由)$")
+_TO = re.compile(r"(?:提高|增长|增加|缩短|降低|下降|减少|提升|扩大|上升|缩小|压缩|发展|升|降|增)?(?:到|至)")
+
+
+def _is_starting_value(sentence: str, figure: _Figure, clauses: _Clauses) -> bool:
+    """The figure after 从/由 in 从X…到Y: the point things start from, stated as it is now."""
+    if not _STARTING_POINT.search(sentence, max(0, figure.start - 1), figure.start):
+        return False
+    clause_end = next((s for s in clauses.starts if s > figure.end), len(sentence))
+    return bool(_TO.search(sentence, figure.end, clause_end))
+
+
+def _signed(value: float | None, change: Change | None) -> float | None:
+    if value is None or change != "decrease":
+        return value
+    return -value
+
+
+# --- the engine ----------------------------------------------------------------------------------------
+
+
+class _SegmentReader:
+    """Reads one article: paragraphs, sentences and figures, in order."""
+
+    def __init__(self, segment: Segment, context: _Context) -> None:
+        self.segment = segment
+        self.context = context
+        self.mapped = segment.reading
+        self.text = self.mapped.text
+        self.lines = _lines(self.text)
+        self.scans = _Scans(find_quantities(self.text), find_periods(self.text), find_regions(self.text))
+        self.tables = read_tables(self.text, self.lines, self.scans.quantities, prose_units(self.scans.quantities))
+        self.headings = {normalize_string(heading) for heading in segment.subheadings}
+        self.facts: list[Fact] = []
+        self.paragraph_of: dict[int, int] = {}
+
+    def read(self) -> list[Fact]:
+        frame = self._article_frame()
+        for number, (line_start, line_end) in enumerate(self.lines):
+            line = self.text[line_start:line_end]
+            if not line.strip():
+                continue
+            if line in self.headings:
+                following = self.text[slice(*self.lines[number + 1])] if number + 1 < len(self.lines) else ""
+                frame = self._section_frame(line, following, frame)
+            self._paragraph(line_start, line_end, frame)
+        return _merge_repeats(self.facts, self.paragraph_of)
+
+    # -- frames --------------------------------------------------------------------------------------
+
+    def _year_of(self, text: str) -> int | None:
+        for mention in find_periods(text[:60]):
+            if mention.kind == "year" and mention.period and text[mention.end : mention.end + 2] != "以来":
+                return int(mention.period)
+        return None
+
+    def _article_frame(self) -> _Frame:
+        """What the article reports on: the period most of its paragraphs open with (一季度, … in a
+        quarterly analysis), else its title's year (2012年…统计公报), else its lead's opening year."""
+        title_year = self._year_of(normalize_string(self.segment.title or ""))
+        lead_line = self.segment.title_lines
+        lead = self.text[slice(*self.lines[lead_line])] if len(self.lines) > lead_line else ""
+        year = title_year or self._year_of(lead) or self.context.frame_year
+        period = self._reported_period(year)
+        if period is not None:
+            return _Frame(year=int(period[:4]), period=period, period_text=None)
+        return _Frame(year=year, period=str(year) if year else None, period_text=None)
+
+    def _reported_period(self, year: int | None) -> str | None:
+        """The period at least three paragraphs open with, when it is part of one year (a quarter, a
+        half, months): the period the whole report is about."""
+        openings: Counter[str] = Counter()
+        for start, end in self.lines:
+            if end - start < 20:
+                continue  # a heading or a table cell, not a paragraph of the report
+            for mention in self.scans.periods_in(start, min(end, start + 12)):
+                period = resolve_period(mention, self.context.reference, frame_year=year)
+                if period and 4 < len(period) < 10 and "/" not in period[:5]:
+                    openings[period] += 1
+                break
+        if not openings:
+            return None
+        period, count = openings.most_common(1)[0]
+        return period if count >= 3 else None
+
+    def _section_frame(self, heading: str, opening: str, outer: _Frame) -> _Frame:
+        status = section_status(heading, opening)
+        own_year = self._year_of(heading) or self._year_of(opening)
+        return _Frame(
+            status=status,
+            status_cue=heading if status != "actual" else None,
+            year=own_year or outer.year,
+            period=str(own_year) if own_year else outer.period,
+            period_text=None,
+        )
+
+    # -- paragraphs and sentences ---------------------------------------------------------------------
+
+    def _paragraph(self, start: int, end: int, frame: _Frame) -> None:
+        previous_indicator: str | None = None
+        carried: _When | None = None
+        carried_status: Status = "actual"
+        carried_region: str | None = None
+        inherited = frame
+        preliminary_from = preliminary_reach(self.text[start:end])
+        for sent_start, sent_end in _sentences(self.text, start, end):
+            sentence = self._sentence(sent_start, sent_end)
+            if sentence is None:
+                continue
+            opening_region = self._opening_region(sentence, sent_start)
+            if carried is not None and not _CONTINUATION.match(sentence.text.lstrip()):
+                # The paragraph's period runs on into a sentence without one of its own, but not into
+                # one that turns to another place (在新疆，…) or from results to plans (or back).
+                first_status = (
+                    sentence.cues.status_at(sentence.figures[0].start, inherited.status)[0]
+                    if sentence.figures
+                    else carried_status
+                )
+                turns_away = opening_region is not None and carried_region is not None and opening_region != carried_region
+                if turns_away or first_status != carried_status:
+                    carried = None
+            for figure in sentence.figures:
+                if _is_class_label(figure, sentence.text):
+                    continue
+                fact, indicator = self._fact(
+                    sentence, sent_start, figure, inherited, frame, carried, previous_indicator,
+                    preliminary=preliminary_from is not None and sent_start - start >= preliminary_from,
+                )  # fmt: skip
+                if indicator:
+                    previous_indicator = indicator
+                self.facts.append(fact)
+                self.paragraph_of[fact.start] = start
+                carried_status = fact.status
+            governing = [p for p in sentence.periods if p.period is not None]
+            if governing:
+                carried = governing[-1]
+                carried_region = opening_region or carried_region
+            plan = sentence.cues.plan_list_open()
+            if plan is not None:
+                inherited = _Frame(status="target", status_cue=plan.text, year=frame.year, period=frame.period)
+            elif sentence.cues.cues and sentence.cues.cues[-1].kind == "reset":
+                inherited = frame
+
+    def _opening_region(self, sentence: _Sentence, sent_start: int) -> str | None:
+        """The place a sentence opens with (在四川，… / 重庆…), if it names one in its first words."""
+        for mention in self.scans.regions_in(sent_start, sent_start + 8):
+            return mention.region.zh
+        return None
+
+    def _sentence(self, start: int, end: int) -> _Sentence | None:
+        quantities = self.scans.quantities_in(start, end)
+        mentions = self.scans.periods_in(start, end)
+        if not quantities and not mentions:
+            return None
+        text = self.text[start:end]
+        masked = mask_names(text)
+        figures = [
+            _Figure(q.start - start, q.end - start, q.unit, q.value, q.value_max, q.measure, q.qualifier,
+                    q.number_text, q.prefix_qualifier, q)
+            for q in quantities
+        ]  # fmt: skip
+        clauses = _Clauses.of(text)
+        by_clause: dict[int, list[_Figure]] = {}
+        for figure in figures:
+            by_clause.setdefault(clauses.start_of(figure.start), []).append(figure)
+        periods: list[_When] = []
+        explicit_year: int | None = None
+        base_end = -1
+        bases: list[_When] = []
+        for mention in mentions:
+            lo, hi = mention.start - start, mention.end - start
+            if lo == base_end or _is_base(text, mention, lo, hi):
+                base_end = hi  # a base runs on: 比去年全年, 比上年12月
+                bases.append(_When(lo, hi, mention.text, None, mention))
+                continue
+            if masked[lo:hi] != text[lo:hi] and not _is_plan(mention):
+                continue  # inside a name (a quoted “十四五” is still the plan period)
+            periods.append(_When(lo, hi, mention.text, None, mention))
+            if mention.kind == "year" and mention.period and not mention.deadline:
+                explicit_year = int(mention.period)
+        sentence = _Sentence(text, clauses, figures, periods, SentenceCues.of(text), by_clause, bases)
+        sentence_year = explicit_year
+        for when in periods:
+            if text[when.end : when.end + 2] == "以来" and when.mention.kind == "month":
+                when.period = _since_month(when.mention, self.context.reference)
+                continue
+            when.period = resolve_period(
+                when.mention, self.context.reference, frame_year=sentence_year if when.mention.period is None else None
+            )
+        return sentence
+
+    # -- one figure ----------------------------------------------------------------------------------
+
+    def _fact(
+        self,
+        sentence: _Sentence,
+        sent_start: int,
+        figure: _Figure,
+        inherited: _Frame,
+        frame: _Frame,
+        carried: _When | None,
+        previous_indicator: str | None,
+        *,
+        preliminary: bool,
+    ) -> tuple[Fact, str]:
+        text = sentence.text
+        cell = self.tables.get(self._line_start(sent_start + figure.start))
+        comparison = _comparison(text, sentence.clauses.start_of(figure.start), figure)
+        if cell is not None and figure.unit == "number":
+            indicator = cell.indicator
+        else:
+            cell = None
+            indicator = _choose_indicator(sentence, figure, previous_indicator, comparison)
+        if indicator:
+            clause, _ = sentence.siblings(figure)
+            sentence.indicators_by_clause.setdefault(clause, []).append(indicator)
+        change = cell.change if cell is not None else _change(sentence, figure)
+        status, cue = sentence.cues.status_at(figure.start, inherited.status)
+        status_cue = cue.text if cue is not None else inherited.status_cue
+        before = [p for p in sentence.periods if p.end <= figure.start]
+        # A deadline (到2025年) makes a goal only while it lies ahead: 提高到2021年的15.1% in 2022 is a result.
+        ahead = [p for p in before if p.mention.deadline and self._ahead(p)]
+        if ahead and status == "actual" and (cue is None or cue.kind != "reset" or cue.end <= ahead[-1].start):
+            status, status_cue = "target", ahead[-1].text
+        if status != "actual" and _is_starting_value(text, figure, sentence.clauses):
+            status, status_cue = "actual", None  # 将从5小时缩短到2小时: 5 hours is how things stand
+        period, period_text = self._period(sentence, figure, before, frame, carried, status, cell)
+        reference = self.context.reference
+        if status == "actual" and reference is not None and period == str(reference.year) and reference.month <= 3:
+            # This year's total in a text of its first quarter cannot be a result yet: it is the year's plan.
+            status, status_cue = "target", period_text or period
+        cumulative = bool(_CUMULATIVE_CUES.search(text, max(0, figure.start - _INDICATOR_WINDOW), figure.start)) or any(
+            p.mention.cumulative for p in before
+        )
+        if cell is not None:
+            cumulative = cumulative or cell.cumulative
+        start, end = self.mapped.to_original(sent_start + figure.start, sent_start + figure.end)
+        translation = english_label(indicator) if indicator else None
+        regions = self.scans.regions_in(sent_start, sent_start + len(text))
+        region = regions[0].region if regions else self.segment.region
+        value, value_max, unit, measure = figure.value, figure.value_max, figure.unit, figure.measure
+        if cell is not None:
+            value, unit, measure = cell.value, cell.unit, cell.measure  # a cell's sign is printed
+        elif change == "decrease" and value is not None and value_max is not None:
+            value, value_max = -value_max, -value
+        else:
+            value = _signed(value, change)
+        fact = Fact(
+            segment=self.segment.index,
+            text=self.segment.original_text(start, end),
+            start=start,
+            end=end,
+            value=value,
+            value_max=value_max,
+            unit=unit,
+            measure=measure,
+            qualifier=figure.qualifier,
+            indicator_zh=indicator or None,
+            indicator_en=translation,
+            indicator_translated=translation is not None,
+            change=change,
+            period=period,
+            period_text=period_text,
+            cumulative=cumulative,
+            status=status,
+            status_cue=status_cue if status != "actual" or (cue is not None and cue.kind == "reset") else None,
+            preliminary=preliminary and status == "actual",
+            comparison=comparison,
+            region=region,
+            sentence=text.strip(),
+        )
+        return fact, indicator
+
+    def _year_to_date(self, frame: _Frame) -> str | None:
+        """年初以来 / 今年以来: in a report on a quarter, that quarter; else from January to the document's month."""
+        if frame.period and 4 < len(frame.period) < 10:
+            return frame.period
+        reference = self.context.reference
+        if reference is None:
+            return None
+        if reference.month == 1:
+            return f"{reference.year}-01"
+        return f"{reference.year}-01/{reference.year}-{reference.month:02d}"
+
+    def _ahead(self, deadline: _When) -> bool:
+        reference = self.context.reference
+        if reference is None or deadline.period is None:
+            return True
+        return int(deadline.period[:4]) >= reference.year
+
+    def _line_start(self, position: int) -> int:
+        index = bisect_right(self._line_starts, position) - 1
+        return self.lines[index][0]
+
+    @property
+    def _line_starts(self) -> list[int]:
+        starts = getattr(self, "_starts_cache", None)
+        if starts is None:
+            starts = [start for start, _ in self.lines]
+            self._starts_cache = starts
+        return starts
+
+    def _period(
+        self,
+        sentence: _Sentence,
+        figure: _Figure,
+        before: list[_When],
+        frame: _Frame,
+        carried: _When | None,
+        status: Status,
+        cell: TableCell | None,
+    ) -> tuple[str | None, str | None]:
+        if cell is not None:
+            return cell.period or frame.period, None
+        # The nearest time expression governs, even one the rules cannot resolve (then: unknown).
+        governing = [p for p in before if p.mention.relative != "to_date"]
+        if not governing and frame.period is None and self.context.reference and any(
+            p.mention.relative == "to_date" for p in before
+        ):
+            # 累计培育…14万家 with no other time: a running total up to the document's date.
+            return self.context.reference.isoformat(), next(p.text for p in before if p.mention.relative == "to_date")
+        if governing:
+            nearest = governing[-1]
+            if nearest.period is None and nearest.mention.relative and status != "actual":
+                period = resolve_period(
+                    nearest.mention, self.context.reference, frame_year=frame.year, ahead_allowed=True
+                )
+                return period, nearest.text
+            if (nearest.period is None and nearest.mention.relative in ("that_year", "full_year")) or (
+                nearest.mention.relative or ""
+            ).startswith(("that_year", "full_year")):
+                return resolve_period(nearest.mention, self.context.reference, frame_year=frame.year), nearest.text
+            if nearest.period is None and nearest.mention.relative == "ytd":
+                return self._year_to_date(frame), nearest.text
+            if nearest.period is None and nearest.mention.relative in ("now", "today"):
+                return (self.context.reference.isoformat() if self.context.reference else None), nearest.text
+            return nearest.period, nearest.text
+        if carried is not None:
+            return carried.period, carried.text
+        return frame.period, None
+
+
+def _merge_repeats(facts: list[Fact], paragraph_of: dict[int, int]) -> list[Fact]:
+    """A figure restated in another paragraph (subheading, lead, summary, a table) is one fact with
+    ``also_at`` spans. Two equal figures in one paragraph are two statements (two industries both
+    growing 11%)."""
     kept: dict[tuple[Any, ...], int] = {}
     result: list[Fact] = []
     for fact in facts:
         key = (fact.indicator_zh, fact.value, fact.value_max, fact.unit, fact.period, fact.status, fact.change)
-        if fact.indicator_zh and key in kept:
+        if fact.indicator_zh and key in kept and paragraph_of[result[kept[key]].start] != paragraph_of[fact.start]:
             index = kept[key]
             result[index] = result[index].model_copy(update={"also_at": [*result[index].also_at, (fact.start, fact.end)]})
             continue
@@ -659,9 +869,43 @@ def _merge_repeats(facts: list[Fact], segment: Segment) -> list[Fact]:
     return result
 
 
-def extract_facts(page: SegmentedPage, default_year: int | None = None) -> FactTable:
-    """The fact table of a whole page."""
+def _document_frame_year(page: SegmentedPage) -> int | None:
+    """The year a page reports on when its title says so (2012年…统计公报)."""
+    title = normalize_string(page.title or "")
+    match = re.search(r"((?:19|20)\d{2})年", title[:30])
+    return int(match.group(1)) if match else None
+
+
+def document_date_of(page: SegmentedPage, given: date | None = None) -> DocumentDate | None:
+    """The page's date (see :mod:`summarizer.rules.dates`)."""
+    document = page.document
+    return find_document_date(
+        document.body, header=document.source, front_matter=document.front_matter, given=given
+    )
+
+
+def facts_for_segment(
+    segment: Segment, *, reference: date | None = None, frame_year: int | None = None
+) -> list[Fact]:
+    """Every figure of one article, with indicator, period, status and comparison.
+
+    ``reference`` is the document's date (relative periods resolve with it); ``frame_year`` the year
+    the whole document reports on, if its title says.
+    """
+    return _SegmentReader(segment, _Context(reference, frame_year)).read()
+
+
+def extract_facts(page: SegmentedPage, *, document_date: date | None = None) -> FactTable:
+    """The fact table of a whole page; ``document_date`` (``--date``) wins over what the text says."""
+    found = document_date_of(page, document_date)
+    reference = found.date if found is not None else None
+    frame_year = _document_frame_year(page)
     facts: list[Fact] = []
     for segment in page.segments:
-        facts.extend(facts_for_segment(segment, default_year=default_year))
-    return FactTable(source=page.source, facts=facts)
+        facts.extend(facts_for_segment(segment, reference=reference, frame_year=frame_year))
+    return FactTable(
+        source=page.source,
+        document_date=found.iso if found is not None else None,
+        document_date_source=found.source if found is not None else None,
+        facts=facts,
+    )

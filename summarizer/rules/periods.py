@@ -76,12 +76,16 @@ _PERIOD_PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("first_months", compile_with_first_chars(_YEAR_FIRST + _REL_FIRST,
         rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?前(?P<n>1[0-2]|[1-9]|十[一二]?|[一二两三四五六七八九])个?月(?!份)")),
     ("calendar_year", compile_with_first_chars(_YEAR_FIRST, rf"(?P<y>{_YEAR})年(?:年?(?P<edge>底|末|初))?(?!代|级|度)")),
-    ("ytd", compile_with_first_chars("年今1", r"(?:年初|今年|年内|1月份?)(?:以来|至今)|年初到现在")),
-    ("to_date", compile_with_first_chars("截目至累", r"截至目前|截止目前|目前为止|至今|累计")),
-    ("recent_years", compile_with_first_chars("近过最", r"(?:近|过去|最近)(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,2})年(?:来)?")),
+    ("ytd", compile_with_first_chars("年今1开", r"(?:年初|今年|年内|开年|1月份?)(?:以来|至今)|年初到现在")),
+    ("now", compile_with_first_chars("截目当现眼", r"截至目前|截止目前|目前为止|目前|当前|现在|眼下|现已")),
+    ("to_date", compile_with_first_chars("至累", r"至今|累计")),
+    ("recent_years", compile_with_first_chars("近过最0123456789一二两三四五六七八九十",
+        r"(?:(?:近|过去|最近)(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,2})年(?:来|间)?"
+        r"|(?<![\d一二两三四五六七八九十])(?P<n2>\d{1,2}|[一二两三四五六七八九十]{1,2})年(?:来|间))")),
     ("five_year_plan", compile_with_first_chars("十", r"(?<![\d一二三四五六七八九十])十(?P<n>[一二三四五六七八九])五(?![\d一二三四五六七八九十])(?:时期|期间|规划期|末|初)?")),
     ("relative_year", compile_with_first_chars(_REL_FIRST + "年全", rf"(?:{_REL_YEAR}|年内|全年)(?P<edge>底|末|初)?")),
-    ("relative_month", compile_with_first_chars("本当上今", r"本月|当月|上月|上个月|今天")),
+    ("relative_month", compile_with_first_chars("本当上今", r"本月|当月|上月|上个月|今天|今日")),
+    ("year_edge", compile_with_first_chars("年", r"(?<![今去上明前本当全\d一二三四五六七八九〇零○])年(?P<edge>末|底|初)(?!以来)")),
 )  # fmt: skip
 
 # 到2025年 is a target date; 至 is left out because 提高至2024年的39.9% reports a past value.
@@ -196,6 +200,8 @@ class _PeriodReader:
         if not 1 <= month <= 12:
             return None
         edge = match.group("edge")
+        if year is None and edge in ("底", "末"):
+            return _PeriodDraft(start, end, "date", None, _join_relative(relative, f"--{month:02d}-31"))
         if year is None:
             return _PeriodDraft(start, end, "month", None, _join_relative(relative, f"--{month:02d}"))
         if edge in ("底", "末"):
@@ -209,7 +215,7 @@ class _PeriodReader:
         if match.group("edge"):
             month = quarter * 3
             if year is None:
-                return _PeriodDraft(start, end, "month", None, _join_relative(relative, f"--{month:02d}"))
+                return _PeriodDraft(start, end, "date", None, _join_relative(relative, f"--{month:02d}-31"))
             last_day = calendar.monthrange(year, month)[1]
             return _PeriodDraft(start, end, "date", f"{year}-{month:02d}-{last_day:02d}", relative)
         if year is None:
@@ -254,8 +260,18 @@ class _PeriodReader:
     def _to_date(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
         return _PeriodDraft(start, end, "relative", None, "to_date", cumulative=True)
 
+    def _now(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
+        # 目前 / 截至目前: a stock at the document's date.
+        return _PeriodDraft(start, end, "date", None, "now", cumulative=True)
+
+    def _year_edge(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
+        # 年末 / 年底 / 年初 of the year the passage is about.
+        if match.group("edge") == "初":
+            return _PeriodDraft(start, end, "year", None, "that_year")
+        return _PeriodDraft(start, end, "date", None, "that_year:--12-31")
+
     def _recent_years(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
-        years = _small_number(match.group("n"))
+        years = _small_number(match.group("n") or match.group("n2"))
         if not 1 <= years <= 50:
             return None
         period = None
@@ -282,7 +298,7 @@ class _PeriodReader:
 
     def _relative_month(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
         relative = {"本月": "this_month", "当月": "this_month", "上月": "last_month", "上个月": "last_month",
-                    "今天": "today"}[match.group()]  # fmt: skip
+                    "今天": "today", "今日": "today"}[match.group()]  # fmt: skip
         return _PeriodDraft(start, end, "date" if relative == "today" else "month", None, relative)
 
     def _with_markers(self, draft: _PeriodDraft) -> _PeriodDraft:

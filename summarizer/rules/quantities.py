@@ -266,7 +266,7 @@ _COUNT_MEASURES: Final[dict[str, str]] = {
 
 # Units whose first character is also a scale character: 3千瓦 is 3 kW, not 3000 W; 2百分点 is
 # 2 percentage points. The scanner looks for these inside a numeral's trailing scale characters.
-_SCALE_LED_SURFACES: Final = ("千瓦时", "千瓦", "千米", "千克", "千伏安", "千伏", "千卡", "千字节", "百分点")
+_SCALE_LED_SURFACES: Final = ("千瓦时", "千瓦", "千米", "千克", "千伏安", "千伏", "千卡", "千字节", "千升", "百分点")
 
 
 def _unit_table() -> dict[str, tuple[_Unit, str]]:
@@ -281,6 +281,8 @@ def _unit_table() -> dict[str, tuple[_Unit, str]]:
     for surface, guard in _COUNT_MEASURES.items():
         table[surface] = (_count(surface), guard)
     table["点"] = (_Unit("point", "point"), "钟|半|多|\\d|左右|整|击|赞|评|名|燃|亮|缀|单|位|状|火|滴")
+    # Multiples of a base unit written as one word: 千升 (kilolitre) is 1000 L.
+    table["千升"] = (_Unit("L", "physical", factor=1000.0), "")
     return table
 
 
@@ -365,7 +367,9 @@ _CURRENCY_PREFIX_RE: Final = re.compile(
 )
 
 # Words before 第N / 前N that make it a ranking: 居全国第八, 位居第二, 排名第1, 进入前十.
-_RANK_CONTEXT_RE: Final = re.compile(r"(?:居|列|排名|排在|排|进入|跻身|名次)[^,.;:!?。；、\n]{0,8}$")
+_RANK_CONTEXT_RE: Final = re.compile(
+    r"(?:居|列|排名|排在|排|进入|跻身|名次|保持|蝉联|全国|全省|全市|全球|世界|亚洲|我国|国内)[^,.;:!?。；、\n]{0,8}$"
+)
 
 # After a numeral these make it something other than a quantity: dates and durations, ordinals
 # of events, class labels (三大, 500强), levels, editions, lines.
@@ -385,6 +389,7 @@ _ARABIC_NOT_QUANTITY: Final = re.compile(
     r"|\d+\.\d+\.\d+"
     r"|0\d{2,3}-\d{7,8}"
 )
+_SLASH_FRACTION_RE: Final = re.compile(r"(\d{1,3})/(\d{1,3})(?![\d/.])")
 _ALNUM_RUN: Final = re.compile(r"[0-9A-Za-z.\-]*")
 
 # Idioms, slogans and words that contain numeral characters next to a unit or measure word.
@@ -442,7 +447,7 @@ _NUMERAL_RE: Final = re.compile(_NUMERAL_PATTERN.replace("{unit_first}", _unit_f
 _CANDIDATE_RE: Final = compile_with_first_chars(
     rf"0-9百佰千仟万翻首数几上前第{CN_ALL}",
     r"(?P<pct>百分之|佰分之|千分之|仟分之|万分之)"
-    r"|(?P<flip>翻(?:一|两|二|三|四)番)"
+    r"|(?P<flip>翻了?(?:一|两|二|三|四)番)"
     r"|(?P<first>首位)"
     r"|(?P<vague>(?:数|几|上)[十百千万亿]+)"
     r"|(?P<top>前(?:\d+|[一二两三四五六七八九十]+))"
@@ -568,6 +573,13 @@ class _Scanner:
         pair = _APPROX_PAIR_RE.match(norm, start)
         if pair and CN_DIGIT_VALUES[pair.group(2)] == CN_DIGIT_VALUES[pair.group(1)] + 1:
             return self._approximate_pair(pair)
+        slash = _SLASH_FRACTION_RE.match(norm, start)
+        if slash and 0 < int(slash.group(1)) < int(slash.group(2)):
+            # 3/4, 1/4左右: a fraction written with a slash is one figure, not two.
+            draft = _Draft(start, slash.end(), start, slash.end(), int(slash.group(1)) / int(slash.group(2)),
+                           _Unit("fraction", "ratio"))  # fmt: skip
+            self._extend_unit(draft)
+            return draft, draft.end
         parsed = self._longest_valid_numeral(start, end)
         if parsed is None:
             return None, end
@@ -811,7 +823,8 @@ class _Scanner:
             return False  # “4+6”, “33618”, “十个统筹”, 稳增长“20条”
         if unit is None:
             return self._bare_number_is_quantity(draft, numeral)
-        return True
+        # 75米级, 百亿元级: a size class, not a measurement
+        return not (norm.startswith("级", draft.end) and unit.kind in ("physical", "currency"))
 
     @staticmethod
     def _discount(draft: _Draft, numeral: Numeral) -> bool:
@@ -862,7 +875,7 @@ class _Scanner:
                 return False  # a year written without 年 (2023中国…大会)
         # 33618现代…, 1269行动: a number glued to a noun is a name (287亿 with a scale is not)
         glued_to_noun = following not in _BARE_FOLLOWERS_OK and "\u4e00" <= following <= "\u9fff"
-        return not glued_to_noun or numeral.scale_word is not None
+        return not glued_to_noun or draft.scale_word is not None
 
     def _is_list_marker(self, draft: _Draft) -> bool:
         norm = self.norm
@@ -871,7 +884,7 @@ class _Scanner:
         if before in "(（" and after in ")）":
             return True
         line_start = norm.rfind("\n", 0, draft.start) + 1
-        at_line_start = not norm[line_start : draft.start].strip()
+        at_line_start = not norm[line_start : draft.start].strip() or before in ":："
         return at_line_start and after in ".、)）" and not norm[draft.end + 1 : draft.end + 2].isdigit()
 
     def _is_label(self, draft: _Draft) -> bool:
@@ -900,7 +913,9 @@ class _Scanner:
         rank_word = norm[end] if end < len(norm) and norm[end] in "位名" else ""
         in_context = self.standalone or bool(_RANK_CONTEXT_RE.search(norm, max(0, start - 10), start - 1))
         next_char = norm[end] if end < len(norm) else "\n"
-        if not rank_word and (not in_context or next_char in "次届批期轮个天年季号章条款代部层"):
+        # 第三大汽车产业集群: "the third largest" is a rank wherever it stands.
+        largest = next_char == "大" and end + 1 < len(norm) and "\u4e00" <= norm[end + 1] <= "\u9fff"
+        if not rank_word and not largest and (not in_context or next_char in "次届批期轮个天年季号章条款代部层"):
             return None, end
         if rank_word == "位" and norm.startswith("位次", end):
             return None, end
@@ -987,9 +1002,10 @@ class _Scanner:
 
     def _flip(self, start: int, literal: str) -> tuple[_Draft | None, int]:
         # 翻一番 = doubled (x2), 翻两番 = x4
-        doublings = CN_DIGIT_VALUES[literal[1]]
+        doublings = CN_DIGIT_VALUES[literal[-2]]
+        number_start = start + len(literal) - 2
         draft = _Draft(
-            start, start + len(literal), start + 1, start + 2, float(2**doublings), _Unit("times", "ratio")
+            start, start + len(literal), number_start, number_start + 1, float(2**doublings), _Unit("times", "ratio")
         )
         return draft, draft.end
 

@@ -34,6 +34,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # many of them after decoding means the bytes were not text in that encoding.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _SOURCE_LINE = re.compile(r"\ASOURCE:[ \t]*(?P<source>[^\r\n]*)(?:\r?\n|\Z)")
+# YAML front matter: a block between two lines of three dashes at the very top (after a SOURCE line).
+_FRONT_MATTER = re.compile(r"---[ \t]*\r?\n(?P<block>(?:(?!---[ \t]*\r?$).*\r?\n){0,60}?)---[ \t]*(?:\r?\n|\Z)")
 
 
 class Document(BaseModel):
@@ -48,7 +50,8 @@ class Document(BaseModel):
     sha256: str = Field(description="SHA-256 of the input bytes.")
     original: str = Field(description="The decoded text; every reported span indexes this string.")
     source: str | None = Field(default=None, description="Value of a first line 'SOURCE: …', if any.")
-    body_start: int = Field(default=0, description="Offset where the body starts (after a SOURCE line).")
+    body_start: int = Field(default=0, description="Offset where the body starts (after a SOURCE line and front matter).")
+    front_matter: str | None = Field(default=None, description="The YAML front matter block at the top, if any.")
 
     @property
     def body(self) -> str:
@@ -153,6 +156,11 @@ def read_document(source: str | Path | bytes, *, max_bytes: int = DEFAULT_MAX_BY
     if match:
         source_value = match.group("source").strip() or None
         body_start = match.end()
+    front_matter: str | None = None
+    block = _FRONT_MATTER.match(text, body_start)
+    if block:
+        front_matter = block.group("block")
+        body_start = block.end()
     if not text[body_start:].strip():
         raise InputError(f"{label}: no text (the file is empty or whitespace only)")
     return Document(
@@ -164,4 +172,5 @@ def read_document(source: str | Path | bytes, *, max_bytes: int = DEFAULT_MAX_BY
         original=text,
         source=source_value,
         body_start=body_start,
+        front_matter=front_matter,
     )
