@@ -244,6 +244,9 @@ def _classify(paragraphs: list[_Paragraph]) -> None:
 _NGRAM = 5
 _PULL_QUOTE_MIN, _PULL_QUOTE_MAX = 10, 160
 _PULL_QUOTE_COVERAGE = 0.8
+_PROBE_GRAMS = 4  # rarest n-grams of a candidate used to find the paragraph it repeats
+_PROBE_POSTINGS = 64  # paragraphs looked at per n-gram
+_DIGITS = re.compile(r"\d+(?:\.\d+)?(?![\d.]|年)")  # figures, not years
 _PUNCT_FOR_NGRAMS = re.compile(r"[\s\"'“”‘’「」『』（）()【】《》，,。、；;：:！!？?…—-]")
 
 
@@ -296,20 +299,30 @@ def _find_pull_quotes(paragraphs: list[_Paragraph], table: dict[int, str]) -> di
     ]
     # An interrupting paragraph is the likelier quote; of two equal copies the later one is.
     candidates.sort(key=lambda index: (not interrupts(index), -index))
+    # Where each n-gram occurs: the paragraphs a candidate may repeat are found through its rarest
+    # n-grams, so the search costs the same for every candidate however long the page (a page of
+    # near-identical paragraphs would otherwise compare each with all the others).
+    postings: dict[str, list[int]] = {}
+    for index, paragraph_grams in grams.items():
+        for gram in paragraph_grams:
+            postings.setdefault(gram, []).append(index)
     found: dict[int, int] = {}
     for index in candidates:
         form = forms[index]
         if _coverage(form, pool, grams[index]) < _PULL_QUOTE_COVERAGE:
             continue
+        shared_grams = [gram for gram in grams[index] if len(postings[gram]) > 1]
+        rare = sorted(shared_grams, key=lambda gram: (len(postings[gram]), gram))[:_PROBE_GRAMS]
+        others = {other for gram in rare for other in postings[gram][:_PROBE_POSTINGS]} - {index} - found.keys()
         best, best_shared = -1, 0
-        for other, other_grams in grams.items():
-            if other == index or other in found:
-                continue
-            shared = len(grams[index] & other_grams)
+        for other in sorted(others):
+            shared = len(grams[index] & grams[other])
             if shared > best_shared:
                 best, best_shared = other, shared
         if best < 0 or len(forms[best]) < len(form) * 0.9:
             continue
+        if not set(_DIGITS.findall(form)) <= set(_DIGITS.findall(forms[best])):
+            continue  # a pull-quote repeats its figures too; a sentence of the same pattern is not one
         found[index] = best
         pool.subtract(grams[index])
     return found

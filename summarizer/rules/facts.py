@@ -206,6 +206,7 @@ class _Figure:
     number_text: str
     prefix_qualifier: str | None
     original: Quantity
+    position: int = 0  # its place among the figures of its clause
 
 
 @dataclass(slots=True)
@@ -371,12 +372,12 @@ def _choose_indicator(sentence: _Sentence, figure: _Figure, previous: str | None
     if len(siblings) > 1:
         listed = _respectively(text[max(clause_start, siblings[0].start - _INDICATOR_WINDOW) : siblings[0].start], len(siblings))
         if listed is not None:
-            return strip_scope(clean_phrase(listed[siblings.index(figure)]))
+            return strip_scope(clean_phrase(listed[figure.position]))
         from_before = _respectively_from_previous_clause(sentence, figure, siblings, clause_start)
         if from_before:
             return from_before
-    earlier = [q for q in siblings if q.start < figure.start]
-    prefix_start = max(earlier[-1].end if earlier else clause_start, window_start)
+    earlier = siblings[figure.position - 1] if figure.position else None
+    prefix_start = max(earlier.end if earlier else clause_start, window_start)
     prefix = text[prefix_start : figure.start]
     if figure.prefix_qualifier and prefix.endswith(figure.prefix_qualifier):
         prefix = prefix[: -len(figure.prefix_qualifier)]
@@ -433,7 +434,7 @@ def _respectively_from_previous_clause(sentence: _Sentence, figure: _Figure, sib
     own = text[max(clause_start, siblings[0].start - _INDICATOR_WINDOW) : siblings[0].start]
     if "分别" not in own:
         return ""
-    number = siblings.index(figure)
+    number = figure.position
     previous_start = sentence.clauses.previous(clause_start) if clause_start else 0
     previous_indicators = sentence.indicators_by_clause.get(previous_start, [])
     if len(previous_indicators) == len(siblings):
@@ -459,8 +460,8 @@ def _change(sentence: _Sentence, figure: _Figure) -> Change | None:
     text = sentence.text
     clause_start, siblings = sentence.siblings(figure)
     zone_end = figure.start
-    earlier = [q for q in siblings if q.start < figure.start]
-    if earlier and text[earlier[-1].end : figure.start].strip(" 、和及与,，") == "":
+    earlier = siblings[figure.position - 1] if figure.position else None
+    if earlier and text[earlier.end : figure.start].strip(" 、和及与,，") == "":
         zone_end = siblings[0].start
     zone = text[max(clause_start, zone_end - 12) : zone_end]
     if figure.prefix_qualifier and zone.endswith(figure.prefix_qualifier):
@@ -674,7 +675,9 @@ class _SegmentReader:
         clauses = _Clauses.of(text)
         by_clause: dict[int, list[_Figure]] = {}
         for figure in figures:
-            by_clause.setdefault(clauses.start_of(figure.start), []).append(figure)
+            members = by_clause.setdefault(clauses.start_of(figure.start), [])
+            figure.position = len(members)
+            members.append(figure)
         periods: list[_When] = []
         explicit_year: int | None = None
         base_end = -1
