@@ -377,7 +377,9 @@ class ArticleBriefing(_Model):
         ge=0,
         description="Position of the article on the page, 0-based; set by the pipeline, leave null.",
     )
-    headline_zh: NonEmpty = Field(description="The article's headline, verbatim.")
+    headline_zh: str | None = Field(
+        default=None, description="The article's headline, verbatim; null when the article has none."
+    )
     headline_en: NonEmpty = Field(description="The headline in English, faithful and concise.")
     outlet: str | None = Field(
         default=None, description="Newspaper or agency if the text names it; null otherwise."

@@ -27,6 +27,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from summarizer.layout.boilerplate import SetAsideKind, inline_spans, paragraph_kind
 from summarizer.text.ingest import Document
 from summarizer.text.textmap import MappedText, MappedTextBuilder, normalize_string, translation_table
 
@@ -35,12 +36,13 @@ __all__ = [
     "BlockKind",
     "Repair",
     "RepairedPage",
+    "SetAside",
     "SuspectedTypo",
     "find_suspected_typos",
     "repair_document",
 ]
 
-BlockKind = Literal["text", "heading", "byline", "cell", "signoff"]
+BlockKind = Literal["text", "heading", "byline", "cell", "signoff", "boilerplate"]
 RepairKind = Literal["joined_break", "removed_pull_quote", "moved_fragment", "joined_heading", "joined_cell"]
 
 
@@ -86,6 +88,19 @@ class Block:
         return self.mapped.text
 
 
+class SetAside(BaseModel):
+    """Text on the page that is not article text (page furniture, a suspected injection), kept on
+    record with its original span and why it was left out."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: SetAsideKind
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
 class RepairedPage(BaseModel):
     """The page after layout repair."""
 
@@ -95,6 +110,7 @@ class RepairedPage(BaseModel):
     blocks: list[Block]
     repairs: list[Repair]
     pull_quotes: list[Repair]
+    set_aside: list[SetAside] = []
     typos: list[SuspectedTypo]
 
 
@@ -139,6 +155,7 @@ class _Paragraph:
     signoff: str | None = None
     body_start: int = 0  # original span of the body once tag and sign-off are stripped
     body_end: int = 0
+    furniture: SetAsideKind | None = None
 
 
 def _split_paragraphs(document: Document) -> list[_Paragraph]:
@@ -191,6 +208,11 @@ def _unbalanced(text: str) -> tuple[list[str], list[str]]:
 def _classify(paragraphs: list[_Paragraph]) -> None:
     for paragraph in paragraphs:
         text = paragraph.text
+        furniture = paragraph_kind(text)
+        if furniture is not None:
+            paragraph.kind = "boilerplate"
+            paragraph.furniture = furniture
+            continue
         if _BYLINE.match(text) and len(text) <= 40:
             paragraph.kind = "byline"
             continue
@@ -436,7 +458,12 @@ def repair_document(document: Document) -> RepairedPage:
         for index, source in sorted(pull_quotes.items())
     ]
     repairs.extend(quote_records)
-    order = [p for p in paragraphs if p.index not in pull_quotes]
+    set_aside = [
+        SetAside(kind=p.furniture, start=p.start, end=p.end, text=p.text, reason=f"a paragraph of page furniture ({p.furniture})")
+        for p in paragraphs
+        if p.furniture is not None
+    ]
+    order = [p for p in paragraphs if p.index not in pull_quotes and p.kind != "boilerplate"]
 
     # Groups of paragraphs that become one block: fragments first, then ordinary breaks.
     fragment_matches = _match_fragments(order)
@@ -500,10 +527,37 @@ def repair_document(document: Document) -> RepairedPage:
         groups.append(group)
         position = current + 1
 
-    blocks = [_build_block(group, original) for group in groups]
+    blocks = [_without_inline_furniture(_build_block(group, original), set_aside) for group in groups]
+    set_aside.sort(key=lambda item: item.start)
     typos = [typo for block in blocks if block.kind in ("text", "heading") for typo in find_suspected_typos(block.mapped)]
     repairs.sort(key=lambda r: (r.start, r.end))
-    return RepairedPage(document=document, blocks=blocks, repairs=repairs, pull_quotes=quote_records, typos=typos)
+    return RepairedPage(
+        document=document, blocks=blocks, repairs=repairs, pull_quotes=quote_records, typos=typos, set_aside=set_aside
+    )
+
+
+def _without_inline_furniture(block: Block, set_aside: list[SetAside]) -> Block:
+    """``block`` without the sentences that address an AI and the bracketed credits inside it."""
+    if block.kind not in ("text", "heading"):
+        return block
+    spans = inline_spans(block.text)
+    if not spans:
+        return block
+    builder = MappedTextBuilder(block.mapped.original_length)
+    position = 0
+    for span in spans:
+        builder.append_from(block.mapped, position, span.start)
+        start, end = block.mapped.to_original(span.start, span.end)
+        set_aside.append(SetAside(kind=span.kind, start=start, end=end, text=block.text[span.start : span.end], reason=span.reason))
+        position = span.end
+    builder.append_from(block.mapped, position, len(block.text))
+    mapped = builder.build()
+    if not mapped.text.strip():
+        return Block(kind="boilerplate", mapped=mapped, start=block.start, end=block.end, members=block.members)
+    return Block(
+        kind=block.kind, mapped=mapped, start=block.start, end=block.end, source_tag=block.source_tag,
+        source_tag_span=block.source_tag_span, signoff=block.signoff, members=block.members,
+    )  # fmt: skip
 
 
 def _build_block(group: list[_Paragraph], original: str) -> Block:

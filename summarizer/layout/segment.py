@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from summarizer.briefing.models import Region
 from summarizer.gazetteer import detect_region
-from summarizer.layout.repair import Block, Repair, RepairedPage, SuspectedTypo, repair_document
+from summarizer.layout.repair import Block, Repair, RepairedPage, SetAside, SuspectedTypo, repair_document
 from summarizer.text.ingest import Document
 from summarizer.text.textmap import MappedText, MappedTextBuilder, normalize, normalize_string
 
@@ -34,7 +34,7 @@ class Segment(BaseModel):
     model_config = ConfigDict(frozen=False, ignored_types=(cached_property,))
 
     index: int
-    title: str
+    title: str | None = Field(description="The article's headline; null when the text has none (it starts with a byline or a source tag).")
     start: int
     end: int
     byline: str | None = None
@@ -47,6 +47,9 @@ class Segment(BaseModel):
     repairs: list[Repair] = Field(default_factory=list)
     suspected_typos: list[SuspectedTypo] = Field(default_factory=list)
     pull_quotes: list[str] = Field(default_factory=list)
+    set_aside: list[SetAside] = Field(
+        default_factory=list, description="Page furniture and suspected injections left out of the body."
+    )
 
     _mapped: MappedText = PrivateAttr()
     _title_mapped: MappedText | None = PrivateAttr(default=None)
@@ -114,6 +117,7 @@ class SegmentedPage(BaseModel):
     title: str | None = Field(default=None, description="A page heading that heads no article of its own.")
     segments: list[Segment]
     repairs: list[Repair]
+    set_aside: list[SetAside] = Field(default_factory=list, description="Everything left out of every article.")
 
     @property
     def source(self) -> str:
@@ -210,10 +214,11 @@ def _make_segment(index: int, blocks: list[Block], page: RepairedPage) -> Segmen
     repairs = [r for r in page.repairs if start <= r.start and r.end <= end]
     pull_quotes = [r.text for r in page.pull_quotes if start <= r.start and r.end <= end]
     typos = [t for t in page.typos if start <= t.start and t.end <= end]
+    set_aside = [s for s in page.set_aside if start <= s.start and s.end <= end]
     lead = next((b.text for b in body if b.kind == "text"), "")
     segment = Segment(
         index=index,
-        title=title or _fallback_title(lead),
+        title=title or None,
         start=start,
         end=end,
         byline=byline,
@@ -226,19 +231,12 @@ def _make_segment(index: int, blocks: list[Block], page: RepairedPage) -> Segmen
         repairs=repairs,
         suspected_typos=typos,
         pull_quotes=pull_quotes,
+        set_aside=set_aside,
     )
     segment._mapped = mapped
     segment._title_mapped = head.mapped if head.kind == "heading" and title else None
     segment._document_text = page.document.original
     return segment
-
-
-def _fallback_title(lead: str) -> str:
-    """A segment without a heading is titled by its first clause, cut at the first punctuation."""
-    for position, char in enumerate(lead):
-        if char in "。！？；，,:：" and position > 0:
-            return lead[:position]
-    return lead[:30]
 
 
 def segment_page(page: RepairedPage) -> SegmentedPage:
@@ -258,7 +256,9 @@ def segment_page(page: RepairedPage) -> SegmentedPage:
                 page_title = group[0].text
             continue
         segments.append(segment)
-    return SegmentedPage(document=page.document, title=page_title, segments=segments, repairs=page.repairs)
+    return SegmentedPage(
+        document=page.document, title=page_title, segments=segments, repairs=page.repairs, set_aside=page.set_aside
+    )
 
 
 def segment_document(document: Document) -> SegmentedPage:

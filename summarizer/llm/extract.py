@@ -323,7 +323,8 @@ class _Engine:
         from summarizer.rules.glossary import load_glossary
 
         glossary = [(e.zh, e.en) for e in load_glossary().entries_in(text)]
-        title = segment.title if parts == 1 else f"{segment.title} (part {part} of {parts} of this article)"
+        headline = segment.title or "(no headline)"
+        title = headline if parts == 1 else f"{headline} (part {part} of {parts} of this article)"
         return render_article_prompt(
             self.prompt,
             article=text,
@@ -420,7 +421,7 @@ class _Engine:
         )
         outcome = ArticleOutcome(
             index=segment.index,
-            title=segment.title,
+            title=segment.title or "",
             status="failed",
             article=None,
             parts=len(texts),

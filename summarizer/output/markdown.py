@@ -210,7 +210,9 @@ def _verification_line(article: ArticleBriefing) -> str:
 
 
 def _article_markdown(position: int, article: ArticleBriefing) -> list[str]:
-    lines = [f"## {position}. {article.headline_en}", "", f"*{article.headline_zh}*", ""]
+    lines = [f"## {position}. {article.headline_en}", ""]
+    if article.headline_zh:
+        lines += [f"*{article.headline_zh}*", ""]
     facts = []
     if article.region is not None:
         place = article.region.en

@@ -47,9 +47,11 @@ def segments_payload(page: SegmentedPage) -> dict[str, Any]:
                 "repairs": [repair.model_dump() for repair in segment.repairs],
                 "pull_quotes": segment.pull_quotes,
                 "suspected_typos": [typo.model_dump() for typo in segment.suspected_typos],
+                "set_aside": [item.model_dump() for item in segment.set_aside],
             }
             for segment in page.segments
         ],
+        "set_aside": [item.model_dump() for item in page.set_aside],
     }
 
 
@@ -71,7 +73,7 @@ def print_segments_table(page: SegmentedPage) -> None:
         region_text = "" if region is None else region.en + (f" / {region.city_en}" if region.city_en else "")
         table.add_row(
             str(segment.index),
-            segment.title,
+            segment.title or "(no headline)",
             region_text,
             f"{segment.start}-{segment.end}",
             " / ".join(x for x in (segment.byline, segment.source_tag, segment.signoff) if x),
@@ -80,12 +82,19 @@ def print_segments_table(page: SegmentedPage) -> None:
         )
     console.print(table)
     for segment in page.segments:
-        lines = [f"[{segment.index}] {segment.title}"]
+        lines = [f"[{segment.index}] {segment.title or '(no headline)'}"]
         lines += [f"    subheading: {heading}" for heading in segment.subheadings]
         lines += [f"    {r.kind} @{r.start}-{r.end}: {r.detail}" for r in segment.repairs]
         lines += [f"    suspected typo @{t.start}: {t.detail}" for t in segment.suspected_typos]
+        lines += [f"    set aside ({s.kind}) @{s.start}-{s.end}: {s.text[:40]}" for s in segment.set_aside]
         lead = segment.text.split("\n", 1)[0]
         lines.append(f"    body: {lead[:60]}{'…' if len(lead) > 60 else ''}")
+        console.print("\n".join(lines), markup=False, highlight=False)
+    inside = {(s.start, s.end) for segment in page.segments for s in segment.set_aside}
+    outside = [s for s in page.set_aside if (s.start, s.end) not in inside]
+    if outside:
+        lines = ["[page] set aside outside any article:"]
+        lines += [f"    {s.kind} @{s.start}-{s.end}: {s.text[:40]}" for s in outside]
         console.print("\n".join(lines), markup=False, highlight=False)
 
 

@@ -421,7 +421,7 @@ class ArticleSource:
             fallback = normalize(original[segment.start : segment.end])
         source = cls._build(
             segment.index,
-            segment.title,
+            segment.title or "",
             segment.normalized,
             facts,
             fallback,
