@@ -279,13 +279,13 @@ def test_unverified_claims_are_shown_apart_from_the_briefing() -> None:
     article = reference.articles[2].model_copy(deep=True)
     article.unverified = [
         UnverifiedClaim(
-            pointer="/metrics/0/value", claim="13", verdict="wrong_value", reason="the source says 12"
+            pointer="/metrics/0/value", claim="13", problem="wrong_value", reason="the source says 12"
         )
     ]
     page = reference.model_copy(update={"articles": [article]})
     page = PageBriefing.model_validate(page.model_dump())
     text = render_markdown(page)
-    figures, _, rest = text.partition("**Not verified (excluded from the briefing above)**")
+    figures, _, rest = text.partition("**Contradicted by the source (excluded from the briefing above)**")
     assert "the source says 12" not in figures and "the source says 12" in rest
     assert "1 claim(s) could not be verified" in text
 
@@ -378,7 +378,7 @@ def test_exit_status_counts_unverified_claims_in_every_mode() -> None:
     assert BriefResult(reference, "rules").exit_code == 0
     flagged = reference.model_copy(deep=True)
     flagged.articles[0].unverified = [
-        UnverifiedClaim(pointer="/metrics/0/value", claim="13", verdict="wrong_value", reason="the source says 12")
+        UnverifiedClaim(pointer="/metrics/0/value", claim="13", problem="wrong_value", reason="the source says 12")
     ]
     for mode in ("rules", "replay", "llm"):
         assert BriefResult(flagged, mode).exit_code == 1

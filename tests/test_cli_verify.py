@@ -22,8 +22,9 @@ def test_three_findings_and_exit_1() -> None:
     result = run_cli("verify", str(SEED), str(FIXTURES / "three_findings.briefing.json"), "--format", "json")
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
-    failed = [claim for claim in report["claims"] if claim["verdict"] != "verified"]
-    assert sorted(claim["verdict"] for claim in failed) == ["not_in_source", "unsupported_number", "wrong_unit"]
+    failed = [claim for claim in report["claims"] if claim["verdict"] == "contradicted"]
+    assert sorted(claim["problem"] for claim in failed) == ["not_in_source", "unsupported_number", "wrong_unit"]
+    assert report["failures"] == 3 and report["exit_code"] == 1
     assert all(claim["message"] and claim["pointer"].startswith("/articles/") for claim in failed)
     table = run_cli("verify", str(SEED), str(FIXTURES / "three_findings.briefing.json"), "-f", "table")
     assert table.returncode == 1
@@ -55,7 +56,7 @@ def test_a_quote_put_together_from_two_places_lists_its_pieces() -> None:
     from summarizer.briefing.io import load_briefing
     from summarizer.layout.segment import segment_document
     from summarizer.text.ingest import read_document
-    from summarizer.verify.checks import annotate_briefing
+    from summarizer.verify import annotate_briefing
 
     page = segment_document(read_document(SEED))
     annotated = annotate_briefing(page, load_briefing(REFERENCE))

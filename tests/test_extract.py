@@ -168,7 +168,7 @@ def test_exhausted_reasks_give_an_unverified_list_not_a_crash(
     # The wrong figure is quarantined first; prose the verifier still cannot square with the
     # remaining figures follows it (never shown as verified), each with the verifier's reason.
     assert article.unverified[0].pointer == "/metrics/0/value"
-    assert article.unverified[0].verdict == "wrong_value" and "13" in article.unverified[0].reason
+    assert article.unverified[0].problem == "wrong_value" and "13" in article.unverified[0].reason
     assert all(u.reason for u in article.unverified)
     bad_value = answers[JIANGXI]["metrics"][0]["value"] + 1
     assert all(
@@ -423,7 +423,7 @@ def test_exhausted_reasks_leave_no_rejected_text_and_the_output_verifies(
 def test_heading_fields_the_source_lacks_are_dropped_and_listed_once(
     page: SegmentedPage, facts: FactTable, answers: dict[int, dict[str, Any]], tmp_path: Path
 ) -> None:
-    from summarizer.verify.checks import verify_briefing
+    from summarizer.verify import verify_briefing
 
     made_up = {"byline_zh": "本报记者 张三", "byline_en": "Zhang San (staff reporter)", "credit_zh": "(李 四)"}
     respond = hallucinating_responder(page, answers, **made_up)
@@ -448,11 +448,11 @@ def test_a_withheld_headline_falls_back_to_the_bare_notice() -> None:
 
 def test_a_summary_claim_that_survives_its_cut_withholds_the_summary(page: SegmentedPage) -> None:
     from summarizer.briefing.models import ArticleBriefing
-    from summarizer.verify.checks import ClaimResult
+    from summarizer.verify import ClaimResult
     from summarizer.verify.finalise import WITHHELD_SUMMARY, _replace_fixed_fields
 
     article = ArticleBriefing(headline_zh="标题", headline_en="Headline", summary_en="Output tops 9 trillion yuan.")
-    failed = [ClaimResult(pointer="/summary_en", claim="9 trillion yuan", verdict="unsupported_number", message="m")]
+    failed = [ClaimResult(pointer="/summary_en", claim="9 trillion yuan", verdict="contradicted", problem="unsupported_number", message="m")]
     cut: set[str] = set()
     article = _replace_fixed_fields(article, failed, page.segments[0].title, cut)
     assert article.summary_en == "Output tops 9 trillion yuan."  # the first time, quarantine cuts sentences

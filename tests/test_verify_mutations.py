@@ -31,7 +31,7 @@ from summarizer.briefing.models import ArticleBriefing
 from summarizer.layout.segment import SegmentedPage, segment_document
 from summarizer.rules.facts import extract_facts
 from summarizer.text.ingest import read_document
-from summarizer.verify.checks import ArticleSource, verify_article
+from summarizer.verify import ArticleSource, verify_article
 
 from helpers import REPO, SEED
 
@@ -65,7 +65,7 @@ def _sources() -> dict[int, ArticleSource]:
     original = page.document.original
     return {
         segment.index: ArticleSource.from_segment(
-            segment, [f for f in facts.facts if f.segment == segment.index], original
+            segment, [f for f in facts.facts if f.segment == segment.index], original, facts.document_date
         )
         for segment in page.segments
     }

@@ -39,6 +39,7 @@ from summarizer.vocab import UNITS, Qualifier, Status, Unit
 
 __all__ = [
     "PERIOD_PATTERN",
+    "PROBLEMS",
     "SCHEMA_VERSION",
     "UNITS",
     "VERDICTS",
@@ -51,6 +52,7 @@ __all__ = [
     "Organisation",
     "OrganisationKind",
     "PageBriefing",
+    "Problem",
     "Programme",
     "ProgrammeKind",
     "Qualifier",
@@ -61,6 +63,7 @@ __all__ = [
     "Status",
     "Target",
     "TokenUsage",
+    "UnconfirmedClaim",
     "Unit",
     "UnverifiedClaim",
     "Verdict",
@@ -110,14 +113,20 @@ OrganisationKind = Literal[
 
 CaveatKind = Literal[
     "source_typo",
+    "source_error",
     "internal_inconsistency",
     "layout_fault",
     "ambiguity",
     "unverifiable_claim",
+    "suspected_injection",
 ]
 
-Verdict = Literal[
-    "verified",
+Verdict = Literal["verified", "unconfirmed", "contradicted"]
+"""verified: the source states it; unconfirmed: the rules cannot tell (kept, shown as such);
+contradicted: the rules are sure the source says otherwise (never shown as verified)."""
+VERDICTS: tuple[str, ...] = get_args(Verdict)
+
+Problem = Literal[
     "not_in_source",
     "wrong_value",
     "wrong_unit",
@@ -125,10 +134,12 @@ Verdict = Literal[
     "wrong_qualifier",
     "wrong_status",
     "wrong_period",
+    "wrong_indicator",
     "unsupported_number",
     "missing_hedge",
 ]
-VERDICTS: tuple[str, ...] = get_args(Verdict)
+"""What is wrong with a claim that is not verified."""
+PROBLEMS: tuple[str, ...] = get_args(Problem)
 
 # ISO 8601 year, month, day or quarter/half, optionally an interval "start/end".
 _PERIOD_POINT = r"\d{4}(?:-(?:Q[1-4]|H[12]|\d{2}(?:-\d{2})?))?"
@@ -328,9 +339,11 @@ class Caveat(_Model):
     kind: CaveatKind = Field(
         description=(
             "source_typo: an error in the source text (doubled character, repeated phrase); "
+            "source_error: the source's own figures do not add up (say what disputes what); "
             "internal_inconsistency: the article contradicts itself (e.g. a lead that states a target as a forecast); "
             "layout_fault: text displaced by the page layout; ambiguity: the source can be read two ways; "
-            "unverifiable_claim: a claim with no figure or source to check."
+            "unverifiable_claim: a claim with no figure or source to check; "
+            "suspected_injection: text in the article that addresses an AI (set aside by code, never by the model)."
         )
     )
     description_en: NonEmpty = Field(
@@ -343,13 +356,22 @@ class Caveat(_Model):
 
 
 class UnverifiedClaim(_Model):
-    """A claim the verifier could not ground in the source; moved out of the verified lists."""
+    """A claim the source contradicts; moved out of the briefing's lists (filled in by the verifier)."""
 
     pointer: str = Field(
         description="JSON pointer of the claim in the article briefing, e.g. /metrics/3/value."
     )
     claim: str = Field(description="The claimed text or value.")
-    verdict: Verdict = Field(description="Why it failed.")
+    problem: Problem = Field(description="What is wrong with it.")
+    reason: str = Field(description="What the verifier found.")
+
+
+class UnconfirmedClaim(_Model):
+    """A claim the rules can neither confirm nor refute; kept in the briefing, listed here (filled in by the verifier)."""
+
+    pointer: str = Field(description="JSON pointer of the claim in the article briefing, e.g. /metrics/3/period.")
+    claim: str = Field(description="The claimed text or value.")
+    problem: Problem = Field(description="What could not be confirmed.")
     reason: str = Field(description="What the verifier found.")
 
 
@@ -358,7 +380,8 @@ class VerificationSummary(_Model):
 
     checked: int = Field(ge=0, description="Claims checked.")
     verified: int = Field(ge=0, description="Claims verified.")
-    failed: int = Field(ge=0, description="Claims that failed.")
+    unconfirmed: int = Field(default=0, ge=0, description="Claims the rules could neither confirm nor refute (kept).")
+    failed: int = Field(ge=0, description="Claims the source contradicts (moved to unverified).")
     facts_found: int = Field(
         default=0, ge=0, description="Figures the rule-based extractor found in the article."
     )
@@ -433,6 +456,10 @@ class ArticleBriefing(_Model):
     unverified: list[UnverifiedClaim] = Field(
         default_factory=list,
         description="Claims that failed verification; filled in by the verifier, leave empty.",
+    )
+    unconfirmed: list[UnconfirmedClaim] = Field(
+        default_factory=list,
+        description="Claims the verifier could not confirm (kept in the briefing); filled in by the verifier, leave empty.",
     )
     verification: VerificationSummary | None = Field(
         default=None, description="Filled in by the verifier; leave null."

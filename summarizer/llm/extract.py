@@ -10,7 +10,7 @@ as verified:
 
 * **verified**: every claim checks out against the source;
 * **partially verified**: re-asks ran out; the claims that verify stay, the others are moved to
-  the article's ``unverified`` list with the verifier's reasons (:func:`~summarizer.verify.checks.quarantine_unverified`);
+  the article's ``unverified`` list with the verifier's reasons (:func:`~summarizer.verify.quarantine_unverified`);
 * **failed**: the endpoint failed (after transport retries) or the answer was unusable; the run
   reports it and the other articles are still produced.
 
@@ -52,8 +52,8 @@ from summarizer.settings import Settings
 
 if TYPE_CHECKING:
     from summarizer.layout.segment import Segment, SegmentedPage
-    from summarizer.rules.facts import FactTable
-    from summarizer.verify.checks import ArticleSource, FactLike
+    from summarizer.rules.facts import Fact, FactTable
+    from summarizer.verify import ArticleSource
 
 __all__ = [
     "PROMPT_NAME",
@@ -313,10 +313,13 @@ class _Engine:
     def source_for(self, segment: Segment) -> Any:
         """The verifier's view of a segment, built once and shared by every call and re-ask."""
         if segment.index not in self.sources:
-            from summarizer.verify.checks import ArticleSource
+            from summarizer.verify import ArticleSource
 
-            facts = cast("Sequence[FactLike] | None", self.facts_for(segment))
-            self.sources[segment.index] = ArticleSource.from_segment(segment, facts, self.page.document.original)
+            facts = cast("Sequence[Fact] | None", self.facts_for(segment))
+            document_date = self.facts.document_date if self.facts is not None else None
+            self.sources[segment.index] = ArticleSource.from_segment(
+                segment, facts, self.page.document.original, document_date
+            )
         return self.sources[segment.index]
 
     def render(self, segment: Segment, text: str, part: int, parts: int) -> RenderedPrompt:

@@ -15,8 +15,8 @@ from typing import Any, cast
 from pydantic import ConfigDict, ValidationInfo, model_validator
 
 from summarizer.briefing.models import ArticleBriefing
-from summarizer.rules.facts import facts_for_segment
-from summarizer.verify import ArticleSource, FactLike, verify_article
+from summarizer.rules.facts import Fact
+from summarizer.verify import ArticleSource, verify_article
 
 __all__ = ["ValidatedArticleBriefing", "validate_article_in_context"]
 
@@ -41,34 +41,35 @@ ValidatedArticleBriefing.__doc__ = ArticleBriefing.__doc__
 
 
 def validate_article_in_context(article: ArticleBriefing, context: Mapping[str, Any]) -> None:
-    """The Pydantic validator's body: verify against the context's source, raise ValueError on failures.
+    """The Pydantic validator's body: verify against the context's source, raise ValueError on what the
+    source contradicts.
 
     Context keys: ``source`` (a prebuilt ArticleSource), ``segment`` (a Segment) or ``source_text``
-    (str); optional ``facts`` (that
-    segment's rule-based facts; computed with :mod:`summarizer.rules.facts` when absent), ``original``
-    (the whole file text, to find quotes of pull-quotes) and ``fill_spans`` (default True).
-    The error lists every failure with what to fix, for the model to answer again.
+    (str); optional ``facts`` (that segment's rule-based facts; computed when absent), ``original``
+    (the whole file text), ``document_date`` and ``fill_spans`` (default True).
+
+    Only contradicted claims are sent back. Each message quotes the source and says what disagrees; it
+    never orders a value, status or period the rules are not sure of, and claims the rules cannot
+    confirm are not re-asked at all (a verifier that is wrong sometimes must not teach the model).
     """
-    facts = cast("Sequence[FactLike] | None", context.get("facts"))
+    facts = cast("Sequence[Fact] | None", context.get("facts"))
     segment = context.get("segment")
     prebuilt = context.get("source")
     if isinstance(prebuilt, ArticleSource):
         source = prebuilt  # built once per segment by the caller, reused for every re-ask
     elif segment is not None:
-        if facts is None:
-            facts = facts_for_segment(segment)
-        source = ArticleSource.from_segment(segment, facts, cast("str | None", context.get("original")))
+        source = ArticleSource.from_segment(
+            segment, facts, cast("str | None", context.get("original")), context.get("document_date")
+        )
     else:
         source = ArticleSource.from_text(str(context["source_text"]), facts)
     results = verify_article(source, article, fill_spans=bool(context.get("fill_spans", True)))
-    failed = [r for r in results if not r.ok]
+    failed = [r for r in results if r.verdict == "contradicted"]
     if failed:
         lines = [f"- {r.message}" for r in failed[:25]]
         if len(failed) > 25:
-            lines.append(f"- … and {len(failed) - 25} more problems of the same kinds")
+            lines.append(f"- … and {len(failed) - 25} more of the same kinds")
         raise ValueError(
-            f"{len(failed)} claim(s) are not supported by the article; fix each and answer again:\n"
-            + "\n".join(lines)
+            f"{len(failed)} claim(s) disagree with the article; check each against the quoted source and answer "
+            "again:\n" + "\n".join(lines)
         )
-
-

@@ -259,11 +259,16 @@ def _article_markdown(position: int, article: ArticleBriefing) -> list[str]:
             lines.append(f"- {caveat.kind.replace('_', ' ')}: {caveat.description_en}{quote}")
         lines.append("")
     lines += [_verification_line(article), ""]
+    if article.unconfirmed:
+        lines += ["**Not confirmed by the rules (kept above; check before relying on them)**", ""]
+        for note in article.unconfirmed:
+            lines.append(f"- `{note.pointer}` {_cell(note.claim)}: {note.problem.replace('_', ' ')} — {note.reason}")
+        lines.append("")
     if article.unverified:
-        lines += ["**Not verified (excluded from the briefing above)**", ""]
+        lines += ["**Contradicted by the source (excluded from the briefing above)**", ""]
         for claim in article.unverified:
             lines.append(
-                f"- `{claim.pointer}` {_cell(claim.claim)}: {claim.verdict.replace('_', ' ')} — {claim.reason}"
+                f"- `{claim.pointer}` {_cell(claim.claim)}: {claim.problem.replace('_', ' ')} — {claim.reason}"
             )
         lines.append("")
     return lines

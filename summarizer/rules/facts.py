@@ -59,6 +59,7 @@ from summarizer.vocab import Status
 __all__ = ["Fact", "FactComparison", "FactTable", "extract_facts", "facts_for_segment"]
 
 Change = Literal["increase", "decrease"]
+Scope = Literal["sentence", "paragraph", "section", "table"]
 
 
 class FactComparison(BaseModel):
@@ -98,10 +99,20 @@ class Fact(BaseModel):
     )
     period: str | None
     period_text: str | None = Field(default=None, description="The words the period was read from.")
+    period_scope: Scope | None = Field(
+        default=None,
+        description="Where the period was stated: the figure's sentence, earlier in its paragraph, its section or "
+        "article, or its table; null when no period is known.",
+    )
     cumulative: bool
     status: Status
     status_cue: str | None = Field(
         default=None, description="The words that make the figure a target or an estimate (or reset it to actual)."
+    )
+    status_scope: Scope | None = Field(
+        default=None,
+        description="Where the status was decided: a cue in the figure's sentence, a plan list earlier in its "
+        "paragraph, its section's heading; null for a report of results with no cue (actual by default).",
     )
     preliminary: bool = Field(
         default=False, description="A preliminary official figure (初步核算, 初步统计): actual, but may be revised."
@@ -131,8 +142,12 @@ class FactTable(BaseModel):
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
 _CUMULATIVE_CUES = re.compile(r"累计|截至|截止|共计|总计")
-_CHANGE_UP = re.compile(r"(?:增长|增加|提升|提高|上升|上涨|回升|增|扩大|新增|新建|新设立?|拉动|加快|翻了?)[了]?(?:超过|超|近|约|达到|达)?$")
-_CHANGE_DOWN = re.compile(r"(?:下降|减少|降低|回落|下滑|收窄|下跌|降|节约|节省|减排|缩小|放缓)[了]?(?:超过|超|近|约|达到|达)?$")
+_CHANGE_UP = re.compile(
+    r"(?:增长|增加|提升|提高|上升|上涨|回升|增|扩大|新增|新建|新设立?|拉动|加快|翻了?|升温)[了]?(?:超过|超|近|约|达到|达)?$"
+)
+_CHANGE_DOWN = re.compile(
+    r"(?:下降|减少|降低|回落|下滑|收窄|下跌|降|节约|节省|减排|缩小|放缓|降温)[了]?(?:超过|超|近|约|达到|达)?$"
+)
 _GENERIC_HEADS = ("数量", "规模", "总量", "比重", "占比", "总额", "数", "水平", "增速")
 _COMPARISON_WORDS = re.compile(
     r"(?P<yoy>同比)|(?P<prev>比上年(?:末|同期)?|比去年(?:同期)?|较上年|较去年)|(?P<same>比同期|较同期)|"
@@ -226,6 +241,7 @@ class _Frame:
 
     status: Status = "actual"
     status_cue: str | None = None
+    status_scope: Scope | None = None
     year: int | None = None
     period: str | None = None
     period_text: str | None = None
@@ -321,7 +337,9 @@ def _respectively(prefix: str, count: int) -> list[str] | None:
 
 def _following_noun(sentence: str, end: int) -> str:
     """The noun phrase right after a figure (新增13.3万家企业上云 -> 企业上云; 1600余家企业携… -> 企业)."""
-    match = re.match(r"[^，,。；;、！？!?\n()（）0-9]{1,16}", sentence[end : end + 16])
+    after = sentence[end : end + 17]
+    after = after[1:] if after.startswith("的") else after  # 50%的光伏玻璃: the share of what follows
+    match = re.match(r"[^，,。；;、！？!?\n()（）0-9]{1,16}", after)
     if not match:
         return ""
     phrase = re.split(
@@ -474,8 +492,8 @@ def _change(sentence: _Sentence, figure: _Figure) -> Change | None:
 
 
 def _is_class_label(figure: _Figure, sentence: str) -> bool:
-    """千亿元级企业, 百亿元企业: a size class, not an amount."""
-    if figure.number_text not in _CLASS_LABEL_NUMERALS:
+    """千亿元级企业, 百亿元企业: a size class, not an amount (十多个产业链 counts chains)."""
+    if figure.number_text not in _CLASS_LABEL_NUMERALS or figure.unit in ("count", "rank"):
         return False
     return sentence[figure.end : figure.end + 1] in ("级", "企", "产", "项")
 
@@ -523,6 +541,40 @@ def _is_starting_value(sentence: str, figure: _Figure, clauses: _Clauses) -> boo
     return bool(_TO.search(sentence, figure.end, clause_end))
 
 
+_LIST_JOIN = re.compile(r"^[^，。；;,]{0,12}?(?:和|、|及|与)$")
+_LIST_GAP = re.compile(r"^\s*(?:、|和|与|及|或|至|到)\s*$")
+# Amounts in yuan whose 元 the text leaves out (固定资产投资总额突破60亿, 经济规模跨越5万亿台阶).
+_MONEY_INDICATOR = re.compile(
+    r"投资|收入|营收|产值|总额|生产总值|GDP|经济(?:总量|规模)|产业规模|利润|税|消费|零售|进出口|出口|进口|贷款|存款|资金|融资|成交"
+)
+
+
+def _implied_unit(sentence: _Sentence, figure: _Figure, indicator: str) -> tuple[str, str | None]:
+    """The unit a bare number takes from its context: the unit at the end of its list (0.9、1.1和0.5个百分点),
+    or yuan for an amount of 亿 or 万亿 whose indicator is money."""
+    _, siblings = sentence.siblings(figure)
+    position = figure.position
+    while position + 1 < len(siblings) and _LIST_GAP.match(sentence.text[siblings[position].end : siblings[position + 1].start]):
+        position += 1
+        if siblings[position].unit != "number":
+            return siblings[position].unit, siblings[position].measure
+    scale = figure.original.scale_word or ""
+    if scale.endswith("亿") and _MONEY_INDICATOR.search(indicator or ""):
+        return "CNY", None
+    return figure.unit, figure.measure
+
+
+def _qualifier(sentence: _Sentence, figure: _Figure) -> str:
+    """The figure's own qualifier; 约 before the first of a list covers the rest (约72%的国土面积和27%的人口)."""
+    if figure.qualifier != "exact" or not figure.position:
+        return figure.qualifier
+    _, siblings = sentence.siblings(figure)
+    before = siblings[figure.position - 1]
+    if before.prefix_qualifier in ("约", "大约") and _LIST_JOIN.match(sentence.text[before.end : figure.start]):
+        return "about"
+    return figure.qualifier
+
+
 def _signed(value: float | None, change: Change | None) -> float | None:
     if value is None or change != "decrease":
         return value
@@ -557,7 +609,32 @@ class _SegmentReader:
                 following = self.text[slice(*self.lines[number + 1])] if number + 1 < len(self.lines) else ""
                 frame = self._section_frame(line, following, frame)
             self._paragraph(line_start, line_end, frame)
+        self._unchanged_cells(frame)
         return _merge_repeats(self.facts, self.paragraph_of)
+
+    def _unchanged_cells(self, frame: _Frame) -> None:
+        """Table cells written as a word, not a number (持平: unchanged): facts of value 0."""
+        quantity_lines = {self._line_start(q.start) for q in self.scans.quantities}
+        for line_start, line_end in self.lines:
+            cell = self.tables.get(line_start)
+            if cell is None or line_start in quantity_lines:
+                continue
+            text = self.text[line_start:line_end]
+            offset = len(text) - len(text.lstrip())
+            word = text.strip()
+            start, end = self.mapped.to_original(line_start + offset, line_start + offset + len(word))
+            self.facts.append(
+                Fact(
+                    segment=self.segment.index, text=self.segment.original_text(start, end), start=start, end=end,
+                    value=0.0, value_max=None, unit=cell.unit, measure=cell.measure, qualifier="exact",
+                    indicator_zh=cell.indicator or None, indicator_en=english_label(cell.indicator) if cell.indicator else None,
+                    indicator_translated=bool(cell.indicator and english_label(cell.indicator)), change=None,
+                    period=cell.period or frame.period, period_text=None, period_scope="table", cumulative=cell.cumulative,
+                    status="actual", comparison=None, region=self.segment.region, sentence=word,
+                )
+            )  # fmt: skip
+            self.paragraph_of[start] = line_start
+        self.facts.sort(key=lambda fact: fact.start)
 
     # -- frames --------------------------------------------------------------------------------------
 
@@ -602,6 +679,7 @@ class _SegmentReader:
         return _Frame(
             status=status,
             status_cue=heading if status != "actual" else None,
+            status_scope="section" if status != "actual" else None,
             year=own_year or outer.year,
             period=str(own_year) if own_year else outer.period,
             period_text=None,
@@ -650,7 +728,9 @@ class _SegmentReader:
                 carried_region = opening_region or carried_region
             plan = sentence.cues.plan_list_open()
             if plan is not None:
-                inherited = _Frame(status="target", status_cue=plan.text, year=frame.year, period=frame.period)
+                inherited = _Frame(
+                    status="target", status_cue=plan.text, status_scope="paragraph", year=frame.year, period=frame.period
+                )
             elif sentence.cues.cues and sentence.cues.cues[-1].kind == "reset":
                 inherited = frame
 
@@ -732,18 +812,21 @@ class _SegmentReader:
         change = cell.change if cell is not None else _change(sentence, figure)
         status, cue = sentence.cues.status_at(figure.start, inherited.status)
         status_cue = cue.text if cue is not None else inherited.status_cue
+        status_scope: Scope | None = "sentence" if cue is not None else inherited.status_scope
         before = [p for p in sentence.periods if p.end <= figure.start]
         # A deadline (到2025年) makes a goal only while it lies ahead: 提高到2021年的15.1% in 2022 is a result.
         ahead = [p for p in before if p.mention.deadline and self._ahead(p)]
         if ahead and status == "actual" and (cue is None or cue.kind != "reset" or cue.end <= ahead[-1].start):
-            status, status_cue = "target", ahead[-1].text
+            status, status_cue, status_scope = "target", ahead[-1].text, "sentence"
         if status != "actual" and _is_starting_value(text, figure, sentence.clauses):
-            status, status_cue = "actual", None  # 将从5小时缩短到2小时: 5 hours is how things stand
-        period, period_text = self._period(sentence, figure, before, frame, carried, status, cell)
+            # 将从5小时缩短到2小时: 5 hours is how things stand
+            status, status_cue, status_scope = "actual", None, "sentence"
+        period, period_text, period_scope = self._period(sentence, figure, before, frame, carried, status, cell)
         reference = self.context.reference
         if status == "actual" and reference is not None and period == str(reference.year) and reference.month <= 3:
             # This year's total in a text of its first quarter cannot be a result yet: it is the year's plan.
-            status, status_cue = "target", period_text or period
+            # A reading of the calendar, not of a word: the rules are not sure of it (scope "paragraph").
+            status, status_cue, status_scope = "target", period_text or period, "paragraph"
         cumulative = bool(_CUMULATIVE_CUES.search(text, max(0, figure.start - _INDICATOR_WINDOW), figure.start)) or any(
             p.mention.cumulative for p in before
         )
@@ -754,6 +837,8 @@ class _SegmentReader:
         regions = self.scans.regions_in(sent_start, sent_start + len(text))
         region = regions[0].region if regions else self.segment.region
         value, value_max, unit, measure = figure.value, figure.value_max, figure.unit, figure.measure
+        if unit == "number" and cell is None:
+            unit, measure = _implied_unit(sentence, figure, indicator)
         if cell is not None:
             value, unit, measure = cell.value, cell.unit, cell.measure  # a cell's sign is printed
         elif change == "decrease" and value is not None and value_max is not None:
@@ -769,16 +854,18 @@ class _SegmentReader:
             value_max=value_max,
             unit=unit,
             measure=measure,
-            qualifier=figure.qualifier,
+            qualifier=_qualifier(sentence, figure),
             indicator_zh=indicator or None,
             indicator_en=translation,
             indicator_translated=translation is not None,
             change=change,
             period=period,
             period_text=period_text,
+            period_scope=period_scope if period is not None else None,
             cumulative=cumulative,
             status=status,
             status_cue=status_cue if status != "actual" or (cue is not None and cue.kind == "reset") else None,
+            status_scope=status_scope if status != "actual" or (cue is not None and cue.kind == "reset") else None,
             preliminary=preliminary and status == "actual",
             comparison=comparison,
             region=region,
@@ -824,35 +911,35 @@ class _SegmentReader:
         carried: _When | None,
         status: Status,
         cell: TableCell | None,
-    ) -> tuple[str | None, str | None]:
+    ) -> tuple[str | None, str | None, Scope | None]:
         if cell is not None:
-            return cell.period or frame.period, None
+            return cell.period or frame.period, None, "table"
         # The nearest time expression governs, even one the rules cannot resolve (then: unknown).
         governing = [p for p in before if p.mention.relative != "to_date"]
         if not governing and frame.period is None and self.context.reference and any(
             p.mention.relative == "to_date" for p in before
         ):
             # 累计培育…14万家 with no other time: a running total up to the document's date.
-            return self.context.reference.isoformat(), next(p.text for p in before if p.mention.relative == "to_date")
+            return self.context.reference.isoformat(), next(p.text for p in before if p.mention.relative == "to_date"), "sentence"
         if governing:
             nearest = governing[-1]
             if nearest.period is None and nearest.mention.relative and status != "actual":
                 period = resolve_period(
                     nearest.mention, self.context.reference, frame_year=frame.year, ahead_allowed=True
                 )
-                return period, nearest.text
+                return period, nearest.text, "sentence"
             if (nearest.period is None and nearest.mention.relative in ("that_year", "full_year")) or (
                 nearest.mention.relative or ""
             ).startswith(("that_year", "full_year")):
-                return resolve_period(nearest.mention, self.context.reference, frame_year=frame.year), nearest.text
+                return resolve_period(nearest.mention, self.context.reference, frame_year=frame.year), nearest.text, "sentence"
             if nearest.period is None and nearest.mention.relative == "ytd":
-                return self._year_to_date(frame), nearest.text
+                return self._year_to_date(frame), nearest.text, "sentence"
             if nearest.period is None and nearest.mention.relative in ("now", "today"):
-                return (self.context.reference.isoformat() if self.context.reference else None), nearest.text
-            return nearest.period, nearest.text
+                return (self.context.reference.isoformat() if self.context.reference else None), nearest.text, "sentence"
+            return nearest.period, nearest.text, "sentence"
         if carried is not None:
-            return carried.period, carried.text
-        return frame.period, None
+            return carried.period, carried.text, "paragraph"
+        return frame.period, None, "section"
 
 
 def _merge_repeats(facts: list[Fact], paragraph_of: dict[int, int]) -> list[Fact]:

@@ -790,6 +790,9 @@ class _Scanner:
         if suffix:
             draft.qualifier = _SUFFIX_QUALIFIERS[suffix.group().replace("(含)", "")]
             draft.end = suffix.end()
+        elif unit is not None and unit.kind == "time" and norm.startswith("内", draft.end):
+            draft.qualifier = "less_than"  # 10天内: within ten days
+            draft.end += 1
 
     def _numeral_is_quantity(self, draft: _Draft, numeral: Numeral) -> bool:
         """The policy rules that separate figures from names, words and ordinals."""
@@ -797,7 +800,11 @@ class _Scanner:
         norm = self.norm
         literal = norm[draft.number_start : draft.number_end]
         if literal[0] in "百佰千仟万萬亿億" and not self.standalone:
-            return False  # 千亿元企业, 百亿元级, 千方百计, 万物: class labels and words
+            # 千亿元企业, 百亿元级, 千方百计, 万物: class labels and words. A single place character
+            # counting things (近百个国家, 百余项, 千条线路) is a count.
+            counted = unit is not None and unit.kind == "count" and len(literal) == 1 and literal in "百千万"
+            if not counted:
+                return False
         if unit is not None and unit.kind == "discount":
             return self._discount(draft, numeral)
         if unit is not None and unit.kind in ("count", "time") and not self.standalone:

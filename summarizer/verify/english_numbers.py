@@ -19,7 +19,9 @@ the verifier can compare it with the quantities of the Chinese source:
   number as approximate (:data:`APPROXIMATE`): the only numbers the verifier lets differ from the
   source's figure, by rounding.
 
-Years (2023, "2023–2025") and calendar dates are reported with kind ``year`` / ``date``; names that
+Years (2023, "2023–2025") and calendar dates are reported with kind ``year`` / ``date``, the length
+of a period ("the first ten months", "the past five years") with kind ``duration`` and unit ``month``,
+``quarter`` or ``year``; names that
 contain digits ("4+6", "5G", a quoted "33618") with kind ``name``. Nothing here knows the source.
 
 The second half reads the prose around a number, for the verifier: :func:`sentences`, whether a
@@ -54,7 +56,7 @@ __all__ = [
     "sentences",
 ]
 
-NumberKind = Literal["quantity", "year", "date", "name", "ordinal"]
+NumberKind = Literal["quantity", "year", "date", "name", "ordinal", "duration"]
 # Qualifiers that mark a number as approximate ("about 2 trillion", "nearly 10 million", "~5%").
 APPROXIMATE: frozenset[str] = frozenset({"about", "nearly"})
 
@@ -83,6 +85,7 @@ class EnglishNumber:
     precision: float
     kind: NumberKind = "quantity"
     negative: bool = False
+    base: bool = False  # a year a comparison is made against ("than in 2022", "unchanged from 2011")
 
 
 # --- vocabularies ----------------------------------------------------------------------------------
@@ -292,6 +295,12 @@ _SPELLED_RE = re.compile(
     rf"(?:[\s-](?:hundred|thousand|million|billion|trillion))*)\b",
     re.IGNORECASE,
 )
+# "the first ten months", "over the past five years": the length of a period, not a figure.
+_DURATION_RE = re.compile(
+    rf"\b(?:first|past|last|previous|preceding|recent|latest)\s+(?P<num>{_DIGITS}|{_SPELLED_WORD})"
+    r"\s+(?P<unit>months?|quarters?|years?)\b",
+    re.IGNORECASE,
+)
 _FRACTION_RE = re.compile(
     r"\b(?P<num>"
     + "|".join(re.escape(f) for f in sorted(_FRACTIONS, key=len, reverse=True))
@@ -304,6 +313,25 @@ _NO_RE = re.compile(r"\b(?:No\.|number)\s?(?P<num>\d+)\b")
 _YEAR_RANGE_RE = re.compile(r"(?<![\w.,])(?P<a>(?:19|20)\d{2})\s?[-–—/]\s?(?P<b>(?:19|20)?\d{2})(?![\w%])")
 _DATE_RE = re.compile(
     rf"\b(?:\d{{1,2}}\s+(?:{_MONTHS})\b|(?:{_MONTHS})\.?\s+\d{{1,2}}(?!\d)(?:st|nd|rd|th)?)|\b\d{{4}}-\d{{2}}(?:-\d{{2}})?\b",
+    re.IGNORECASE,
+)
+_CLOCK_RE = re.compile(r"(?<![\w.:])\d{1,2}:\d{2}(?![\w:])")
+_DAY_RANGE_RE = re.compile(
+    rf"\b\d{{1,2}}\s*(?:-|–|—|to|and)\s*\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\s*(?:-|–|—|to)\s*\d{{1,2}}\b",
+    re.IGNORECASE,
+)
+# Plan names: the 14th Five-Year Plan, the "Fifteenth Five-Year Plan" (a name, not the number five).
+_PLAN_NAME_RE = re.compile(
+    r"\b(?:(?:\d{1,2}(?:st|nd|rd|th)|[A-Za-z]+(?:th|st|nd|rd))[\s-]+)?Five[\s-]Year\s+Plan\b", re.IGNORECASE
+)
+# A number right after "per" is the size of a unit (per 10,000 yuan of GDP, per 100 people).
+_ROUTE_BEFORE_RE = re.compile(r"\b(?:route|line|bus|flight|train|platform|gate|highway|expressway|motorway)\s$", re.I)
+_PER_BEFORE_RE = re.compile(r"\bper\s+(?:(?:CNY|RMB|USD|US\$|\$|¥)\s?)?$", re.IGNORECASE)
+# Words before a year that make it the base of a comparison, not the period of a figure.
+_BASE_YEAR_BEFORE_RE = re.compile(
+    r"(?:\bthan|\bcompared\s+(?:with|to)|\bversus|\bvs\.?|\brelative\s+to|\bagainst|\bover\s+the\s+same\s+period"
+    r"|\b(?:unchanged|up|down|rose|fell|increased?|decreased?|grew|growth|rise|dropped|higher|lower|faster|slower)"
+    r"\b[^,.;:]{0,20}?\b(?:from|on|over|since))\b[^,.;:\d]{0,30}$",
     re.IGNORECASE,
 )
 _NAME_JOINED_RE = re.compile(r"(?<![\w.])\d+(?:\s?[+×xX*]\s?\d+)+(?![\w.])")
@@ -455,6 +483,10 @@ def _is_rank_context(text: str, start: int, end: int) -> bool:
     return bool(_RANK_BEFORE_RE.search(text[max(0, start - 60) : start]) or _RANK_AFTER_RE.match(after))
 
 
+def _is_base_year(text: str, start: int) -> bool:
+    return bool(_BASE_YEAR_BEFORE_RE.search(text[max(0, start - 60) : start]))
+
+
 def find_english_numbers(text: str) -> list[EnglishNumber]:
     """Every numeric mention in ``text``, in order of position.
 
@@ -474,9 +506,17 @@ def _find_english_numbers(text: str) -> tuple[EnglishNumber, ...]:
         found.append(number)
         taken.append((number.start, number.end))
 
-    # Dates, year ranges and joined names first: their digits are not quantities.
+    # Dates, clock times, plan names, year ranges and joined names first: their digits are not quantities.
+    for pattern in (_DAY_RANGE_RE, _CLOCK_RE):
+        for match in pattern.finditer(text):
+            if not _overlaps(taken, match.start(), match.end()):
+                add(EnglishNumber(match.start(), match.end(), match.group(), 0.0, "date", None, 0.0, "date"))
+    for match in _PLAN_NAME_RE.finditer(text):
+        if not _overlaps(taken, match.start(), match.end()):
+            add(EnglishNumber(match.start(), match.end(), match.group(), 0.0, "name", None, 0.0, "name"))
     for match in _DATE_RE.finditer(text):
-        add(EnglishNumber(match.start(), match.end(), match.group(), 0.0, "date", None, 0.0, "date"))
+        if not _overlaps(taken, match.start(), match.end()):
+            add(EnglishNumber(match.start(), match.end(), match.group(), 0.0, "date", None, 0.0, "date"))
     for match in _YEAR_RANGE_RE.finditer(text):
         if _overlaps(taken, match.start(), match.end()):
             continue
@@ -486,10 +526,20 @@ def _find_english_numbers(text: str) -> tuple[EnglishNumber, ...]:
         if second <= first:
             continue
         for year, (s, e) in ((first, match.span("a")), (second, match.span("b"))):
-            add(EnglishNumber(s, e, text[s:e], float(year), "year", None, 0.0, "year"))
+            add(EnglishNumber(s, e, text[s:e], float(year), "year", None, 0.0, "year", base=_is_base_year(text, s)))
     for match in _NAME_JOINED_RE.finditer(text):
         if not _overlaps(taken, match.start(), match.end()):
             add(EnglishNumber(match.start(), match.end(), match.group(), 0.0, "name", None, 0.0, "name"))
+
+    for match in _DURATION_RE.finditer(text):
+        start, end = match.span("num")
+        if _overlaps(taken, start, end):
+            continue
+        words = match.group("num")
+        length = float(words.replace(",", "")) if words[0].isdigit() else _spelled_value(words)
+        if length is not None:
+            unit = match.group("unit").lower().rstrip("s")
+            add(EnglishNumber(start, match.end(), text[start : match.end()], length, unit, None, 0.0, "duration"))
 
     for match in _NO_RE.finditer(text):
         if _overlaps(taken, match.start(), match.end()):
@@ -564,8 +614,14 @@ def _find_english_numbers(text: str) -> tuple[EnglishNumber, ...]:
             and 1900 <= value <= 2100
         )
         if is_year:
-            add(EnglishNumber(start, end, digits, value, "year", None, 0.0, "year"))
+            add(EnglishNumber(start, end, digits, value, "year", None, 0.0, "year", base=_is_base_year(text, start)))
             continue
+        if factor == 1.0 and unit is None and qualifier is None and _ROUTE_BEFORE_RE.search(text[max(0, start - 12) : start]):
+            add(EnglishNumber(start, end, digits, value, "name", None, 0.0, "name"))
+            continue  # bus route 838, Line 3, flight 5735: a name
+        if _PER_BEFORE_RE.search(text[max(0, span_start - 12) : span_start]):
+            add(EnglishNumber(span_start, position, text[span_start:position], value * factor, "plain", None, 0.0, "date"))
+            continue  # per 10,000 yuan: the size of a unit, not a figure
         if qualifier is not None:
             span_start = min(span_start, qualifier_start)
         add(
@@ -763,16 +819,29 @@ def is_hedged(sentence: str, number: EnglishNumber, positions: tuple[int, ...] |
     return any(number.end <= position < clause_end for position in hedges)
 
 
-def nearest_years(number: EnglishNumber, years: list[EnglishNumber]) -> set[int]:
-    """The year(s) a number in a sentence is about: the year mention(s) nearest to it."""
+def nearest_years(
+    number: EnglishNumber, years: list[EnglishNumber], numbers: list[EnglishNumber] | None = None
+) -> set[int]:
+    """The year(s) a number in a sentence is about: the nearest year mention(s) that is not a comparison
+    base, and that no other figure stands between ("from 0.7 trillion to 2.1 trillion in 2022": 2022
+    is the second figure's year, not the first's)."""
     if not years or number.kind == "year":
+        return set()
+    others = [n for n in (numbers or []) if n.kind == "quantity" and n is not number]
+
+    def between(year: EnglishNumber) -> bool:
+        lo, hi = (number.end, year.start) if year.start >= number.end else (year.end, number.start)
+        return any(lo <= other.start and other.end <= hi for other in others)
+
+    usable = [year for year in years if not year.base and not between(year)]
+    if not usable:
         return set()
 
     def distance(year: EnglishNumber) -> int:
         return year.start - number.end if year.start >= number.end else number.start - year.end
 
-    best = min(distance(year) for year in years)
-    return {int(year.value) for year in years if distance(year) == best}
+    best = min(distance(year) for year in usable)
+    return {int(year.value) for year in usable if distance(year) == best}
 
 
 def sentences(text: str) -> Iterable[tuple[int, str]]:

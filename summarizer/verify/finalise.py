@@ -1,7 +1,9 @@
-"""Finalising an article briefing: what verified stays, what failed moves to ``unverified``.
+"""Finalising an article briefing: what verified stays, what the source contradicts moves to ``unverified``.
 
-The result verifies cleanly: ``summarizer verify`` on it reports no failure, and every failed claim
-is listed once with the verifier's reason. This is the last step of every way a briefing is made
+The result verifies cleanly: ``summarizer verify`` on it reports nothing contradicted, every
+contradicted claim is listed once with the verifier's reason, and every claim the rules could not
+confirm is kept and listed under ``unconfirmed``. Passages of the article that were set aside as
+suspected injections are named in a caveat. This is the last step of every way a briefing is made
 (an LLM's answer, a replayed recording, the rules-only briefing).
 """
 
@@ -9,14 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from summarizer.briefing.models import ArticleBriefing, UnverifiedClaim, VerificationSummary
-from summarizer.verify.checks import (
-    ArticleCheck,
-    ArticleSource,
-    ClaimResult,
-    check_article,
-    quarantine_unverified,
-)
+from summarizer.briefing.models import ArticleBriefing, Caveat, Span, UnverifiedClaim, VerificationSummary
+from summarizer.verify.checker import ArticleCheck, check_article
+from summarizer.verify.quarantine import list_unconfirmed, quarantine_unverified
+from summarizer.verify.report import ClaimResult
+from summarizer.verify.source import ArticleSource
 
 __all__ = ["WITHHELD_HEADLINE", "WITHHELD_SUMMARY", "finalise_article", "withheld_headline"]
 
@@ -35,7 +34,9 @@ def finalise_article(source: ArticleSource, article: ArticleBriefing, index: int
     keep it. Pure CPU work: run it off the event loop.
     """
     article.index = index
-    article.unverified = []  # the model must not pre-fill this; only the verifier does
+    article.unverified = []  # the model must not pre-fill these; only the verifier does
+    article.unconfirmed = []
+    article.caveats = [c for c in article.caveats if c.kind != "suspected_injection"] + _injection_caveats(source)
     first: list[ClaimResult] | None = None
     check: ArticleCheck | None = None
     cut: set[str] = set()
@@ -63,18 +64,40 @@ def finalise_article(source: ArticleSource, article: ArticleBriefing, index: int
             article = _withhold_everything(quarantine_unverified(article, check.results), source.title)
             check = None
     article.unverified = _unique_claims(article.unverified)
-    cover = (check or check_article(source, article, fill_spans=False)).coverage
+    final = check or check_article(source, article, fill_spans=False)
+    article.unconfirmed = list_unconfirmed(final.results)
+    cover = final.coverage
     unverified = len(article.unverified)
     checked = max(len(first or []), unverified)
+    unconfirmed = len(article.unconfirmed)
     article.verification = VerificationSummary(
         checked=checked,
-        verified=checked - unverified,
+        verified=max(checked - unverified - unconfirmed, 0),
+        unconfirmed=unconfirmed,
         failed=unverified,
         facts_found=cover.facts_found if cover is not None else 0,
         facts_mentioned=cover.facts_mentioned if cover is not None else 0,
         coverage=cover.ratio if cover is not None else None,
     )
     return article
+
+
+def _injection_caveats(source: ArticleSource) -> list[Caveat]:
+    """One caveat per passage set aside because it addresses an AI: the reader should know it was there."""
+    caveats = []
+    for start, end, kind in source.set_aside:
+        if kind == "suspected_injection":
+            caveats.append(
+                Caveat(
+                    kind="suspected_injection",
+                    description_en=(
+                        "A passage of the source addresses an AI system instead of the reader (a suspected prompt "
+                        "injection); it was set aside, and nothing in it was used in this briefing."
+                    ),
+                    span=Span(start=start, end=end),
+                )
+            )
+    return caveats
 
 
 WITHHELD_HEADLINE = "English headline withheld: it failed verification"
@@ -127,7 +150,7 @@ def _withhold_everything(article: ArticleBriefing, title: str) -> ArticleBriefin
                 UnverifiedClaim(
                     pointer=f"/{name}/{number}",
                     claim=text or getattr(item, "name_zh", None) or getattr(item, "description_en", name),
-                    verdict="not_in_source",
+                    problem="not_in_source",
                     reason="withheld: the article's claims could not be brought to verify",
                 )
             )
@@ -146,7 +169,7 @@ def _unique_claims(claims: Sequence[UnverifiedClaim]) -> list[UnverifiedClaim]:
     seen: set[tuple[str, str, str, str]] = set()
     unique: list[UnverifiedClaim] = []
     for claim in claims:
-        key = (claim.pointer, claim.claim, claim.verdict, claim.reason)
+        key = (claim.pointer, claim.claim, claim.problem, claim.reason)
         if key not in seen:
             seen.add(key)
             unique.append(claim)

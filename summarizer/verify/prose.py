@@ -1,0 +1,551 @@
+"""Numbers in English prose: every number in every text field must be a figure of its article.
+
+Each number is read with :mod:`summarizer.verify.english_numbers` ("1.7 trillion yuan", "CNY 25bn",
+"up 0.3 percentage points", "eighth in the country") and looked up among the article's figures by
+value, in any scale, then held to the figure it reads:
+
+* the **value** equals the figure, or the English marks it as approximate and rounds it faithfully;
+  a number that is nowhere in the article is contradicted, one that the rules only saw as a bare
+  numeral (近百, 百堂) is unconfirmed;
+* the **unit** agrees (percent is not percentage points); the **qualifier** is the source's own bound;
+* the **period**: a year must be a year of the article or of its date; a figure stated for another
+  year than the sentence gives is contradicted when the rules know the figure's period for sure;
+* the **hedge**: a figure the source states only as a target or an estimate needs "aims", "plans",
+  "expected" … in its sentence;
+* the **indicator**: the words around the number must not describe another figure of the source
+  better than the one it equals ("software revenue grew 17.9%" when 17.9% is tax revenue), judged
+  with the facts' English labels and with the briefing's own metrics.
+
+Programme and organisation names are blanked out before numbers are looked for (their digits are
+names), but only the names themselves: the hedge words around them stay.
+"""
+
+from __future__ import annotations
+
+import re
+
+from summarizer.briefing.models import Span
+from summarizer.verify.compare import (
+    MARKED_UNITS,
+    UNIT_WORDS,
+    approximation_problem,
+    fmt,
+    in_english,
+    in_english_value,
+    money_units,
+    power_of_ten,
+    prose_qualifier_ok,
+    prose_unit_of,
+    prose_units,
+    rounds_within,
+    same_value,
+    scale_hint,
+    source_figure,
+)
+from summarizer.verify.context import CheckContext, short
+from summarizer.verify.english_numbers import (
+    APPROXIMATE,
+    EnglishNumber,
+    content_words,
+    find_english_numbers,
+    hedge_positions,
+    is_hedged,
+    may_contain_number,
+    nearest_years,
+    number_context,
+    sentences,
+)
+from summarizer.verify.source import Evidence, period_years
+
+__all__ = ["check_name_digits", "check_prose"]
+
+# Units English always marks that no count the source states with a measure word can be (3家 is not
+# "3 percentage points" nor "third").
+_NEVER_A_COUNT = frozenset({"percent", "percentage_point", "permille", "basis_point", "rank"})
+_QUALIFIER_WORDS = {"exact": "no qualifier", "more_than": "more than", "nearly": "nearly", "about": "about",
+                    "less_than": "less than"}  # fmt: skip
+
+
+def _names_to_mask(context: CheckContext) -> list[str]:
+    names: list[str] = []
+    for name in [p.name_en for p in context.article.programmes] + [o.name_en for o in context.article.organisations]:
+        names.append(name)
+        bare = re.sub(r"\s*\([^)]*\)\s*$", "", name).strip()
+        if bare and bare != name:
+            names.append(bare)
+        names.extend(re.findall(r"\"([^\"]+)\"", name))
+    return sorted({n for n in names if n and re.search(r"\d", n)}, key=len, reverse=True)
+
+
+def _mask(context: CheckContext, text: str) -> str:
+    """``text`` with the programme and organisation names that hold digits blanked out."""
+    lower = text.lower()
+    for name in _names_to_mask(context):
+        needle = name.lower()
+        position = lower.find(needle)
+        while position >= 0:
+            text = text[:position] + "N" * len(name) + text[position + len(name) :]
+            lower = lower[:position] + "n" * len(name) + lower[position + len(name) :]
+            position = lower.find(needle, position + len(name))
+    return text
+
+
+def check_prose(
+    context: CheckContext,
+    pointer: str,
+    text: str,
+    hedged: bool = False,
+    pool: list[Evidence] | None = None,
+    years: set[int] | None = None,
+    disputes: bool = False,
+) -> None:
+    """Check every number of an English text.
+
+    ``hedged``: the field states goals by definition (a target's description). ``pool``: the figures the
+    text may draw on (default: the whole article). ``years``: the years the item the text describes is
+    about. ``disputes``: the text points out an error of the source (a caveat of kind source_error or
+    internal_inconsistency), so a number the source does not state is unconfirmed, not contradicted.
+    """
+    if not may_contain_number(text):
+        return
+    masked = _mask(context, text)
+    subject = context.subjects.get(pointer, "")
+    for sentence_start, sentence in sentences(masked):
+        numbers = find_english_numbers(sentence)
+        year_mentions = [n for n in numbers if n.kind == "year"]
+        hedges = () if hedged else hedge_positions(sentence)
+        for number in numbers:
+            claim = text[sentence_start + number.start : sentence_start + number.end]
+            if number.kind == "year" and years and int(number.value) not in years and not number.base:
+                context.contradicted(
+                    pointer, claim, "wrong_period",
+                    f"{pointer.lstrip('/')}: {claim} is not a year the article gives for what this text describes "
+                    f"({', '.join(map(str, sorted(years)))})",
+                )  # fmt: skip
+                continue
+            before = len(context.results)
+            has_hedge = hedged or is_hedged(sentence, number, hedges)
+            _check_number(
+                context, pointer, claim, number, nearest_years(number, year_mentions, numbers), has_hedge, pool, disputes
+            )
+            failed = any(not r.verified for r in context.results[before:])
+            if number.kind == "quantity" and not failed and not pointer.endswith("/indicator_en"):
+                checked = len(context.results)
+                _check_against_metrics(context, pointer, claim, sentence, number, numbers, subject)
+                if len(context.results) > checked:
+                    del context.results[before:checked]  # one verdict per number: the binding's
+
+
+def _check_number(
+    context: CheckContext,
+    pointer: str,
+    claim: str,
+    number: EnglishNumber,
+    sentence_years: set[int],
+    has_hedge: bool,
+    pool: list[Evidence] | None,
+    disputes: bool,
+) -> None:
+    where = pointer.lstrip("/")
+    if number.kind in ("date", "ordinal"):
+        return
+    if number.kind == "year":
+        year = int(number.value)
+        if year in context.source.years:
+            context.verified(pointer, claim, f"{where}: {year} is a year of the article")
+        else:
+            context.contradicted(
+                pointer,
+                claim,
+                "wrong_period",
+                f"{where}: the year {year} is not in the article nor given by its date "
+                f"({', '.join(map(str, sorted(context.source.years))) or 'no years'})",
+            )
+        return
+    if number.kind == "name":
+        _check_name(context, pointer, where, claim, number)
+        return
+    if number.kind == "duration":
+        _check_duration(context, pointer, where, claim, number)
+        return
+    _check_quantity(context, pointer, where, claim, number, sentence_years, has_hedge, pool, disputes)
+
+
+def _check_duration(context: CheckContext, pointer: str, where: str, claim: str, number: EnglishNumber) -> None:
+    """"the first ten months" is 前10个月 / 1—10月: a length the article's own periods give."""
+    length = int(number.value)
+    lengths = context.source.lengths
+    if number.value == length and (number.unit, length) in lengths:
+        context.verified(pointer, claim, f"{where}: '{claim}' is a period of the article")
+        return
+    if any(item.unit == number.unit and same_value(item.value, number.value) for item in context.source.with_value(number.value)):
+        context.verified(pointer, claim, f"{where}: '{claim}' is a figure of the article")
+        return
+    stated = sorted(count for unit, count in lengths if unit == number.unit)
+    if stated:
+        context.contradicted(
+            pointer, claim, "wrong_period",
+            f"{where}: '{claim}' is not a period of the article, which gives {', '.join(map(str, stated))} {number.unit}s",
+        )  # fmt: skip
+    else:
+        context.unconfirmed(pointer, claim, "wrong_period", f"{where}: the article gives no period of {claim}")
+
+
+_PLAN_NUMBER = re.compile(r"(\d{1,2})(?:st|nd|rd|th)|\b(\w+?)(?:th|st|nd|rd)\b", re.IGNORECASE)
+_ORDINAL_WORDS = {"eleven": 11, "twelf": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16}
+
+
+def _check_name(context: CheckContext, pointer: str, where: str, claim: str, number: EnglishNumber) -> None:
+    token = number.text
+    haystack = context.source.text + "\n" + (context.source.article_text.text if context.source.article_text else "")
+    if re.search(r"five[\s-]year\s+plan", token, re.IGNORECASE):
+        _check_plan_name(context, pointer, where, claim, token, haystack)
+        return
+    runs = re.findall(r"\d+", token)
+    if not runs or token.lower() in haystack.lower():
+        context.verified(pointer, claim, f"{where}: '{claim}' is a name from the article")
+    elif all(run in context.source.name_runs for run in runs) and not re.search(r"[A-Za-z]", token):
+        context.unconfirmed(pointer, claim, "unsupported_number", f"{where}: the digits of '{claim}' are in the article")
+    else:
+        context.contradicted(
+            pointer,
+            claim,
+            "unsupported_number",
+            f"{where}: '{claim}' looks like a name, but the article has no such name; use it as the source writes it",
+        )
+
+
+def _check_plan_name(context: CheckContext, pointer: str, where: str, claim: str, token: str, haystack: str) -> None:
+    """"the 14th Five-Year Plan" is “十四五”: the plan's number must be one the article names."""
+    match = _PLAN_NUMBER.search(token)
+    if match is None:
+        context.verified(pointer, claim, f"{where}: a five-year plan the article names")
+        return
+    plan = int(match.group(1)) if match.group(1) else _ORDINAL_WORDS.get(match.group(2).lower())
+    if plan is None or not 11 <= plan <= 19:
+        context.unconfirmed(pointer, claim, "unsupported_number", f"{where}: '{claim}' names a plan the rules cannot read")
+        return
+    chinese = "十" + "一二三四五六七八九"[plan - 11] + "五"
+    if chinese in haystack:
+        context.verified(pointer, claim, f"{where}: '{claim}' is “{chinese}” in the article")
+    else:
+        context.contradicted(
+            pointer, claim, "unsupported_number", f"{where}: '{claim}' is “{chinese}”, which the article does not name"
+        )
+
+
+def check_name_digits(context: CheckContext, pointer: str, label: str, name_en: str, name_zh: str) -> None:
+    """The digits of an English name come from its Chinese name (33618 stays 33618; 十条 may be 10)."""
+    english_runs = re.findall(r"\d+", name_en)
+    if not english_runs:
+        return
+    chinese_runs = _digit_runs(name_zh)
+    missing = [run for run in english_runs if run not in chinese_runs]
+    if missing:
+        context.contradicted(
+            pointer, name_en, "unsupported_number",
+            f"{label}: name_en has {', '.join(missing)} which name_zh '{name_zh}' does not; keep the digits of the Chinese name",
+        )  # fmt: skip
+    else:
+        context.verified(pointer, name_en, f"{label}: digits of the name agree with name_zh")
+
+
+def _digit_runs(chinese: str) -> set[str]:
+    from summarizer.rules.numerals import parse_number
+    from summarizer.verify.source import matching_form
+
+    text = matching_form(chinese)
+    runs = set(re.findall(r"\d+", text))
+    for plan in re.findall(r"十([一二三四五六七八九])五", text):  # “十五五”: the 15th five-year plan
+        runs.add(str(10 + "一二三四五六七八九".index(plan) + 1))
+    for run in re.findall(r"[零〇一二两三四五六七八九十百千万亿]+", text):
+        value = parse_number(run)
+        if value is not None and value == int(value):
+            runs.add(str(int(value)))
+    return runs
+
+
+def _candidates(context: CheckContext, number: EnglishNumber, reach: float, pool: list[Evidence] | None) -> list[Evidence]:
+    if pool is not None:
+        return [e for e in pool if abs(e.prose_value() - number.value) <= reach or abs(e.prose_max() - number.value) <= reach]
+    return context.source.with_value(number.value, reach)
+
+
+def _check_quantity(
+    context: CheckContext,
+    pointer: str,
+    where: str,
+    claim: str,
+    number: EnglishNumber,
+    sentence_years: set[int],
+    has_hedge: bool,
+    pool: list[Evidence] | None,
+    disputes: bool,
+) -> None:
+    units = prose_units(number.unit)
+    value_matches = _candidates(context, number, 0.0, pool)
+    unit_matches = [e for e in value_matches if e.prose_unit() in units]
+    approximate = False
+    if not unit_matches:
+        reach = number.precision * (1 + 1e-9)
+        rounded = [e for e in _candidates(context, number, reach, pool) if e.prose_unit() in units and e.kind != "numeral"]
+        accepted = [e for e in rounded if approximation_problem(number, e) is None]
+        if not accepted:
+            if rounded:
+                _reject_rounding(context, pointer, where, claim, number, rounded)
+            else:
+                _diagnose(context, pointer, where, claim, number, value_matches, pool, disputes)
+            return
+        unit_matches, approximate = accepted, True
+    qualified = unit_matches if approximate else [e for e in unit_matches if prose_qualifier_ok(number.qualifier, e.qualifier)]
+    if not qualified:
+        source = unit_matches[0]
+        verdict = context.contradicted if source.is_fact else context.unconfirmed
+        verdict(
+            pointer,
+            claim,
+            "wrong_qualifier",
+            f"{where}: '{claim}' but the source says {source.text} with qualifier '{source.qualifier}' "
+            f"({_QUALIFIER_WORDS[source.qualifier]}); match the source's wording",
+            Span(start=source.start, end=source.end),
+        )
+        return
+    candidates = qualified
+    if sentence_years:
+        in_period = [
+            e for e in candidates if e.period is None or period_years(e.period) & sentence_years or not e.is_fact
+        ]
+        facts = [e for e in candidates if e.is_fact]
+        if facts and not any(e.is_fact for e in in_period):
+            in_period = []  # a bare numeral elsewhere (十条政策) does not rescue the figure the words state
+        if not in_period:
+            source = (facts or candidates)[0]
+            sure = all(e.period_certain(sentence_years) for e in facts or candidates)
+            verdict = context.contradicted if sure else context.unconfirmed
+            verdict(
+                pointer,
+                claim,
+                "wrong_period",
+                f"{where}: '{claim}' is stated in the source for {source.period}, not for "
+                f"{', '.join(map(str, sorted(sentence_years)))}",
+                Span(start=source.start, end=source.end),
+            )
+            return
+        candidates = in_period
+    statuses = {e.status for e in candidates}
+    source = candidates[0]
+    if not has_hedge and None not in statuses and statuses <= {"target", "estimate"}:
+        kind = "a target" if "target" in statuses else "an estimate"
+        words = "'aims to', 'target' or 'plans'" if "target" in statuses else "'expected' or 'estimated'"
+        sure = all(e.status_sure for e in candidates)
+        verdict = context.contradicted if sure else context.unconfirmed
+        verdict(
+            pointer,
+            claim,
+            "missing_hedge",
+            f"{where}: '{claim}' is {kind} in the source ({source.text}), but the sentence states it as a fact; say so with {words}",
+            Span(start=source.start, end=source.end),
+        )
+        return
+    for item in candidates:
+        context.mark_mentioned(item.prose_value(), item.unit)
+    if not any(e.is_fact or e.kind == "label" for e in candidates):
+        context.unconfirmed(
+            pointer, claim, "unsupported_number",
+            f"{where}: '{claim}' matches {source.text}, a numeral the rules do not read as a figure",
+            Span(start=source.start, end=source.end),
+        )  # fmt: skip
+        return
+    how = f"is an approximation of {source_figure(source)}" if approximate else f"matches {source.text}"
+    context.verified(pointer, claim, f"{where}: '{claim}' {how}", Span(start=source.start, end=source.end))
+
+
+def _reject_rounding(
+    context: CheckContext, pointer: str, where: str, claim: str, number: EnglishNumber, rounded: list[Evidence]
+) -> None:
+    """The number is a rounding of a source figure that the prose may not round."""
+    source = min(rounded, key=lambda e: abs(e.prose_value() - number.value))
+    exact = in_english(source)
+    span = Span(start=source.start, end=source.end)
+    verdict = context.contradicted if source.is_fact or source.kind == "label" else context.unconfirmed
+    problem = approximation_problem(number, source)
+    if number.qualifier in APPROXIMATE and problem is not None:
+        verdict(pointer, claim, "wrong_qualifier" if "just below" in problem else "wrong_value", f"{where}: '{claim}' {problem}", span)
+        return
+    up = number.value > source.prose_value()
+    message = f"{where}: '{claim}' is not the source's figure: it is rounded {'up' if up else 'down'} from {source_figure(source)}"
+    if (number.qualifier == "more_than" and up) or (number.qualifier == "less_than" and not up):
+        side = "below" if up else "above"
+        message += f", and the bound is false: the source's figure is {side} {in_english_value(number.value, number.unit)}"
+    elif number.qualifier in ("more_than", "less_than"):
+        message += f"; a bound ('more than', 'under' …) must be the source's own figure ({exact})"
+    else:
+        message += f"; the source states {exact}, or mark the rounding as approximate ('about …')"
+    verdict(pointer, claim, "wrong_value", message, span)
+
+
+def _diagnose(
+    context: CheckContext,
+    pointer: str,
+    where: str,
+    claim: str,
+    number: EnglishNumber,
+    value_matches: list[Evidence],
+    pool: list[Evidence] | None,
+    disputes: bool,
+) -> None:
+    """Why a number matches no figure of the right unit: another unit, another scale, or none at all."""
+    units = prose_units(number.unit)
+    if value_matches:
+        source = value_matches[0]
+        marked = number.unit in MARKED_UNITS and source.prose_unit() in MARKED_UNITS
+        ratio_for_measure = number.unit in _NEVER_A_COUNT and source.prose_unit() not in MARKED_UNITS | {"number"}
+        verdict = context.contradicted if (marked or ratio_for_measure) and source.is_fact else context.unconfirmed
+        verdict(
+            pointer,
+            claim,
+            "wrong_unit",
+            f"{where}: '{claim}' but the source's {source.text} is {UNIT_WORDS.get(source.unit, source.unit)}",
+            Span(start=source.start, end=source.end),
+        )
+        return
+    evidence = context.source.evidence if pool is None else pool
+    same_unit = [e for e in evidence if e.prose_unit() in units and e.kind != "numeral"]
+    # A bare English number a power of ten from a measurement (10,000 vs 10 km) says nothing of scale.
+    scaled = same_unit if number.unit != "plain" else [e for e in same_unit if e.unit in money_units() | {"count", "number"}]
+    for item in scaled:
+        exponent = power_of_ten(number.value, item.prose_value())
+        if exponent is not None:
+            context.contradicted(
+                pointer,
+                claim,
+                "wrong_scale",
+                f"{where}: '{claim}' is 10^{exponent} times the source's {item.text} ({scale_hint(exponent)})",
+                Span(start=item.start, end=item.end),
+            )
+            return
+    if pool is not None and context.source.with_value(number.value):
+        # In the article, not in the quote: the indicator's number describes something else. When the
+        # quote states a number of this kind (六大 for "the seven clusters"), that one is the indicator's.
+        stated = [
+            e for e in pool
+            if e.kind != "numeral" and e.prose_unit() in units and not same_value(e.prose_value(), number.value)
+        ]  # fmt: skip
+        if stated and number.unit == "plain":
+            context.contradicted(
+                pointer, claim, "wrong_value",
+                f"{where}: '{claim}' but the quote states {', '.join(e.text for e in stated[:3])}; use the quote's number",
+                Span(start=stated[0].start, end=stated[0].end),
+            )  # fmt: skip
+            return
+        context.unconfirmed(pointer, claim, "unsupported_number", f"{where}: '{claim}' is a figure of the article, not of this quote")
+        return
+    nearest = sorted(same_unit, key=lambda e: abs(e.prose_value() - number.value))[:3]
+    hint = f"; nearest in the source: {', '.join(e.text for e in nearest)}" if nearest else ""
+    scope = "the article" if pool is None else "the metric's source_quote"
+    verdict = context.unconfirmed if disputes else context.contradicted
+    verdict(
+        pointer,
+        claim,
+        "unsupported_number",
+        f"{where}: '{claim}' is not a figure of {scope}{hint}; state only numbers the source gives",
+    )
+
+
+def _check_against_metrics(
+    context: CheckContext,
+    pointer: str,
+    claim: str,
+    sentence: str,
+    number: EnglishNumber,
+    numbers: list[EnglishNumber],
+    subject: str,
+) -> None:
+    """A number in prose must belong to what the words around it describe.
+
+    Two views of "what it describes": the briefing's own metrics (their indicator_en and values) and
+    the source's facts (their English labels and values). When the words fit one metric or fact well,
+    its value is another, and nothing with this value is described nearly as well, the prose binds the
+    number to the wrong figure (two figures swapped, or a digit off that lands on another figure).
+    """
+    words = number_context(sentence, number, numbers) | content_words(subject)
+    if len(words) < 2:
+        return
+    units = prose_units(number.unit)
+    if number.unit == "plain" and number.value < 1e6:
+        units = units - money_units()
+    found = _described_better(context, words, number, units)
+    if found is None:
+        return
+    label, value, unit, span, _ = found
+    leader_words = content_words(label)
+    # Sure only when the rules know what every figure of this value measures, and none of it is what
+    # the words around the number say.
+    same = [e for e in context.source.with_value(number.value) if e.is_fact and e.prose_unit() in units]
+    labels = [e.indicator_en or context.labels_by_span.get((e.start, e.end)) for e in same]
+    labelled = all(labels)
+    unrelated = all(_unrelated(words, other or "", leader_words) for other in labels)
+    # No fact has this value (only a bare numeral or a class label), or every fact that has it measures
+    # something the words do not name.
+    verdict = context.contradicted if labelled and unrelated else context.unconfirmed
+    verdict(
+        pointer,
+        claim,
+        "wrong_indicator",
+        f"{pointer.lstrip('/')}: '{claim}' but the words around it describe {label} = {fmt(value)} {unit}; "
+        "state the figure of what the sentence names",
+        span,
+    )
+
+
+def _unrelated(words: frozenset[str], label: str, leader_words: frozenset[str]) -> bool:
+    """The words share nothing with ``label``, or a single word the better-described figure's label
+    shares too ("industrial" in both "industrial enterprises" and "industrial clusters" tells them
+    not apart)."""
+    shared = words & content_words(label)
+    return not shared or (len(shared) == 1 and shared <= leader_words)
+
+
+def _described_better(
+    context: CheckContext, words: frozenset[str], number: EnglishNumber, units: frozenset[str]
+) -> tuple[str, float, str, Span | None, bool] | None:
+    ranked: list[tuple[float, int, str, float, str, Span | None, bool, bool]] = []
+    sharing = {position for word in words for position in context.word_index.get(word, ())}
+    for position in sharing:
+        index, metric_words, values = context.metric_words[position]
+        if index in context.failed_metrics:
+            continue  # a metric the source does not support says nothing about the prose
+        fitting = [v for v, unit in values if prose_unit_of(unit) in units]
+        if not fitting:
+            continue
+        overlap = len(words & metric_words)
+        same = any(_fits(number, abs(v)) for v in fitting)
+        metric = context.article.metrics[index]
+        ranked.append((overlap / max(len(metric_words), 1), overlap, f"metrics[{index}] ({short(metric.indicator_en, 50)})",
+                       metric.value, metric.unit, metric.value_span, same, True))  # fmt: skip
+    for item in context.source.facts():
+        if not item.indicator_en or item.prose_unit() not in units:
+            continue
+        label_words = content_words(item.indicator_en)
+        overlap = len(words & label_words)
+        if overlap == 0:
+            continue
+        same = _fits(number, item.prose_value()) or _fits(number, item.prose_max())
+        ranked.append((overlap / max(len(label_words), 1), overlap, f"{item.text} ({item.indicator_en})",
+                       item.value, item.unit, Span(start=item.start, end=item.end), same, False))  # fmt: skip
+    if not ranked:
+        return None
+    top = max((coverage, overlap) for coverage, overlap, *_ in ranked)
+    leaders = [item for item in ranked if (item[0], item[1]) == top]
+    if any(item[6] for item in leaders) or not (top[1] >= 3 or (top[1] >= 2 and top[0] >= 0.6)):
+        return None
+    best_same = max((item[0] for item in ranked if item[6]), default=0.0)
+    most_shared = max((item[1] for item in ranked if item[6]), default=0)
+    if best_same > top[0] - 0.3 or most_shared >= top[1]:
+        return None  # a figure of this value is described about as well: the words do not tell them apart
+    leader = min(leaders, key=lambda item: (not item[7], item[2]))
+    return leader[2], leader[3], leader[4], leader[5], leader[7]
+
+
+def _fits(number: EnglishNumber, value: float) -> bool:
+    return same_value(value, number.value) or (number.qualifier in APPROXIMATE and rounds_within(number, value))
