@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from summarizer.errors import LLMError
+from summarizer.errors import InputError, LLMError
 from summarizer.layout.segment import SegmentedPage, segment_document
 from summarizer.output.files import check_out_dir, write_outputs
 from summarizer.rules.facts import FactTable, extract_facts
@@ -83,8 +83,11 @@ def verify_file(source_path: str | Path, briefing_path: str | Path) -> Verificat
     :class:`~summarizer.errors.BriefingFormatError` for malformed or schema-invalid JSON.
     """
     from summarizer.briefing.io import load_briefing
+    from summarizer.inputs import is_stdin
     from summarizer.verify import verify_briefing
 
+    if is_stdin(source_path) and is_stdin(briefing_path):
+        raise InputError("SOURCE and BRIEFING cannot both be standard input (-): give one of them as a file")
     briefing = load_briefing(briefing_path)
     analysis = analyse_file(source_path)
     report = verify_briefing(analysis.page, briefing, analysis.facts)
