@@ -370,9 +370,13 @@ def record(
     concurrency: ConcurrencyOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Brief a file against a live endpoint and record every HTTP exchange (keys filtered) for replay."""
+    """Brief a file against a live endpoint and record its HTTP exchanges (keys filtered) for replay.
 
-    def action() -> None:
+    Only successful exchanges are recorded, and the recording is written only when every article
+    was answered; exit status as for brief.
+    """
+
+    def action() -> int:
         from summarizer.pipeline import record_file
 
         settings = _settings(
@@ -386,8 +390,9 @@ def record(
         )
         _, result = record_file(file, settings, cassette=cassette)
         _report(result.messages, result.outputs)
+        return result.exit_code
 
-    run_guarded(action)
+    raise typer.Exit(run_guarded(action))
 
 
 cache_app = typer.Typer(help="Inspect or clear the LLM answer cache.", no_args_is_help=True)
