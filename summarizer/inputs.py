@@ -44,7 +44,7 @@ def read_bounded(
     no standard input, and input over ``max_bytes`` (``kind`` names what was expected in the hints).
     """
     if max_bytes < 1:
-        raise error(f"the size limit must be at least 1 byte (got {max_bytes}); {_RAISE_HINT}")
+        raise error(f"the size limit (--max-bytes, SUMMARIZER_MAX_BYTES) must be at least 1 byte, not {max_bytes}")
     if is_stdin(source):
         return _read_stdin(max_bytes, label or STDIN_LABEL, kind, error)
     path = Path(source)

@@ -252,7 +252,7 @@ def test_brief_and_verify_read_stdin(tmp_path: Path) -> None:
 
 
 def test_empty_stdin_is_an_empty_file() -> None:
-    assert one_line_error(cli("facts", "-", stdin=b"")) == "summarizer: error: <stdin>: file is empty"
+    assert one_line_error(cli("facts", "-", stdin=b"")) == "summarizer: error: <stdin>: standard input is empty"
 
 
 def test_a_bounded_read_of_bytes_from_a_path_matches_the_file(tmp_path: Path) -> None:

@@ -483,13 +483,15 @@ class LLMClient:
                 )
             record.wait_s = round(retry_after if retry_after is not None else self._backoff(attempt), 3)
             raise _TransientError(f"HTTP {status}: {message}", record.wait_s)
+        # The key, not an article, is at fault: the message names the endpoint alone, so it is the
+        # same whichever article's request happened to be answered first.
         if status == 401:
             raise LLMAuthError(
-                f"authentication failed at {where} (HTTP 401: {message}): {self.settings.key_hint}"
+                f"authentication failed at {self.base_url} (HTTP 401: {message}): {self.settings.key_hint}"
             )
         if status == 403:
             raise LLMAuthError(
-                f"permission denied at {where} (HTTP 403: {message}): the key may lack access to "
+                f"permission denied at {self.base_url} (HTTP 403: {message}): the key may lack access to "
                 f"model {self.model}; check the key, the account, or --model"
             )
         if status == 404:

@@ -315,6 +315,7 @@ def read_document(source: str | Path | bytes, *, max_bytes: int = DEFAULT_MAX_BY
     undecodable or ambiguous bytes, and text that is not Chinese.
     """
     path: Path | None = None
+    is_stdin_source = not isinstance(source, bytes) and is_stdin(source)
     if isinstance(source, bytes):
         data = source
         label = name or "<bytes>"
@@ -331,7 +332,7 @@ def read_document(source: str | Path | bytes, *, max_bytes: int = DEFAULT_MAX_BY
         data = read_bounded(path, max_bytes, label=label, error=InputError)
         document_name = path.name
     if not data:
-        raise InputError(f"{label}: file is empty")
+        raise InputError(f"{label}: standard input is empty" if is_stdin_source else f"{label}: file is empty")
     text, encoding = decode_bytes(data, label)
     source_value: str | None = None
     body_start = 0
@@ -340,7 +341,8 @@ def read_document(source: str | Path | bytes, *, max_bytes: int = DEFAULT_MAX_BY
         source_value = match.group("source").strip() or None
         body_start = match.end()
     if not text[body_start:].strip():
-        raise InputError(f"{label}: no text (the file is empty or whitespace only)")
+        what = "nothing but a SOURCE line" if body_start else "the file is empty or whitespace only"
+        raise InputError(f"{label}: no text ({what})")
     _require_chinese(text[body_start:], label)
     return Document(
         name=document_name,
