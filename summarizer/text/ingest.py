@@ -42,7 +42,7 @@ from summarizer.inputs import STDIN_NAME, is_stdin, read_bounded
 from summarizer.text.script import common_chinese_characters, is_han
 from summarizer.text.textmap import MappedText, normalize
 
-__all__ = ["DEFAULT_MAX_BYTES", "Document", "decode_bytes", "read_document"]
+__all__ = ["DEFAULT_MAX_BYTES", "Document", "chinese_score", "decode_bytes", "read_document"]
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
