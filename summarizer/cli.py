@@ -96,11 +96,18 @@ def _root(
 
 
 FileArgument = Annotated[
-    Path, typer.Argument(help="Article or page: a text file (UTF-8, UTF-16 with BOM or GB18030/GBK).")
+    Path,
+    typer.Argument(
+        help="Article or page: a text file (UTF-8, GB18030/GBK, Big5, UTF-16/32), or - for standard input."
+    ),
 ]
 MaxBytesOption = Annotated[
     int | None,
-    typer.Option("--max-bytes", help="Largest input file accepted, in bytes (default 5 MB).", show_default=False),
+    typer.Option(
+        "--max-bytes",
+        help="Largest input accepted, in bytes (default 5 MB); a stream is read no further.",
+        show_default=False,
+    ),
 ]
 
 
@@ -212,8 +219,12 @@ class VerifyFormat(StrEnum):
 
 @app.command()
 def verify(
-    source: Annotated[Path, typer.Argument(help="The Chinese source file the briefing was made from.")],
-    briefing: Annotated[Path, typer.Argument(help="A briefing JSON file (schemas/briefing.schema.json).")],
+    source: Annotated[
+        Path, typer.Argument(help="The Chinese source file the briefing was made from (- for standard input).")
+    ],
+    briefing: Annotated[
+        Path, typer.Argument(help="A briefing JSON file (schemas/briefing.schema.json; - for standard input).")
+    ],
     output_format: Annotated[
         VerifyFormat | None,
         typer.Option("--format", "-f", help="json (for tools) or table (for people; default on a terminal)."),
@@ -359,9 +370,13 @@ def record(
     concurrency: ConcurrencyOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Brief a file against a live endpoint and record every HTTP exchange (keys filtered) for replay."""
+    """Brief a file against a live endpoint and record its HTTP exchanges (keys filtered) for replay.
 
-    def action() -> None:
+    Only successful exchanges are recorded, and the recording is written only when every article
+    was answered; exit status as for brief.
+    """
+
+    def action() -> int:
         from summarizer.pipeline import record_file
 
         settings = _settings(
@@ -375,8 +390,9 @@ def record(
         )
         _, result = record_file(file, settings, cassette=cassette)
         _report(result.messages, result.outputs)
+        return result.exit_code
 
-    run_guarded(action)
+    raise typer.Exit(run_guarded(action))
 
 
 cache_app = typer.Typer(help="Inspect or clear the LLM answer cache.", no_args_is_help=True)

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from summarizer.errors import LLMError
+from summarizer.errors import InputError, LLMError
 from summarizer.layout.segment import SegmentedPage, segment_document
 from summarizer.output.files import check_out_dir, write_outputs
 from summarizer.rules.facts import FactTable, extract_facts
@@ -83,8 +83,11 @@ def verify_file(source_path: str | Path, briefing_path: str | Path) -> Verificat
     :class:`~summarizer.errors.BriefingFormatError` for malformed or schema-invalid JSON.
     """
     from summarizer.briefing.io import load_briefing
+    from summarizer.inputs import is_stdin
     from summarizer.verify import verify_briefing
 
+    if is_stdin(source_path) and is_stdin(briefing_path):
+        raise InputError("SOURCE and BRIEFING cannot both be standard input (-): give one of them as a file")
     briefing = load_briefing(briefing_path)
     analysis = analyse_file(source_path)
     report = verify_briefing(analysis.page, briefing, analysis.facts)
@@ -286,9 +289,15 @@ def _outcome_messages(outcome: PageOutcome, settings: Settings, *, live: bool = 
             if outcome.cost is not None
             else "cost unknown (model not in the price table)"
         )
+        # Every attempt counts, those of failed articles and failed transports included.
+        without = (
+            f" ({usage.requests_without_usage} of them failed or reported no tokens)"
+            if usage.requests_without_usage
+            else ""
+        )
         lines.append(
-            f"usage: {usage.requests} request(s), {usage.prompt_tokens:,} prompt + {usage.completion_tokens:,} "
-            f"completion tokens; {cost}"
+            f"usage: {usage.requests} request(s){without}, {usage.prompt_tokens:,} prompt + "
+            f"{usage.completion_tokens:,} completion tokens; {cost}"
         )
     overhead = outcome.prompt_overhead_tokens
     if overhead:
@@ -307,9 +316,12 @@ def _outcome_messages(outcome: PageOutcome, settings: Settings, *, live: bool = 
 
 
 def record_file(path: Path, settings: Settings, *, cassette: Path | None = None) -> tuple[Path, BriefResult]:
-    """Brief ``path`` against the live endpoint, recording every exchange into a cassette.
+    """Brief ``path`` against the live endpoint, recording its exchanges into a cassette.
 
-    The cache is bypassed so that every segment is actually requested and recorded.
+    The cache is bypassed so that every segment is actually requested and recorded. Only successful
+    exchanges are recorded (never an error response, which a replay would repeat), and the cassette
+    is written only when every article was answered: a failed run leaves any previous recording as
+    it was. The briefing is written either way.
     """
     import asyncio
 
@@ -317,7 +329,7 @@ def record_file(path: Path, settings: Settings, *, cassette: Path | None = None)
     from summarizer.llm.cache import schema_hash
     from summarizer.llm.extract import PROMPT_NAME, extract_page_async
     from summarizer.llm.prompting import latest_prompt
-    from summarizer.llm.recording import CASSETTE_SUFFIX, Provenance, recorded_statement, use_cassette
+    from summarizer.llm.recording import CASSETTE_SUFFIX, Provenance, recorded_statement, recording_to
 
     problem = settings.check_endpoint()
     if problem is not None:
@@ -346,12 +358,24 @@ def record_file(path: Path, settings: Settings, *, cassette: Path | None = None)
     target = cassette or (settings.recordings_dir or Path("seeds") / "recordings") / (
         f"{Path(document.name).stem}.{slug}{CASSETTE_SUFFIX}"
     )
-    with use_cassette(target, mode="record", provenance=provenance, secrets=settings.secrets()):
+    with recording_to(target, provenance=provenance, secrets=settings.secrets()) as pending:
         outcome = asyncio.run(extract_page_async(page, settings, facts=facts))
+        pending.keep = outcome.briefing is not None and not outcome.failed
     if outcome.briefing is None:
-        raise LLMError("while recording: " + (_unreachable(outcome, settings) or _all_failed(outcome)))
+        raise LLMError(
+            "while recording (nothing recorded): " + (_unreachable(outcome, settings) or _all_failed(outcome))
+        )
     result = BriefResult(outcome.briefing, "llm", outcome=outcome)
-    result.messages = [f"recorded {target} ({provenance.statement})", *_outcome_messages(outcome, settings)]
+    if pending.keep:
+        recorded = f"recorded {target} ({provenance.statement})"
+    else:
+        failed = ", ".join(f"article {a.index + 1}" for a in outcome.failed)
+        recorded = (
+            f"nothing recorded: {failed} failed, and a recording must answer every article "
+            f"({'the previous ' + str(target) + ' is kept' if target.exists() else 'no file written'}); "
+            "run record again"
+        )
+    result.messages = [recorded, *_outcome_messages(outcome, settings)]
     result.outputs = write_outputs(
         outcome.briefing,
         settings.out_dir,

@@ -7,7 +7,6 @@ import os
 import shutil
 import socket
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -56,11 +55,9 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_seed_briefing_from_recordings_without_key_or_network(tmp_path: Path) -> None:
     env = clean_env(HOME=str(tmp_path), PYTHONPATH=str(REPO))
-    started = time.monotonic()
+    # How long this takes is measured in benchmarks/bench_brief_offline.py, not asserted here.
     result = run_cli("brief", str(SEED), "--out", str(tmp_path / "out"), cwd=tmp_path, env=env)
-    elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr
-    assert elapsed < 5.0, f"offline brief took {elapsed:.2f} s"
     markdown = (tmp_path / "out" / "000_4e8de9e190906468.briefing.md").read_text(encoding="utf-8")
     raw_json = (tmp_path / "out" / "000_4e8de9e190906468.briefing.json").read_text(encoding="utf-8")
     data = json.loads(raw_json)

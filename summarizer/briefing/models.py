@@ -151,7 +151,8 @@ _FILLED_BY_CODE = "Filled in by the verifier from source_quote; leave null."
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # NaN and infinities are no figure a source states ("NaN" and "1e999" would otherwise parse).
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
 # --- parts -----------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict
 
 from summarizer.layout.boilerplate import SetAsideKind, inline_spans, paragraph_kind
 from summarizer.text.ingest import Document
+from summarizer.text.script import simplify
 from summarizer.text.textmap import MappedText, MappedTextBuilder, normalize_string, translation_table
 
 __all__ = [
@@ -208,22 +209,23 @@ def _unbalanced(text: str) -> tuple[list[str], list[str]]:
 def _classify(paragraphs: list[_Paragraph]) -> None:
     for paragraph in paragraphs:
         text = paragraph.text
-        furniture = paragraph_kind(text)
+        cues = simplify(text)  # same offsets: 本報訊 and 記者 are cues too; groups are cut from text
+        furniture = paragraph_kind(cues)
         if furniture is not None:
             paragraph.kind = "boilerplate"
             paragraph.furniture = furniture
             continue
-        if _BYLINE.match(text) and len(text) <= 40:
+        if _BYLINE.match(cues) and len(text) <= 40:
             paragraph.kind = "byline"
             continue
-        tag = _SOURCE_TAG.match(text)
+        tag = _SOURCE_TAG.match(cues)
         if tag:
-            paragraph.source_tag = tag.group().strip(_WS)
-            paragraph.source_tag_span = (paragraph.start, paragraph.start + len(tag.group().rstrip(_WS)))
+            paragraph.source_tag = text[: tag.end()].strip(_WS)
+            paragraph.source_tag_span = (paragraph.start, paragraph.start + len(text[: tag.end()].rstrip(_WS)))
             paragraph.body_start = paragraph.start + tag.end()
-        signoff = _SIGNOFF.search(text)
+        signoff = _SIGNOFF.search(cues)
         if signoff and (signoff.start() == 0 or text[: signoff.start()].rstrip(_WS)[-1:] in _TERMINAL | _CLOSERS):
-            paragraph.signoff = signoff.group()
+            paragraph.signoff = text[signoff.start() : signoff.end()]
             paragraph.body_end = paragraph.start + len(text[: signoff.start()].rstrip(_WS))
             if paragraph.body_end <= paragraph.body_start:
                 paragraph.kind = "signoff"

@@ -18,6 +18,7 @@ from summarizer.briefing.models import Region
 from summarizer.gazetteer import detect_region
 from summarizer.layout.repair import Block, Repair, RepairedPage, SetAside, SuspectedTypo, repair_document
 from summarizer.text.ingest import Document
+from summarizer.text.script import simplify
 from summarizer.text.textmap import MappedText, MappedTextBuilder, normalize, normalize_string
 
 __all__ = ["Segment", "SegmentedPage", "segment_document", "segment_page"]
@@ -195,7 +196,7 @@ def _make_segment(index: int, blocks: list[Block], page: RepairedPage) -> Segmen
         line = rest[0].text
         if _DATELINE.fullmatch(line) and dateline is None:
             dateline = line.strip("（）()")
-        elif _ISSUER.fullmatch(line):
+        elif _ISSUER.fullmatch(simplify(line)):  # 統計局 too
             issuers.append(line)
         else:
             break
@@ -225,7 +226,7 @@ def _make_segment(index: int, blocks: list[Block], page: RepairedPage) -> Segmen
         dateline=dateline,
         source_tag=source_tag,
         signoff=signoff,
-        region=detect_region(title, lead),
+        region=detect_region(simplify(title), simplify(lead)),  # 廣東 is 广东
         subheadings=subheadings,
         text=mapped.text,
         repairs=repairs,

@@ -2,7 +2,10 @@
 
 * **Key**: SHA-256 of a canonical JSON (sorted keys, no whitespace) of everything that determines
   the answer: endpoint, model, instructor mode, prompt version and the rendered prompt's hash,
-  schema hash, the segment text and the sampling settings. See :func:`cache_key`.
+  schema hash, the segment text and the sampling settings. See :func:`cache_key`. A server on this
+  machine (127.0.0.0/8, localhost, ::1) is keyed without its port (:func:`endpoint_identity`): the
+  port of a local Ollama, vLLM or llama.cpp server is an accident of how it was started, and the
+  model name says which model answers; a remote endpoint is keyed by its whole URL.
 * **Values** are JSON text, never pickle: diskcache stores ``str`` values as text in its SQLite
   file (or as a UTF-8 file when large). An entry keeps the raw completions beside the parsed result
   so validation can be re-run offline when the verifier changes.
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 from summarizer.errors import ConfigError
 from summarizer.redact import contains_secret, redact
@@ -34,6 +38,7 @@ __all__ = [
     "cache_exists",
     "cache_key",
     "canonical_json",
+    "endpoint_identity",
     "schema_hash",
 ]
 
@@ -45,6 +50,24 @@ CACHE_DB_NAME = "cache.db"
 def canonical_json(value: object) -> str:
     """Deterministic JSON: sorted keys, no insignificant whitespace, non-ASCII kept."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+_LOOPBACK_NAMES = frozenset({"localhost", "::1", "ip6-localhost"})
+
+
+def endpoint_identity(base_url: str) -> str:
+    """The endpoint as the cache tells endpoints apart.
+
+    A loopback endpoint is ``loopback<path>`` whatever its scheme, address or port, so restarting
+    a local server on another port (or a test server on an ephemeral one) keeps its cached answers;
+    ``--refresh`` asks again after swapping the model behind the same name. Any other endpoint is
+    its URL as given, less a trailing slash.
+    """
+    parts = urlsplit(base_url.strip())
+    host = (parts.hostname or "").lower()
+    if host in _LOOPBACK_NAMES or host.startswith("127."):
+        return "loopback" + (parts.path.rstrip("/") or "/")
+    return base_url.strip().rstrip("/")
 
 
 def cache_key(fields: Mapping[str, Any]) -> str:

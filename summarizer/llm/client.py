@@ -89,6 +89,8 @@ class StructuredOutcome(Generic[T]):
     asks: int  # answers received and parsed: the first ask plus re-asks
     completions: list[dict[str, Any]]  # raw chat.completion bodies, one per ask, in order
     validation_error: str | None = None  # the last validation error when re-asks ran out
+    error: LLMError | None = None
+    """With ``keep_partial``: why the call failed (transport or request) after ``completions`` answers."""
 
     @property
     def reasks(self) -> int:
@@ -251,12 +253,16 @@ class LLMClient:
         context: Mapping[str, Any] | None = None,
         label: str = "",
         reference_text: str | None = None,
+        keep_partial: bool = False,
     ) -> StructuredOutcome[T]:
         """Fill ``response_model`` from ``messages``; validators see ``context``.
 
         Returns the value, or (when every re-ask failed validation) ``value=None`` with the last
         raw completion and validation error so the caller can salvage what verifies. Raises an
-        :class:`LLMError` subclass for transport failures and rejected requests.
+        :class:`LLMError` subclass for transport failures and rejected requests — unless
+        ``keep_partial`` is set: then only :class:`LLMAuthError` is raised (every call would fail
+        alike), and any other failure comes back as ``error`` with every attempt, its usage and the
+        answers received before it (a re-ask that fails in transport keeps the first answers).
         ``reference_text`` (the article) is excluded from the prompt-overhead estimate.
         """
         import instructor
@@ -276,39 +282,52 @@ class LLMClient:
             validation_context[name] = message["content"]
             templated.append({"role": message["role"], "content": "{{ " + name + " }}"})
         try:
-            value = await patched(
-                response_model=wrapped,
-                messages=templated,
-                context=validation_context,
-                max_retries=self.settings.max_reasks,
-                strict=False,
-                model=self.model,
-                **self.settings.sampling(),
-            )
-        except InstructorRetryException as exc:
-            cause = exc.__cause__
-            if isinstance(cause, LLMError):
-                raise cause from None
-            if not state.completions:  # nothing was answered: not a validation problem
-                raise LLMError(f"{label or 'call'}: {exc}") from None
-            return self._outcome(state, None, validation_error=redact(str(cause or exc), self._secrets))
-        except IncompleteOutputException:
-            raise LLMOutputTruncatedError(
-                f"{label or 'call'}: the model stopped at max_tokens={self.settings.max_tokens} before "
-                "finishing; raise SUMMARIZER_MAX_TOKENS or lower SUMMARIZER_SEGMENT_CHAR_BUDGET so segments are split"
-            ) from None
+            try:
+                value = await patched(
+                    response_model=wrapped,
+                    messages=templated,
+                    context=validation_context,
+                    max_retries=self.settings.max_reasks,
+                    strict=False,
+                    model=self.model,
+                    **self.settings.sampling(),
+                )
+            except InstructorRetryException as exc:
+                cause = exc.__cause__
+                if isinstance(cause, LLMError):
+                    raise cause from None
+                if not state.completions:  # nothing was answered: not a validation problem
+                    raise LLMError(f"{label or 'call'}: {exc}") from None
+                return self._outcome(state, None, validation_error=redact(str(cause or exc), self._secrets))
+            except IncompleteOutputException:
+                raise LLMOutputTruncatedError(
+                    f"{label or 'call'}: the model stopped at max_tokens={self.settings.max_tokens} before "
+                    "finishing; raise SUMMARIZER_MAX_TOKENS or lower SUMMARIZER_SEGMENT_CHAR_BUDGET so segments are split"
+                ) from None
+        except LLMAuthError:
+            raise
+        except LLMError as exc:
+            if not keep_partial:
+                raise
+            return self._outcome(state, None, error=exc)
         return self._outcome(state, value)
 
     def _outcome(
-        self, state: _CallState, value: T | None, validation_error: str | None = None
+        self,
+        state: _CallState,
+        value: T | None,
+        validation_error: str | None = None,
+        error: LLMError | None = None,
     ) -> StructuredOutcome[T]:
         return StructuredOutcome(
             value=value,
             attempts=list(state.attempts),
             usage=state.usage,
-            asks=state.asks,
+            # An ask whose request failed produced no answer: asks count answers received.
+            asks=len(state.completions) if error is not None else state.asks,
             completions=list(state.completions),
             validation_error=validation_error,
+            error=error,
         )
 
     def _make_create(self, state: _CallState) -> Callable[..., Awaitable[Any]]:
@@ -464,13 +483,15 @@ class LLMClient:
                 )
             record.wait_s = round(retry_after if retry_after is not None else self._backoff(attempt), 3)
             raise _TransientError(f"HTTP {status}: {message}", record.wait_s)
+        # The key, not an article, is at fault: the message names the endpoint alone, so it is the
+        # same whichever article's request happened to be answered first.
         if status == 401:
             raise LLMAuthError(
-                f"authentication failed at {where} (HTTP 401: {message}): {self.settings.key_hint}"
+                f"authentication failed at {self.base_url} (HTTP 401: {message}): {self.settings.key_hint}"
             )
         if status == 403:
             raise LLMAuthError(
-                f"permission denied at {where} (HTTP 403: {message}): the key may lack access to "
+                f"permission denied at {self.base_url} (HTTP 403: {message}): the key may lack access to "
                 f"model {self.model}; check the key, the account, or --model"
             )
         if status == 404:

@@ -42,8 +42,8 @@ from summarizer.briefing.models import (
     RunMetadata,
     TokenUsage,
 )
-from summarizer.errors import LLMAuthError, LLMError, LLMUnavailableError
-from summarizer.llm.cache import ResultCache, cache_key, schema_hash
+from summarizer.errors import LLMError, LLMUnavailableError
+from summarizer.llm.cache import ResultCache, cache_key, endpoint_identity, schema_hash
 from summarizer.llm.client import LLMClient
 from summarizer.llm.pricing import Cost, Usage, load_price_table
 from summarizer.llm.prompting import PromptTemplate, RenderedPrompt, latest_prompt, render_article_prompt
@@ -87,6 +87,8 @@ class PartResult:
     validation_error: str | None = None
     prompt_overhead_tokens: int | None = None
     unreachable: bool = False
+    interrupted: str | None = None
+    """The re-asks were cut short by this failure; ``article`` is the best answer received before it."""
 
 
 @dataclass
@@ -107,6 +109,10 @@ class ArticleOutcome:
     prompt_overhead_tokens: list[int] = field(default_factory=list)
     unreachable: bool = False
     """Failed because the endpoint could not be reached at all (connection refused, DNS failure)."""
+    interrupted: list[str] = field(default_factory=list)
+    """Failures that cut a re-ask sequence short; the article is the best answer received before."""
+    partial_from_cache: bool = False
+    """The article (still) fails verification and its answer came from the cache, not the model."""
 
     @property
     def reasks(self) -> int:
@@ -340,7 +346,7 @@ class _Engine:
     def key(self, rendered: RenderedPrompt, text: str) -> str:
         return cache_key(
             {
-                "endpoint": self.client.base_url,
+                "endpoint": endpoint_identity(self.client.base_url),  # without a local server's port
                 "model": self.client.model,
                 "mode": self.settings.mode,
                 "prompt_version": rendered.template_version,
@@ -364,26 +370,23 @@ class _Engine:
         label = f"article {segment.index + 1}" + (f" part {part}/{parts}" if parts > 1 else "")
         entry = self.cache.get(key)
         if entry is not None and entry.get("completions"):
-            completion = entry["completions"][-1]
             result = PartResult(article=None, cached=True, validation_error=entry.get("validation_error"))
+            completions: list[dict[str, Any]] = entry["completions"]
+            verified = entry.get("validation_error") is None
         else:
             context = {
                 "source": self.source_for(segment),
                 "segment": segment,
                 "fill_spans": True,
             }
-            try:
-                outcome = await self.client.structured(
-                    ValidatedArticleBriefing,
-                    rendered.messages,
-                    context=context,
-                    label=label,
-                    reference_text=rendered.article_text,
-                )
-            except LLMAuthError:
-                raise
-            except LLMError as exc:
-                return PartResult(article=None, error=str(exc), unreachable=_is_unreachable(exc))
+            outcome = await self.client.structured(
+                ValidatedArticleBriefing,
+                rendered.messages,
+                context=context,
+                label=label,
+                reference_text=rendered.article_text,
+                keep_partial=True,  # a failed re-ask keeps the answers before it, and every attempt counts
+            )
             result = PartResult(
                 article=None,
                 usage=outcome.usage,
@@ -392,30 +395,61 @@ class _Engine:
                 validation_error=outcome.validation_error,
                 prompt_overhead_tokens=outcome.prompt_overhead_tokens,
             )
-            if outcome.last_completion is None:
-                return PartResult(article=None, error=f"{label}: no answer received")
-            completion = outcome.last_completion
-            self.cache.set(
-                key,
-                {
-                    "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                    "endpoint": self.client.base_url,
-                    "model": self.client.model,
-                    "mode": self.settings.mode,
-                    "prompt_version": rendered.template_version,
-                    "schema_sha256": self.schema_sha256,
-                    "asks": outcome.asks,
-                    "usage": outcome.usage.to_dict(),
-                    "validation_error": outcome.validation_error,
-                    "completions": outcome.completions,
-                },
-            )
+            completions = outcome.completions
+            verified = outcome.value is not None
+            if outcome.error is not None:
+                result.unreachable = not completions and _is_unreachable(outcome.error)
+                if not completions:
+                    result.error = str(outcome.error)
+                    return result
+                # Not cached: the failure was the endpoint's, and the next run should ask again.
+                result.interrupted = str(outcome.error)
+            elif not completions:
+                result.error = f"{label}: no answer received"
+                return result
+            else:
+                self.cache.set(
+                    key,
+                    {
+                        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                        "endpoint": self.client.base_url,
+                        "model": self.client.model,
+                        "mode": self.settings.mode,
+                        "prompt_version": rendered.template_version,
+                        "schema_sha256": self.schema_sha256,
+                        "asks": outcome.asks,
+                        "usage": outcome.usage.to_dict(),
+                        "validation_error": outcome.validation_error,
+                        "completions": outcome.completions,
+                    },
+                )
+        if verified:
+            completion = completions[-1]
+        else:
+            completion = await asyncio.to_thread(self.best_answer, segment, completions)
         try:
             result.article = _parse_article(completion, self.settings.mode)
         except (ValueError, ValidationError) as exc:
             detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             result.error = f"{label}: the answer does not fit the briefing schema ({detail})"
         return result
+
+    def best_answer(self, segment: Segment, completions: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        """Of answers none of which verified, the one with the most verified claims (then the fewest
+        failures, then the latest): what a re-ask sequence cut short, or run out, has best to keep."""
+        from summarizer.verify import check_article
+
+        def merit(numbered: tuple[int, dict[str, Any]]) -> tuple[int, int, int]:
+            position, completion = numbered
+            try:
+                article = _parse_article(completion, self.settings.mode)
+            except (ValueError, ValidationError):
+                return (-1, 0, position)
+            results = check_article(self.source_for(segment), article).results
+            failed = sum(1 for r in results if not r.ok)
+            return (len(results) - failed, -failed, position)
+
+        return max(enumerate(completions), key=merit)[1]
 
     async def segment(self, segment: Segment) -> ArticleOutcome:
         texts = split_text(segment.text, self.settings.segment_char_budget, segment.subheadings)
@@ -447,9 +481,12 @@ class _Engine:
         # waiting for a slot are sent while answers already received are being checked.
         article = await asyncio.to_thread(finalise_parts, self.source_for(segment), articles, segment.index)
         outcome.article = article
-        outcome.status = "partially_verified" if article.unverified or errors else "verified"
-        if errors:
-            outcome.error = "; ".join(errors)
+        outcome.interrupted = [r.interrupted for r in results if r.interrupted]
+        partial = bool(article.unverified or errors or outcome.interrupted)
+        outcome.status = "partially_verified" if partial else "verified"
+        outcome.partial_from_cache = partial and any(r.cached for r in results)
+        if errors or outcome.interrupted:
+            outcome.error = "; ".join([*errors, *outcome.interrupted])
         return outcome
 
 
@@ -496,13 +533,27 @@ async def extract_page_async(
     hits = sum(o.cache_hits for o in outcomes)
     misses = sum(o.cache_misses for o in outcomes)
     run_notes = list(notes)
-    partial = [o for o in outcomes if o.status == "partially_verified"]
+    interrupted = [o for o in outcomes if o.status == "partially_verified" and o.interrupted]
+    partial = [o for o in outcomes if o.status == "partially_verified" and not o.interrupted]
     failed = [o for o in outcomes if o.status == "failed"]
     if partial:
         run_notes.append(
             f"{len(partial)} article(s) kept claims that could not be verified after {settings.max_reasks} "
             "re-ask(s); those claims are listed under 'unverified', not in the briefing: "
             + ", ".join(f"article {o.index + 1}" for o in partial)
+        )
+    if interrupted:
+        run_notes.append(
+            f"{len(interrupted)} article(s) keep the best answer received before a re-ask failed; claims "
+            "that did not verify are listed under 'unverified', not in the briefing: "
+            + "; ".join(f"article {o.index + 1}: {'; '.join(o.interrupted)}" for o in interrupted)
+        )
+    from_cache = [o for o in outcomes if o.partial_from_cache]
+    if from_cache:
+        run_notes.append(
+            f"{len(from_cache)} partly verified answer(s) came from the cache ({settings.cache_dir}), not from "
+            "the model: " + ", ".join(f"article {o.index + 1}" for o in from_cache)
+            + "; run with --refresh to ask the model again"
         )
     if failed:
         run_notes.append(

@@ -30,6 +30,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -42,12 +43,14 @@ from summarizer.redact import redact
 
 __all__ = [
     "CASSETTE_SUFFIX",
+    "PendingRecording",
     "Provenance",
     "dump_cassette",
     "find_recording",
     "load_cassette",
     "read_provenance",
     "recorded_statement",
+    "recording_to",
     "reference_statement",
     "request_fingerprint",
     "use_cassette",
@@ -393,6 +396,15 @@ def find_recording(input_sha256: str, directories: Sequence[Path]) -> Path | Non
 # -- using a cassette ----------------------------------------------------------------------------------
 
 
+@dataclass
+class PendingRecording:
+    """A recording being made beside its target; it replaces the target only when kept."""
+
+    target: Path
+    scratch: Path
+    keep: bool = False
+
+
 def _strip_request(secrets: Sequence[str]) -> Any:
     def before_record_request(request: Any) -> Any:
         request.headers = {k: v for k, v in request.headers.items() if k.lower() == "content-type"}
@@ -405,8 +417,22 @@ def _strip_request(secrets: Sequence[str]) -> Any:
     return before_record_request
 
 
+def _is_answer(response: Mapping[str, Any]) -> bool:
+    """A 2xx response whose body is a chat completion: the only kind worth replaying. An error
+    response (401, 429, 5xx) or an HTML page in a cassette would be replayed as if it were the
+    endpoint's answer."""
+    status = response.get("status") or {}
+    code = status.get("code") if isinstance(status, Mapping) else None
+    if not isinstance(code, int) or not 200 <= code < 300:
+        return False
+    body = _json_body(_text((response.get("body") or {}).get("string")))
+    return body is not None and isinstance(body.get("choices"), list)
+
+
 def _strip_response(secrets: Sequence[str]) -> Any:
-    def before_record_response(response: dict[str, Any]) -> dict[str, Any]:
+    def before_record_response(response: dict[str, Any]) -> dict[str, Any] | None:
+        if not _is_answer(response):
+            return None  # vcrpy records nothing for this request
         headers = response.get("headers") or {}
         response["headers"] = {k: v for k, v in headers.items() if k.lower() in _KEEP_RESPONSE_HEADERS}
         body = response.get("body") or {}
@@ -430,7 +456,8 @@ def use_cassette(
 ) -> Iterator[Any]:
     """Replay (no network: an unmatched request fails) or record (a new file) chat exchanges.
 
-    Recording needs ``provenance``; it is stored in the cassette's metadata block.
+    Recording needs ``provenance``; it is stored in the cassette's metadata block. Only successful
+    exchanges (a 2xx chat completion) are recorded, and nothing is written when the block raises.
     """
     import vcr
 
@@ -454,7 +481,26 @@ def use_cassette(
         before_record_request=_strip_request(secrets),
         before_record_response=_strip_response(secrets),
         allow_playback_repeats=False,
+        record_on_exception=False,
     ) as cassette:
         if provenance is not None:
             cassette.get_metadata("provenance", provenance.model_dump(mode="json"))
         yield cassette
+
+
+@contextlib.contextmanager
+def recording_to(
+    target: Path, *, provenance: Provenance, secrets: Sequence[str] = ()
+) -> Iterator[PendingRecording]:
+    """Record into a scratch file beside ``target``; set ``keep`` on what is yielded when the run
+    succeeded. Only then, and only if the block did not raise, does the recording replace
+    ``target``: a failed run leaves the previous recording as it was, and no new one."""
+    scratch = target.with_name(target.name + ".recording")
+    pending = PendingRecording(target, scratch)
+    try:
+        with use_cassette(scratch, mode="record", provenance=provenance, secrets=secrets):
+            yield pending
+        if pending.keep and scratch.is_file():
+            scratch.replace(target)
+    finally:
+        scratch.unlink(missing_ok=True)

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from summarizer.text.script import simplified_form
+
 __all__ = ["MappedText", "MappedTextBuilder", "Piece", "normalize", "normalize_string", "translation_table"]
 
 
@@ -231,7 +233,9 @@ _SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
 def _normalized_char(char: str) -> str:
     if char in _EXTRA_REPLACEMENTS:
         return _EXTRA_REPLACEMENTS[char]
-    return unicodedata.normalize("NFKC", char)
+    normalized = unicodedata.normalize("NFKC", char)
+    # Traditional-only characters match as simplified ones (億 -> 亿), one for one.
+    return simplified_form(normalized) if len(normalized) == 1 else normalized
 
 
 def translation_table(text: str) -> dict[int, str]:
@@ -259,8 +263,9 @@ def normalize(source: MappedText | str) -> MappedText:
     """NFKC-normalise ``source`` for matching, keeping the map to the original.
 
     Full-width digits and signs become ASCII (１５％ -> 15%), ideographic and no-break spaces become
-    spaces, curly quotes become straight ones, zero-width characters go, and spaces next to CJK
-    characters go. One-for-one replacements keep pieces linear, so the map stays small.
+    spaces, curly quotes become straight ones, zero-width characters go, spaces next to CJK
+    characters go, and traditional-only characters become simplified (億 -> 亿, see
+    :mod:`summarizer.text.script`). One-for-one replacements keep pieces linear, so the map stays small.
     """
     mapped = MappedText.identity(source) if isinstance(source, str) else source
     text = mapped.text

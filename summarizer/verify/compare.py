@@ -60,7 +60,10 @@ def units_compatible(claimed: str, source: str) -> bool:
 def power_of_ten(claimed: float, source: float) -> int | None:
     if claimed == 0 or source == 0:
         return None
-    exponent = math.log10(abs(claimed) / abs(source))
+    ratio = abs(claimed) / abs(source)
+    if not math.isfinite(ratio) or ratio == 0:
+        return None  # 1e308 against 0.3: no scale error explains it
+    exponent = math.log10(ratio)
     rounded = round(exponent)
     if rounded != 0 and abs(exponent - rounded) < 1e-6:
         return int(rounded)
