@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from summarizer.errors import LLMError
+from summarizer.errors import InputError, LLMError
 from summarizer.layout.segment import SegmentedPage, segment_document
 from summarizer.output.files import check_out_dir, write_outputs
 from summarizer.rules.facts import FactTable, extract_facts
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     import asyncio
 
     from summarizer.briefing.models import PageBriefing
+    from summarizer.llm.cache import ResultCache
     from summarizer.llm.client import LLMClient
     from summarizer.llm.extract import PageOutcome
     from summarizer.verify import VerificationReport
@@ -202,12 +203,14 @@ async def brief_async(
     *,
     plan: BriefPlan | None = None,
     client: LLMClient | None = None,
+    cache: ResultCache | None = None,
     replay_lock: asyncio.Lock | None = None,
 ) -> BriefResult:
     """:func:`brief` inside a running event loop, for callers that brief many documents at once.
 
     ``plan`` is :func:`plan_brief` of the document unless given; ``client`` is the LLM client to
-    share (one client keeps one limit on the requests in flight for every document it serves);
+    share (one client keeps one limit on the requests in flight for every document it serves) and
+    ``cache`` the answer cache to share (live runs; else one is opened for the call);
     ``replay_lock`` serialises replays, since a recording takes over the HTTP transport of the whole
     process while it plays.
     """
@@ -215,6 +218,7 @@ async def brief_async(
 
     from summarizer.llm.extract import extract_page_async
 
+    _require_articles(analysis)
     document, page, facts = analysis.document, analysis.page, analysis.facts
     plan = plan or plan_brief(document.sha256, settings)
     if plan.mode == "rules":
@@ -222,7 +226,7 @@ async def brief_async(
     messages: list[str] = []
     result: BriefResult
     if plan.mode == "llm":
-        outcome = await extract_page_async(page, settings, facts=facts, client=client)
+        outcome = await extract_page_async(page, settings, facts=facts, client=client, cache=cache)
         if outcome.briefing is None:
             raise LLMError(_unreachable(outcome, settings) or _all_failed(outcome))
         result = BriefResult(outcome.briefing, "llm", outcome=outcome)
@@ -248,6 +252,7 @@ def facts_only_result(analysis: Analysis, reason: str) -> BriefResult:
 
     ``reason`` says why no model is used, e.g. "offline mode (--offline); no recording of this input".
     """
+    _require_articles(analysis)
     briefing = facts_only_briefing(analysis.page, analysis.facts, reason)
     messages = [f"facts-only briefing ({reason}): configure an LLM endpoint for the full briefing"]
     rejected = [a for a in briefing.articles if a.unverified]
@@ -295,6 +300,13 @@ def brief_text(text: str, settings: Settings | None = None, *, name: str = "<tex
     settings = settings or load_settings()
     document = read_document(text.encode("utf-8"), max_bytes=settings.max_input_bytes, name=name)
     return brief(analyse(document), settings)
+
+
+def _require_articles(analysis: Analysis) -> None:
+    """A briefing needs an article: text in which no article is found (a stray encoding, a page of
+    punctuation) is an unusable input, not a crash."""
+    if not analysis.page.segments:
+        raise InputError(f"{analysis.document.name}: no article found in the text; is it a news page?")
 
 
 def _unreachable(outcome: PageOutcome, settings: Settings) -> str | None:
