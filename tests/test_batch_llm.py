@@ -174,6 +174,13 @@ def test_thirty_percent_faults_every_page_accounted_for_and_a_rerun_asks_only_fo
             stem = Path(name).stem
             assert json.loads(rows[f"{stem}.txt"]["outputs"]) == [f"{stem}.facts.json"]
 
+        # the export has the failed pages as documents with their error, and their facts
+        from summarizer.batch.export import export_directory
+
+        counts = {table: rows for _, table, rows in export_directory(out, tmp_path / "first.duckdb")}
+        assert counts["documents"] == len(pages) and counts["facts"] == 6 * len(pages)
+        assert counts["articles"] == len(pages) - len(failed)
+
         # second run, the endpoint healthy again: requests only for the pages that failed
         model.rate = 0.0
         server.reset()

@@ -92,6 +92,10 @@ CREATE TABLE IF NOT EXISTS inputs (
 """
 
 
+# Lock files this process holds (POSIX record locks do not exclude the process that holds them).
+_LOCKED_HERE: set[str] = set()
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
@@ -199,6 +203,7 @@ class Manifest:
         self.path = out_dir / MANIFEST_NAME
         self.read_only = read_only
         self._lock_fd: int | None = None
+        self._lock_path: str | None = None
         if read_only:
             if not self.path.is_file():
                 raise ConfigError(
@@ -220,29 +225,42 @@ class Manifest:
 
     # -- lifecycle --------------------------------------------------------------------------------
 
+    def _busy(self) -> ConfigError:
+        return ConfigError(
+            f"another `summarizer batch` is writing to {self.out_dir}: wait for it, or give another --out"
+        )
+
     def _lock(self) -> None:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        lock_path = str((self.out_dir / LOCK_NAME).resolve())
+        if lock_path in _LOCKED_HERE:  # a record lock does not exclude its own process
+            raise self._busy()
         try:
             import fcntl
-        except ImportError:  # no flock on this platform: one writer is then the user's business
+        except ImportError:  # no record locks on this platform: one writer is then the user's business
+            _LOCKED_HERE.add(lock_path)
+            self._lock_path = lock_path
             return
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.out_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             # A POSIX record lock belongs to this process alone: forked workers do not inherit it, so a
             # killed run's directory is free again the moment that process is gone.
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(fd)
-            raise ConfigError(
-                f"another `summarizer batch` is writing to {self.out_dir}: wait for it, or give another --out"
-            ) from None
+            raise self._busy() from None
         self._lock_fd = fd
+        self._lock_path = lock_path
+        _LOCKED_HERE.add(lock_path)
 
     def close(self) -> None:
         self._db.close()
         if self._lock_fd is not None:
             os.close(self._lock_fd)  # closing the descriptor releases the lock
             self._lock_fd = None
+        if self._lock_path is not None:
+            _LOCKED_HERE.discard(self._lock_path)
+            self._lock_path = None
 
     def __enter__(self) -> Manifest:
         return self
