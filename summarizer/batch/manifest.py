@@ -175,7 +175,7 @@ class ManifestStore(Protocol):
 
     def begin_run(self, kind: str) -> int: ...
     def end_run(self, run_id: int, status: str, totals: RunTotals) -> None: ...
-    def register(self, path: Path) -> InputRecord: ...
+    def register(self, paths: Sequence[Path]) -> list[InputRecord]: ...
     def mark_running(self, key: str, run_id: int) -> None: ...
     def mark_done(self, key: str, sha256: str, byte_size: int, summary: InputSummary) -> None: ...
     def mark_failed(
@@ -314,23 +314,28 @@ class Manifest:
 
     # -- inputs -------------------------------------------------------------------------------------
 
-    def register(self, path: Path) -> InputRecord:
-        """The record of ``path``, created ``pending`` (with a unique output stem) if new."""
-        key = input_key(path)
-        existing = self.get(key)
-        if existing is not None:
-            return existing
-        stem = path.stem or "input"
+    def register(self, paths: Sequence[Path]) -> list[InputRecord]:
+        """The records of ``paths`` (in order), new ones created ``pending`` with a unique output stem.
+
+        One transaction for all of them: a run of thousands of inputs starts without thousands of commits.
+        """
+        keys = [input_key(path) for path in paths]
         with self._transaction() as db:
-            if db.execute("SELECT 1 FROM inputs WHERE stem = ?", (stem,)).fetchone():
-                # Another input has this file name (a/x.txt, b/x.txt): tell them apart by path.
-                stem = f"{stem}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
-            db.execute(
-                "INSERT INTO inputs (path, name, stem, state) VALUES (?, ?, ?, 'pending')", (key, str(path), stem)
-            )
-        record = self.get(key)
-        assert record is not None  # just inserted
-        return record
+            known = {row["path"]: _record(row) for row in db.execute("SELECT * FROM inputs")}
+            stems = {record.stem for record in known.values()}
+            for path, key in zip(paths, keys, strict=True):
+                if key in known:
+                    continue
+                stem = path.stem or "input"
+                if stem in stems:
+                    # Another input has this file name (a/x.txt, b/x.txt): tell them apart by path.
+                    stem = f"{stem}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+                db.execute(
+                    "INSERT INTO inputs (path, name, stem, state) VALUES (?, ?, ?, 'pending')", (key, str(path), stem)
+                )
+                stems.add(stem)
+                known[key] = InputRecord(path=key, name=str(path), stem=stem, state="pending")
+        return [known[key] for key in keys]
 
     def get(self, key: str) -> InputRecord | None:
         row = self._db.execute("SELECT * FROM inputs WHERE path = ?", (key,)).fetchone()

@@ -50,7 +50,15 @@ from summarizer.batch.manifest import (
     State,
 )
 from summarizer.batch.progress import Reporter, Tally, default_reporter
-from summarizer.batch.worker import Job, WorkResult, analyse_input, init_worker, internal_error, summarise
+from summarizer.batch.worker import (
+    Job,
+    WorkResult,
+    analyse_input,
+    init_worker,
+    internal_error,
+    preload,
+    summarise,
+)
 from summarizer.errors import ConfigError, LLMAuthError, SummarizerError
 from summarizer.settings import Settings
 
@@ -112,12 +120,13 @@ class _Pending:
     record: InputRecord
     path: Path
     sha256: str
+    byte_size: int
     plan: BriefPlan
 
 
-def _sha256_of(path: Path) -> str:
+def _sha256_of(path: Path) -> tuple[str, int]:
     with path.open("rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
+        return hashlib.file_digest(stream, "sha256").hexdigest(), os.fstat(stream.fileno()).st_size
 
 
 def _outputs_present(out_dir: Path, summary: InputSummary | None) -> bool:
@@ -151,9 +160,12 @@ class _Pool:
         self.executor = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
+        context = _pool_context()
+        if context.get_start_method() == "fork":
+            preload()
         return ProcessPoolExecutor(
             max_workers=self.workers,
-            mp_context=_pool_context(),
+            mp_context=context,
             initializer=init_worker,
             initargs=(os.getpid(),),
         )
@@ -318,10 +330,9 @@ async def _run(
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # not in the main thread
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel if main else lambda: None)
     try:
-        for path in inputs:
-            record = manifest.register(path)
+        for path, record in zip(inputs, manifest.register(inputs), strict=True):
             try:
-                sha256 = _sha256_of(path)
+                sha256, byte_size = _sha256_of(path)
             except OSError as error:
                 run.fail(record, f"{record.name}: cannot read the file ({error.strerror or error})", None, None)
                 continue
@@ -329,8 +340,10 @@ async def _run(
             if not force and _finished_before(record, sha256, plan, out_dir):
                 run.finish(InputReport(record.name, record.path, record.stem, "done", summary=record.summary, skipped=True))
                 continue
-            pending.append(_Pending(record, path, sha256, plan))
+            pending.append(_Pending(record, path, sha256, byte_size, plan))
         if pending:
+            # Largest inputs first: a long one started last would leave the other workers idle at the end.
+            pending.sort(key=lambda item: -item.byte_size)
             await _run_pending(run, pending)
         status = "finished"
     except LLMAuthError:
