@@ -363,3 +363,20 @@ def test_the_readme_queries_return_rows_on_the_corpus_export(tmp_path: Path) -> 
     export_directory(tmp_path / "out", database)
     for query in readme_queries():
         assert rows_of(database, query), query
+
+
+def test_a_recorded_input_is_replayed_and_upgrades_its_facts_only_briefing(tmp_path: Path) -> None:
+    from helpers import SEED
+
+    page = write_pages(tmp_path / "in", 1)[0]
+    out = tmp_path / "out"
+    facts_only([SEED, page], out)
+    stream = io.StringIO()
+    offline = load_settings({"offline": True}, env={})
+    report = run_batch([SEED, page], out, offline, workers=1, reporter=PlainReporter(stream))
+    modes = {Path(item.name).name: (item.skipped, item.summary.mode if item.summary else None) for item in report.inputs}
+    # the seed has a recording: its facts-only briefing is redone from it; the page has none: kept
+    assert modes == {SEED.name: (False, "replay"), page.name: (True, "rules")}
+    assert report.exit_code == 0
+    briefing = json.loads((out / f"{SEED.stem}.briefing.json").read_text(encoding="utf-8"))
+    assert briefing["metadata"]["generated_by"] == "reference"
