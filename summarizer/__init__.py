@@ -29,6 +29,7 @@ _EXPORTS: dict[str, str] = {
     "brief_file": "summarizer.pipeline",
     "brief_text": "summarizer.pipeline",
     "verify_file": "summarizer.pipeline",
+    "run_batch": "summarizer.batch.runner",
     # steps
     "read_document": "summarizer.text.ingest",
     "segment_document": "summarizer.layout.segment",
@@ -83,12 +84,14 @@ __all__ = [
     "load_briefing",
     "load_settings",
     "read_document",
+    "run_batch",
     "segment_document",
     "verify_briefing",
     "verify_file",
 ]
 
 if TYPE_CHECKING:
+    from summarizer.batch.runner import run_batch
     from summarizer.briefing.io import load_briefing
     from summarizer.briefing.models import ArticleBriefing, Metric, PageBriefing
     from summarizer.errors import BriefingFormatError, ConfigError, InputError, LLMError, SummarizerError

@@ -36,19 +36,27 @@ from summarizer.settings import Settings
 from summarizer.text.ingest import DEFAULT_MAX_BYTES, Document, read_document
 
 if TYPE_CHECKING:
+    import asyncio
+
     from summarizer.briefing.models import PageBriefing
+    from summarizer.llm.cache import ResultCache
+    from summarizer.llm.client import LLMClient
     from summarizer.llm.extract import PageOutcome
     from summarizer.verify import VerificationReport
 
 __all__ = [
     "Analysis",
+    "BriefPlan",
     "BriefResult",
     "analyse",
     "analyse_file",
     "brief",
+    "brief_async",
     "brief_file",
     "brief_text",
     "facts_only_briefing",
+    "facts_only_result",
+    "plan_brief",
     "record_file",
     "verify_file",
 ]
@@ -125,7 +133,10 @@ def _load(path: Path, settings: Settings) -> Analysis:
 
 
 def facts_only_briefing(page: SegmentedPage, facts: FactTable, reason: str) -> PageBriefing:
-    """A briefing from the rule-based engine alone: headlines, regions and verified figures."""
+    """A briefing from the rule-based engine alone: headlines, regions and verified figures.
+
+    ``reason`` completes "Facts-only briefing from the rule-based engine: …" (why no model was used).
+    """
     from summarizer.briefing.models import PageBriefing, RunMetadata
     from summarizer.rules.briefing import article_from_facts
     from summarizer.rules.glossary import load_glossary
@@ -146,7 +157,7 @@ def facts_only_briefing(page: SegmentedPage, facts: FactTable, reason: str) -> P
             glossary_version=load_glossary().version,
             created_at=datetime.now(UTC).replace(microsecond=0),
             notes=(
-                f"Facts-only briefing from the rule-based engine: {reason}, and no recording of this input exists. "
+                f"Facts-only briefing from the rule-based engine: {reason}. "
                 "Configure an LLM endpoint for the full English briefing: set OPENAI_API_KEY (or "
                 "--provider deepseek|qwen|moonshot with its key, or --provider ollama for a local model)."
             ),
@@ -154,51 +165,107 @@ def facts_only_briefing(page: SegmentedPage, facts: FactTable, reason: str) -> P
     )
 
 
+@dataclass(frozen=True)
+class BriefPlan:
+    """How a document will be briefed: live, from its recording, or by the rules alone."""
+
+    mode: BriefMode
+    reason: str | None = None
+    """Why no live model is used (None for a live run), e.g. "offline mode (--offline)"."""
+    recording: Path | None = None
+    """The recording to replay (mode ``replay``)."""
+
+
+def plan_brief(sha256: str, settings: Settings) -> BriefPlan:
+    """The one decision between live, replay and facts-only (see the module docstring).
+
+    ``sha256`` is the input's (a recording is matched by it). Raises
+    :class:`~summarizer.errors.ConfigError` for an endpoint configured only in part.
+    """
+    from summarizer.llm.recording import default_recording_dirs, find_recording
+
+    problem = settings.check_endpoint()  # a half-configured endpoint is an error, not a fallback
+    if problem is None:
+        return BriefPlan("llm")
+    recording = find_recording(sha256, default_recording_dirs(settings.recordings_dir))
+    if recording is not None:
+        return BriefPlan("replay", problem, recording)
+    return BriefPlan("rules", f"{problem}; no recording of this input")
+
+
 def brief(analysis: Analysis, settings: Settings) -> BriefResult:
     """The verified briefing of an analysed document (live, replayed, or facts-only); writes nothing."""
     import asyncio
 
-    from summarizer.llm.extract import extract_page_async
-    from summarizer.llm.recording import default_recording_dirs, find_recording
+    return asyncio.run(brief_async(analysis, settings))
 
-    problem = settings.check_endpoint()  # a half-configured endpoint is an error, not a fallback
+
+async def brief_async(
+    analysis: Analysis,
+    settings: Settings,
+    *,
+    plan: BriefPlan | None = None,
+    client: LLMClient | None = None,
+    cache: ResultCache | None = None,
+    replay_lock: asyncio.Lock | None = None,
+) -> BriefResult:
+    """:func:`brief` inside a running event loop, for callers that brief many documents at once.
+
+    ``plan`` is :func:`plan_brief` of the document unless given; ``client`` is the LLM client to
+    share (one client keeps one limit on the requests in flight for every document it serves) and
+    ``cache`` the answer cache to share (live runs; else one is opened for the call);
+    ``replay_lock`` serialises replays, since a recording takes over the HTTP transport of the whole
+    process while it plays.
+    """
+    import contextlib
+
+    from summarizer.llm.extract import extract_page_async
+
+    _require_articles(analysis)
     document, page, facts = analysis.document, analysis.page, analysis.facts
+    plan = plan or plan_brief(document.sha256, settings)
+    if plan.mode == "rules":
+        return facts_only_result(analysis, plan.reason or "no LLM endpoint")
     messages: list[str] = []
     result: BriefResult
-    if problem is None:
-        outcome = asyncio.run(extract_page_async(page, settings, facts=facts))
+    if plan.mode == "llm":
+        outcome = await extract_page_async(page, settings, facts=facts, client=client, cache=cache)
         if outcome.briefing is None:
             raise LLMError(_unreachable(outcome, settings) or _all_failed(outcome))
         result = BriefResult(outcome.briefing, "llm", outcome=outcome)
     else:
-        recording = find_recording(document.sha256, default_recording_dirs(settings.recordings_dir))
-        if recording is not None:
-            from summarizer.llm.replay import replay_page
+        from summarizer.llm.replay import replay_page
 
-            outcome, provenance = asyncio.run(replay_page(page, facts, settings, recording, problem))
-            if outcome.briefing is None:
-                raise LLMError(f"replaying {recording}: " + _all_failed(outcome))
-            result = BriefResult(outcome.briefing, "replay", outcome=outcome, recording=recording)
-            messages.append(f"replayed {recording} ({provenance.statement})")
-        else:
-            briefing = facts_only_briefing(page, facts, problem)
-            result = BriefResult(briefing, "rules")
-            messages.append(
-                f"facts-only briefing ({problem}; no recording of this input): "
-                "configure an LLM endpoint for the full briefing"
-            )
-            rejected = [a for a in briefing.articles if a.unverified]
-            if rejected:
-                count = sum(len(a.unverified) for a in rejected)
-                messages.append(
-                    f"{count} claim(s) of the rule-based engine failed verification and are listed under "
-                    "'unverified', not in the briefing: "
-                    + ", ".join(f"article {(a.index or 0) + 1}" for a in rejected)
-                )
-    if result.outcome is not None:
-        messages.extend(_outcome_messages(result.outcome, settings, live=result.mode == "llm"))
+        recording = plan.recording
+        if recording is None:
+            raise ValueError("a replay plan names its recording")
+        async with replay_lock or contextlib.nullcontext():
+            outcome, provenance = await replay_page(page, facts, settings, recording, plan.reason or "")
+        if outcome.briefing is None:
+            raise LLMError(f"replaying {recording}: " + _all_failed(outcome))
+        result = BriefResult(outcome.briefing, "replay", outcome=outcome, recording=recording)
+        messages.append(f"replayed {recording} ({provenance.statement})")
+    messages.extend(_outcome_messages(outcome, settings, live=result.mode == "llm"))
     result.messages = messages
     return result
+
+
+def facts_only_result(analysis: Analysis, reason: str) -> BriefResult:
+    """The facts-only briefing of an analysed document and what to tell the user (rules only, no LLM).
+
+    ``reason`` says why no model is used, e.g. "offline mode (--offline); no recording of this input".
+    """
+    _require_articles(analysis)
+    briefing = facts_only_briefing(analysis.page, analysis.facts, reason)
+    messages = [f"facts-only briefing ({reason}): configure an LLM endpoint for the full briefing"]
+    rejected = [a for a in briefing.articles if a.unverified]
+    if rejected:
+        count = sum(len(a.unverified) for a in rejected)
+        messages.append(
+            f"{count} claim(s) of the rule-based engine failed verification and are listed under "
+            "'unverified', not in the briefing: " + ", ".join(f"article {(a.index or 0) + 1}" for a in rejected)
+        )
+    return BriefResult(briefing, "rules", messages=messages)
 
 
 def brief_file(
@@ -236,6 +303,13 @@ def brief_text(text: str, settings: Settings | None = None, *, name: str = "<tex
     settings = settings or load_settings()
     document = read_document(text.encode("utf-8"), max_bytes=settings.max_input_bytes, name=name)
     return brief(analyse(document), settings)
+
+
+def _require_articles(analysis: Analysis) -> None:
+    """A briefing needs an article: text in which no article is found (a stray encoding, a page of
+    punctuation) is an unusable input, not a crash."""
+    if not analysis.page.segments:
+        raise InputError(f"{analysis.document.name}: no article found in the text; is it a news page?")
 
 
 def _unreachable(outcome: PageOutcome, settings: Settings) -> str | None:

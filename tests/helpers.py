@@ -19,3 +19,33 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
         timeout=120,
         check=False,
     )
+
+
+# -- small pages of our own for batch tests (a few sentences with figures each; not corpus prose) --
+
+PROVINCES = (
+    "湖南", "江西", "安徽", "四川", "浙江", "福建", "广东", "山东", "河南", "湖北",
+    "河北", "山西", "陕西", "甘肃", "云南", "贵州", "广西", "吉林", "辽宁", "江苏",
+)  # fmt: skip
+
+
+def page_text(number: int) -> str:
+    """A one-article page whose title names its province; figures vary with ``number``."""
+    province = PROVINCES[number % len(PROVINCES)]
+    return (
+        f"{province}制造业稳步回升\n"
+        f"本报讯 今年前三季度，{province}省规模以上工业增加值同比增长{5 + number % 4}.{number % 10}%，"
+        f"高于全国{1 + number % 3}.2个百分点。全省新增高新技术企业{120 + number * 7}家，"
+        f"软件业务收入达到{300 + number}亿元。社会消费品零售总额下降{1 + number % 5}.5%。\n"
+        f"力争到2025年，全省数字经济规模突破{2 + number % 3}万亿元。\n"
+    )
+
+
+def write_pages(directory: Path, count: int, *, start: int = 0) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(start, start + count):
+        path = directory / f"page{number:02d}.txt"
+        path.write_text(page_text(number), encoding="utf-8")
+        paths.append(path)
+    return paths

@@ -34,6 +34,7 @@ EXPECTED = {
     "load_briefing",
     "load_settings",
     "read_document",
+    "run_batch",
     "segment_document",
     "verify_briefing",
     "verify_file",

@@ -7,6 +7,10 @@ Two retry layers, each owning one job:
   exponential backoff and jitter, honouring ``Retry-After`` (seconds or an HTTP date, and
   ``retry-after-ms``). 400/401/403/404 are not retried; they raise an :class:`LLMError` whose
   message says what to fix. The openai SDK's own retries are off (``max_retries=0``).
+* **One pause for everyone on 429**: a rate limit is the endpoint's answer to the client as a
+  whole, so when one request is told to wait (``Retry-After``, else the backoff), every request of
+  this client waits until then before it is sent, instead of running into the same limit. One
+  client shared by many pages (``summarizer batch``) therefore backs off together.
 * **Validation re-asks** are instructor's: when the response does not validate (schema or the
   verifier's validators), instructor sends the error back, at most ``max_reasks`` times.
 
@@ -201,6 +205,7 @@ class LLMClient:
         self._sleep = sleep
         self._client: openai.AsyncOpenAI | None = None
         self._slots: asyncio.Semaphore | None = None
+        self._resume_at = 0.0  # time.monotonic() before which no request is sent (after a 429)
         self.attempts: list[AttemptRecord] = []  # every attempt of every call, for reports
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -232,6 +237,15 @@ class LLMClient:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.settings.concurrency)
         return self._slots
+
+    async def _honour_rate_limit(self) -> None:
+        """Wait out a rate limit another request of this client was given.
+
+        One sleep, not a loop: a later 429 moves the pause on for requests that come after it.
+        """
+        delay = self._resume_at - time.monotonic()
+        if delay > 0:
+            await self._sleep(delay)
 
     @property
     def usage(self) -> Usage:
@@ -396,6 +410,8 @@ class LLMClient:
         started = time.monotonic()
         try:
             async with self._semaphore():
+                await self._honour_rate_limit()
+                started = time.monotonic()
                 raw = await client.chat.completions.with_raw_response.create(**request)
             # Let a request waiting for this slot go out before this answer is parsed and verified.
             await asyncio.sleep(0)
@@ -482,6 +498,8 @@ class LLMClient:
                     "try again later or raise retry_after_cap"
                 )
             record.wait_s = round(retry_after if retry_after is not None else self._backoff(attempt), 3)
+            if status == 429:
+                self._resume_at = max(self._resume_at, time.monotonic() + record.wait_s)
             raise _TransientError(f"HTTP {status}: {message}", record.wait_s)
         # The key, not an article, is at fault: the message names the endpoint alone, so it is the
         # same whichever article's request happened to be answered first.
