@@ -139,6 +139,14 @@ class ClaimView:
         return (self.verdict or "").replace("_", " ")
 
     @property
+    def row_class(self) -> str:
+        """CSS classes of the claim's row or item in the briefing column."""
+        css = f"claim k-{self.kind}"
+        if self.flagged:
+            css += " flagged"
+        return css if self.pieces else css + " unlocated"
+
+    @property
     def verdict_class(self) -> str:
         return "verified" if self.verdict == VERIFIED else "flagged"
 
@@ -150,6 +158,23 @@ class ClaimView:
     @property
     def size(self) -> int:
         return sum(end - start for start, end in self.pieces)
+
+    def card(self, back: str) -> dict[str, Any]:
+        """What the popup shows for this claim (JSON for the page's script, which writes it as text)."""
+        rows = [list(row) for row in self.details]
+        if self.verdict:
+            note = f" — {self.verdict_note}" if self.verdict_note else ""
+            rows.append(["Verdict", self.verdict_label + note])
+        if self.pieces:
+            rows.append(["Source", f"characters {self.chars}"])
+        card: dict[str, Any] = {"kind": self.kind, "label": self.kind_label, "rows": rows, "back": back}
+        if self.status:
+            card["status"] = self.status
+        if self.verdict:
+            card["verdict"] = self.verdict_label
+            card["verdictClass"] = self.verdict_class
+            card["flagged"] = self.flagged
+        return card
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +278,7 @@ def cut_source(
     for number, typo in enumerate(typos):
         intervals.append(_Interval(max(typo.start, start), min(typo.end, end), "typo", number))
     intervals = [item for item in intervals if item.start < item.end]
+    sizes = [claim.size for claim in claims]
 
     boundaries = {start, end, *placed}
     opening: dict[int, list[_Interval]] = {}
@@ -279,7 +305,7 @@ def cut_source(
         if not active:
             fragments.append(Fragment(text, markers=here))
             continue
-        fragments.append(_fragment(text, active, claims, repairs, typos, here))
+        fragments.append(_fragment(text, active, claims, sizes, repairs, typos, here))
     return fragments
 
 
@@ -287,11 +313,12 @@ def _fragment(
     text: str,
     active: dict[tuple[str, int], _Interval],
     claims: Sequence[ClaimView],
+    sizes: Sequence[int],
     repairs: Sequence[Repair],
     typos: Sequence[SuspectedTypo],
     markers: tuple[Marker, ...],
 ) -> Fragment:
-    numbers = sorted((i for kind, i in active if kind == "claim"), key=lambda i: (claims[i].size, i))
+    numbers = sorted((i for kind, i in active if kind == "claim"), key=lambda i: (sizes[i], i))
     covering = [claims[i] for i in numbers]
     valued = {i for kind, i in active if kind == "value"}
     css: list[str] = []
@@ -753,6 +780,9 @@ def _assets() -> _Assets:
         keep_trailing_newline=True,
     )
     environment.filters["source_text"] = _source_text
+    # The claims' cards are JSON in a data block: Chinese as text, and (tojson's own escaping) no
+    # <, >, & or ' that could end the block.
+    environment.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "separators": (",", ":")}
     # Only the report's own stylesheet and script may run: an injected one would not match a hash.
     policy = (
         f"default-src 'none'; style-src '{_digest(css)}'; script-src '{_digest(js)}'; "
@@ -763,11 +793,14 @@ def _assets() -> _Assets:
 
 def _render(view: str, title: str, header: dict[str, Any], articles: list[ArticleView]) -> str:
     assets = _assets()
+    back = "briefing" if view == "briefing" else "table"
+    cards = {claim.id: claim.card(back) for article in articles for claim in article.claims}
     return assets.template.render(
         view=view,
         title=title,
         header=header,
         articles=articles,
+        cards=cards,
         css=assets.css,
         js=assets.js,
         policy=assets.policy,

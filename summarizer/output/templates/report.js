@@ -1,8 +1,9 @@
 (() => {
   "use strict";
-  // Highlights name the claims they support in data-claims (innermost first); each claim's card is a
-  // <template id="card-ID"> rendered by the server, so nothing here turns data into markup.
+  // Highlights name the claims they support in data-claims (innermost first). Each claim's card is
+  // built from the JSON data block with textContent only: nothing here turns data into markup.
   const popup = document.getElementById("popup");
+  const claims = JSON.parse(document.getElementById("claims-data").textContent);
   let pinned = null;
   let shown = null; // the highlight whose cards the popup shows
 
@@ -28,12 +29,34 @@
     popup.style.top = top + "px";
   }
 
-  function show(mark) {
-    const cards = [];
-    for (const id of claimIds(mark)) {
-      const template = document.getElementById("card-" + id);
-      if (template) cards.push(template.content.cloneNode(true));
+  function element(tag, className, text) {
+    const made = document.createElement(tag);
+    if (className) made.className = className;
+    if (text !== undefined) made.textContent = text;
+    return made;
+  }
+
+  function card(id) {
+    const claim = claims[id];
+    if (!claim) return null;
+    const box = element("div", "card k-" + claim.kind + (claim.flagged ? " flagged" : ""));
+    const head = element("div", "card-head");
+    head.append(element("span", "kind", claim.label));
+    if (claim.status) head.append(element("span", "st st-" + claim.status, claim.status));
+    if (claim.verdict) head.append(element("span", "verdict verdict-" + claim.verdictClass, claim.verdict));
+    const rows = element("dl");
+    for (const [label, value] of claim.rows) {
+      rows.append(element("dt", "", label), element("dd", label === "Verdict" ? "verdict-text" : "", value));
     }
+    const back = element("button", "to-claim", "Show in the " + claim.back);
+    back.type = "button";
+    back.dataset.back = id;
+    box.append(head, rows, back);
+    return box;
+  }
+
+  function show(mark) {
+    const cards = claimIds(mark).map(card).filter(Boolean);
     if (!cards.length) return;
     popup.replaceChildren(...cards);
     popup.hidden = false;
