@@ -16,6 +16,7 @@ import hashlib
 import json
 import re
 import sys
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,7 @@ def check_file(path: Path, corpus: Path) -> list[str]:
         if period is not None and not re.match(PERIOD_PATTERN, period):
             problems.append(f"{where}: period {period!r} is not ISO 8601 as the schema has it")
     ordered = sorted((f["start"], f["end"], n) for n, f in enumerate(figures) if isinstance(f.get("start"), int))
-    for (_, end_a, a), (start_b, _, b) in zip(ordered, ordered[1:], strict=False):
+    for (_, end_a, a), (start_b, _, b) in pairwise(ordered):
         if start_b < end_a:
             problems.append(f"{path.name}: figures[{a}] and figures[{b}] overlap")
     for number, item in enumerate(gold.get("non_quantities", [])):
