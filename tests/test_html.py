@@ -294,9 +294,19 @@ def test_any_verdict_string_is_rendered_and_marked() -> None:
             pointer="/metrics/1/value", claim="42", verdict="unconfirmed", reason="no figure to compare with"
         ),
     ]
+    briefing.articles[1].unverified.append(
+        UnverifiedClaim(
+            pointer="/metrics/2/indicator_en",
+            claim="(untranslated) 新型工业化",
+            verdict="wrong_value",
+            reason="…",
+        )
+    )
     html = render_briefing_html(briefing, analysis.page, analysis.facts)
     views = briefing_views(briefing, analysis.page, analysis.facts)
-    contradicted, unconfirmed = views[1].of_kind("unverified")
+    contradicted, unconfirmed, untranslated = views[1].of_kind("unverified")
+    ((start, end),) = untranslated.pieces  # located by its Chinese words
+    assert analysis.document.original[start:end] == "新型工业化"
     assert contradicted.verdict == "contradicted" and contradicted.located  # its text is in the article
     assert unconfirmed.verdict == "unconfirmed" and not unconfirmed.located
     assert any(contradicted.id in f.claims.split() and "flagged" in f.css for f in views[1].fragments)

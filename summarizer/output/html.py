@@ -92,6 +92,7 @@ _REPAIR_LABEL = {
     "moved_fragment": "moved fragment",
 }
 _CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]{2,}")
 
 
 # --- what is shown -------------------------------------------------------------------------------------
@@ -519,16 +520,26 @@ def _briefing_claims(
     return claims
 
 
+def _locate_claim(segment: Segment, claim: str) -> Span | None:
+    """Where an unverified claim's Chinese stands in the article (first occurrence): the whole claim
+    text, else its longest run of Chinese ("(untranslated) 运动员参赛" -> 运动员参赛). None when the
+    claim has no Chinese (a value, an English phrase) or it does not occur."""
+    if not _CJK.search(claim):
+        return None
+    runs = sorted(_CJK_RUN.findall(claim), key=len, reverse=True)
+    for needle in [claim, *runs[:1]]:
+        located = segment.locate(needle)
+        if located is not None and located[0] < located[1]:
+            return located
+    return None
+
+
 def _unverified_claims(article: ArticleBriefing, segment: Segment | None, prefix: str) -> list[ClaimView]:
-    """The claims the verifier moved out of the briefing. They carry no span; one whose text is
-    Chinese and occurs in the article is located there (the first occurrence)."""
+    """The claims the verifier moved out of the briefing. They carry no span; one with Chinese that
+    occurs in the article is located there (:func:`_locate_claim`)."""
     claims: list[ClaimView] = []
     for n, unverified in enumerate(article.unverified):
-        located = (
-            segment.locate(unverified.claim)
-            if segment is not None and _CJK.search(unverified.claim)
-            else None
-        )
+        located = _locate_claim(segment, unverified.claim) if segment is not None else None
         claims.append(
             ClaimView(
                 id=f"{prefix}-u{n}",
@@ -536,7 +547,7 @@ def _unverified_claims(article: ArticleBriefing, segment: Segment | None, prefix
                 title=unverified.claim,
                 verdict=str(unverified.verdict),
                 verdict_note=unverified.reason,
-                pieces=[located] if located is not None and located[0] < located[1] else [],
+                pieces=[located] if located is not None else [],
                 details=[("Claim", unverified.claim), ("Field", unverified.pointer)],
             )
         )
