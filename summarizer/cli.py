@@ -43,6 +43,7 @@ class FactsFormat(StrEnum):
     json = "json"
     csv = "csv"
     table = "table"
+    html = "html"
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -157,7 +158,11 @@ def facts(
     file: FileArgument,
     output_format: Annotated[
         FactsFormat | None,
-        typer.Option("--format", "-f", help="json (for tools), csv (for spreadsheets) or table (for people)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="json (for tools), csv (for spreadsheets), table (for people) or html (a report beside the source).",
+        ),
     ] = None,
     max_bytes: MaxBytesOption = None,
 ) -> None:
@@ -165,7 +170,8 @@ def facts(
 
     Status is actual, estimate (预计, 初步, 有望) or target (力争, 目标, 将, 到2025年 …). Years,
     months and programme names with digits ("4+6", "33618", "5G") are not figures. start/end are
-    code-point offsets of the figure in the file as given.
+    code-point offsets of the figure in the file as given. --format html writes a self-contained
+    page with every figure highlighted in the source text (redirect it to a file).
     """
 
     def action() -> None:
@@ -173,12 +179,17 @@ def facts(
         from summarizer.output.tables import facts_csv, facts_payload, print_facts_table
         from summarizer.rules.facts import extract_facts
 
-        table = extract_facts(segment_document(_read(file, max_bytes)))
+        page = segment_document(_read(file, max_bytes))
+        table = extract_facts(page)
         chosen = _default_format(output_format, FactsFormat.table, FactsFormat.json)
         if chosen is FactsFormat.json:
             _print_json(facts_payload(table))
         elif chosen is FactsFormat.csv:
             sys.stdout.write(facts_csv(table))
+        elif chosen is FactsFormat.html:
+            from summarizer.output.html import render_facts_html
+
+            sys.stdout.write(render_facts_html(page, table))
         else:
             print_facts_table(table)
 
@@ -287,7 +298,8 @@ def brief(
     file: FileArgument,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output directory (default ./out).")] = None,
     output_format: Annotated[
-        str | None, typer.Option("--format", "-f", help="md, json or all (default all).")
+        str | None,
+        typer.Option("--format", "-f", help="md, json, html (a report beside the source) or all (default all)."),
     ] = None,
     offline: Annotated[
         bool, typer.Option("--offline", help="Never call an endpoint: replay a recording or use the rules.")
@@ -315,7 +327,7 @@ def brief(
     max_bytes: MaxBytesOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Write the English briefing (Markdown) and the JSON briefing of a page.
+    """Write the English briefing (Markdown), the JSON briefing and the HTML report of a page.
 
     With an LLM endpoint: one verified extraction per article (cached). Without one: the recorded
     responses of this input are replayed if a recording exists (no network), else a facts-only

@@ -289,6 +289,8 @@ def brief_file(
         formats or settings.output_format,
         settings.secrets(),
         None if out_dir is not None else settings,
+        page=analysis.page,
+        facts=analysis.facts,
     )
     return result
 
@@ -457,5 +459,7 @@ def record_file(path: Path, settings: Settings, *, cassette: Path | None = None)
         settings.output_format,
         settings.secrets(),
         settings,
+        page=page,
+        facts=facts,
     )
     return target, result

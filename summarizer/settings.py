@@ -47,7 +47,7 @@ __all__ = [
 ENV_PREFIX = "SUMMARIZER_"
 InstructorModeName = Literal["tools", "json", "md_json"]
 ProviderName = Literal["openai", "deepseek", "qwen", "moonshot", "ollama", "vllm", "custom"]
-OutputFormat = Literal["md", "json", "all"]
+OutputFormat = Literal["md", "json", "html", "all"]
 
 # The openai SDK refuses an empty key; local servers ignore whatever is sent.
 PLACEHOLDER_API_KEY = "not-needed"

@@ -248,7 +248,7 @@ def test_brief_and_verify_read_stdin(tmp_path: Path) -> None:
     # The recording of the seed is found by the bytes' hash, whatever the name.
     briefed = cli("brief", "-", "--offline", "--out", str(out), stdin=SEED.read_bytes())
     assert briefed.returncode == 0, briefed.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["stdin.briefing.json", "stdin.briefing.md"]
+    assert sorted(p.name for p in out.iterdir()) == ["stdin.briefing.html", "stdin.briefing.json", "stdin.briefing.md"]
 
 
 def test_empty_stdin_is_an_empty_file() -> None:

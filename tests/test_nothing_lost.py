@@ -278,5 +278,5 @@ def test_record_writes_nothing_when_an_article_failed(
     )
     assert result.exit_code == 1
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "000_4e8de9e190906468.briefing.json", "000_4e8de9e190906468.briefing.md",
+        "000_4e8de9e190906468.briefing.html", "000_4e8de9e190906468.briefing.json", "000_4e8de9e190906468.briefing.md",
     ]  # fmt: skip

@@ -26,6 +26,7 @@ inputs not yet briefed stay pending for the next run.
 from __future__ import annotations
 
 import asyncio
+import functools
 import contextlib
 import hashlib
 import multiprocessing
@@ -70,7 +71,7 @@ if TYPE_CHECKING:
 __all__ = ["FACTS_ONLY_REASON", "BatchReport", "InputReport", "run_batch"]
 
 FACTS_ONLY_REASON = "a facts-only batch (--facts-only)"
-BRIEFING_FORMATS = "all"  # the JSON for export and tools, the Markdown for people
+BRIEFING_FORMATS = "all"  # the JSON for export and tools, the Markdown and the HTML report for people
 
 
 @dataclass
@@ -293,7 +294,10 @@ class _Run:
                 replay_lock=self.replay_lock,
             )
             written = await asyncio.to_thread(
-                write_outputs, brief.briefing, self.out_dir, record.stem, BRIEFING_FORMATS, self.settings.secrets()
+                functools.partial(
+                    write_outputs, brief.briefing, self.out_dir, record.stem, BRIEFING_FORMATS,
+                    self.settings.secrets(), page=analysis.page, facts=analysis.facts,
+                )  # fmt: skip
             )
         except LLMAuthError:
             raise  # every page would fail the same way: the run stops

@@ -51,7 +51,7 @@ class Job:
     stem: str
     out_dir: str
     formats: str
-    """Briefing formats to write: md, json or all."""
+    """Briefing formats to write: md, json, html or all."""
     max_bytes: int
     rules_reason: str | None
     """Brief by the rules in the worker, saying this is why; None: return the analysis instead."""
@@ -157,7 +157,9 @@ def analyse_input(job: Job) -> WorkResult:
             result.analysis = analysis
             return result
         brief = facts_only_result(analysis, job.rules_reason)
-        written = write_outputs(brief.briefing, out_dir, job.stem, job.formats, job.secrets)
+        written = write_outputs(
+            brief.briefing, out_dir, job.stem, job.formats, job.secrets, page=analysis.page, facts=analysis.facts
+        )
         result.summary = summarise(brief, result.figures, [result.facts_output, *(p.name for p in written)])
     except SummarizerError as error:
         result.error = str(error)

@@ -17,9 +17,11 @@ from summarizer.redact import redact
 
 if TYPE_CHECKING:
     from summarizer.briefing.models import PageBriefing
+    from summarizer.layout.segment import SegmentedPage
+    from summarizer.rules.facts import FactTable
     from summarizer.settings import Settings
 
-__all__ = ["atomic_write", "check_out_dir", "make_out_dir", "write_outputs"]
+__all__ = ["FORMATS", "atomic_write", "check_out_dir", "make_out_dir", "write_outputs"]
 
 
 def _current_umask() -> int:
@@ -79,6 +81,15 @@ def make_out_dir(out_dir: Path, settings: Settings | None = None) -> None:
         raise ConfigError(f"cannot create the output directory {out_dir} ({reason}): check {_out_dir_name(settings)}") from None
 
 
+FORMATS: dict[str, tuple[str, ...]] = {
+    "md": ("md",),
+    "json": ("json",),
+    "html": ("html",),
+    "all": ("md", "json", "html"),
+}
+"""What each ``--format`` writes, in order."""
+
+
 def write_outputs(
     briefing: PageBriefing,
     out_dir: Path,
@@ -86,23 +97,37 @@ def write_outputs(
     formats: str,
     secrets: Sequence[str] = (),
     settings: Settings | None = None,
+    *,
+    page: SegmentedPage | None = None,
+    facts: FactTable | None = None,
 ) -> list[Path]:
-    """Write ``<stem>.briefing.md`` and/or ``<stem>.briefing.json``; secrets are scrubbed.
+    """Write ``<stem>.briefing.md``, ``.json`` and/or ``.html`` (``formats``: md, json, html or all).
 
+    The HTML report shows the source beside the briefing, so it needs ``page``, the segmented
+    source the briefing was made from (and its ``facts``, else they are extracted again). Secrets
+    are scrubbed from every file, in the HTML also as they read once escaped.
     Raises :class:`ConfigError` when ``out_dir`` is not a directory and cannot be made one.
     """
     from summarizer.output.markdown import render_json, render_markdown
 
+    if formats not in FORMATS:
+        raise ConfigError(f"unknown output format {formats!r}: use one of {', '.join(FORMATS)}")
+    if "html" in FORMATS[formats] and page is None:
+        raise ValueError("the HTML report needs the segmented source page the briefing was made from")
     make_out_dir(out_dir, settings)
     written: list[Path] = []
-    outputs: list[tuple[Path, Callable[[PageBriefing], str]]] = []
-    if formats in ("md", "all"):
-        outputs.append((out_dir / f"{stem}.briefing.md", render_markdown))
-    if formats in ("json", "all"):
-        outputs.append((out_dir / f"{stem}.briefing.json", render_json))
-    for path, render in outputs:
+    outputs: list[tuple[Path, Callable[[PageBriefing], str], Sequence[str]]] = []
+    for name in FORMATS[formats]:
+        path = out_dir / f"{stem}.briefing.{name}"
+        if name == "md":
+            outputs.append((path, render_markdown, secrets))
+        elif name == "json":
+            outputs.append((path, render_json, secrets))
+        else:
+            outputs.append((path, _html_renderer(page, facts), _escaped_too(secrets)))
+    for path, render, scrubbed in outputs:
         try:
-            atomic_write(path, redact(render(briefing), secrets))
+            atomic_write(path, redact(render(briefing), scrubbed))
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             raise ConfigError(f"cannot write {path} ({reason}): check {_out_dir_name(settings)}") from None
@@ -110,3 +135,18 @@ def write_outputs(
     return written
 
 
+def _html_renderer(page: SegmentedPage | None, facts: FactTable | None) -> Callable[[PageBriefing], str]:
+    def render(briefing: PageBriefing) -> str:
+        from summarizer.output.html import render_briefing_html
+
+        assert page is not None  # checked by write_outputs
+        return render_briefing_html(briefing, page, facts)
+
+    return render
+
+
+def _escaped_too(secrets: Sequence[str]) -> list[str]:
+    """Each secret as written and as HTML-escaped (a key with & or < reads differently in the page)."""
+    from markupsafe import escape
+
+    return [form for secret in secrets for form in dict.fromkeys((secret, str(escape(secret))))]
