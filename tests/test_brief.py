@@ -522,3 +522,27 @@ def test_a_key_alone_explains_why_the_run_is_live(tmp_path: Path) -> None:
     assert message is not None and message.startswith("cannot reach the LLM endpoint https://api.openai.com/v1")
     assert "an API key is set in OPENAI_API_KEY" in message and "Name or service not known" in message
     assert "--offline" in message
+
+
+FACTS_ONLY_FIXTURES = Path(__file__).parent / "fixtures" / "facts_only"
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def _contradicted_in_facts_only(path: Path, tmp_path: Path) -> list[tuple[str, str]]:
+    settings = load_settings({"out_dir": tmp_path / "out", "offline": True}, env={}, cwd=tmp_path)
+    result = brief_file(path, settings)
+    assert result.mode == "rules"
+    return [(u.pointer, u.reason) for a in result.briefing.articles for u in a.unverified]
+
+
+@pytest.mark.parametrize("path", sorted(FACTS_ONLY_FIXTURES.glob("*.txt")), ids=lambda p: p.stem)
+def test_a_facts_only_briefing_is_never_contradicted_by_its_own_source(path: Path, tmp_path: Path) -> None:
+    # The rules wrote it: a figure repeated in the headline, in one clause or in table cells, and a
+    # byline on two lines must each be quoted where they stand, so the verifier confirms them.
+    assert _contradicted_in_facts_only(path, tmp_path) == []
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not on this machine")
+def test_facts_only_briefings_of_the_corpus_are_never_contradicted(tmp_path: Path) -> None:
+    found = {p.name: c for p in sorted(CORPUS.glob("*.txt")) if (c := _contradicted_in_facts_only(p, tmp_path))}
+    assert found == {}

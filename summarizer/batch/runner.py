@@ -26,8 +26,8 @@ inputs not yet briefed stay pending for the next run.
 from __future__ import annotations
 
 import asyncio
-import functools
 import contextlib
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -293,12 +293,17 @@ class _Run:
                 cache=self.cache,
                 replay_lock=self.replay_lock,
             )
-            written = await asyncio.to_thread(
-                functools.partial(
-                    write_outputs, brief.briefing, self.out_dir, record.stem, BRIEFING_FORMATS,
-                    self.settings.secrets(), page=analysis.page, facts=analysis.facts,
-                )  # fmt: skip
+            write = functools.partial(
+                write_outputs,
+                brief.briefing,
+                self.out_dir,
+                record.stem,
+                BRIEFING_FORMATS,
+                self.settings.secrets(),
+                page=analysis.page,
+                facts=analysis.facts,
             )
+            written = await asyncio.to_thread(write)
         except LLMAuthError:
             raise  # every page would fail the same way: the run stops
         except SummarizerError as error:

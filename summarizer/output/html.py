@@ -226,7 +226,7 @@ class ArticleView:
     anchor: str
     number: int
     title_en: str | None
-    title_zh: str
+    title_zh: str | None  # None when the article has no headline (it starts with its text)
     meta: list[str]
     start: int
     end: int

@@ -52,20 +52,27 @@ _RANK_BASELINE_EN = {
 _CLAUSE_BREAKS = "，,。；;：:！？!?\n"
 
 
-def _quote_for(fact: Fact, original: str) -> str:
+def _quote_for(fact: Fact, original: str, floor: int = 0) -> tuple[str, int]:
     """The figure with the words before it, verbatim, long enough to occur once in the source:
-    "16℃" alone is ambiguous where "12—16℃" stands earlier, "部分地区可超过16℃" is not."""
+    "16℃" alone is ambiguous where "12—16℃" stands earlier, "部分地区可超过16℃" is not. It stays
+    on the figure's line (a quote never spans two paragraphs) and after ``floor`` (the article's
+    start), and starts after any earlier occurrence of the same figure, so it names one figure."""
+    line_start = max(original.rfind("\n", 0, fact.start) + 1, floor)
     start = fact.start
+    quote = original[start : fact.end]
     for _ in range(4):  # at most four clauses back
-        while start > 0 and original[start - 1] not in _CLAUSE_BREAKS and fact.start - start < 60:
+        while start > line_start and original[start - 1] not in _CLAUSE_BREAKS and fact.start - start < 60:
             start -= 1
-        quote = original[start : fact.end].strip()
-        if original.count(quote) <= 1 or start == 0:
-            return quote
+        quote = original[start : fact.end]
+        if original.count(quote) <= 1 or start <= line_start:
+            break
         start -= 1  # step over the clause break into the clause before
-    return original[start : fact.end].strip()
-
-
+    earlier = original.rfind(fact.text, start, fact.start)
+    if earlier >= 0:
+        start = earlier + len(fact.text)
+    quote = original[start : fact.end]
+    stripped = quote.lstrip()
+    return (stripped.rstrip(), start + len(quote) - len(stripped)) if stripped.strip() else (fact.text, fact.start)
 
 
 def change_indicator(label: str, change: str, unit: str, *, translated: bool = True) -> str:
@@ -83,7 +90,7 @@ def change_indicator(label: str, change: str, unit: str, *, translated: bool = T
     return f"{'decrease in' if change == 'decrease' else 'increase in'} {label}"
 
 
-def _metric_from_fact(fact: Fact, original: str) -> dict[str, Any] | None:
+def _metric_from_fact(fact: Fact, original: str, floor: int = 0) -> dict[str, Any] | None:
     if fact.indicator_zh is None:
         return None  # a bare table cell: nothing says what it measures
     if fact.value is None or (fact.unit not in UNITS and not re.fullmatch(r"[A-Z]{3}/[a-z_]+", fact.unit)):
@@ -108,6 +115,7 @@ def _metric_from_fact(fact: Fact, original: str) -> dict[str, Any] | None:
                 "difference": fact.comparison.difference,
                 "difference_unit": fact.comparison.unit if fact.comparison.unit in UNITS else None,
             }
+    quote, quote_start = _quote_for(fact, original, floor)
     indicator_en = fact.indicator_en or f"(untranslated) {fact.indicator_zh or fact.text}"
     if fact.change is not None and comparison is None:
         indicator_en = change_indicator(indicator_en, fact.change, fact.unit, translated=bool(fact.indicator_en))
@@ -125,7 +133,10 @@ def _metric_from_fact(fact: Fact, original: str) -> dict[str, Any] | None:
         "cumulative": fact.cumulative,
         "status": fact.status,
         "comparison": comparison,
-        "source_quote": _quote_for(fact, original),
+        "source_quote": quote,
+        # The quote's own occurrence and its figure's: a table cell's "153.6" may stand twice.
+        "span": {"start": quote_start, "end": quote_start + len(quote)},
+        "value_span": {"start": fact.start, "end": fact.end},
     }
 
 
@@ -133,14 +144,16 @@ def article_from_facts(segment: Segment, facts: list[Fact], original: str) -> Ar
     """The unverified draft of one article's rules-only briefing."""
     metrics: list[Metric] = []
     seen: set[tuple[Any, ...]] = set()
+    places: set[tuple[int, int]] = set()
     for fact in facts:
-        data = _metric_from_fact(fact, original)
+        data = _metric_from_fact(fact, original, segment.start)
         if data is None:
             continue
         identity = (data["indicator_zh"], data["value"], data["unit"], data["period"], data["status"])
-        if identity in seen:  # a figure repeated in the heading or the lead
+        if identity in seen or (fact.start, fact.end) in places:  # a figure repeated in the heading or the lead
             continue
         seen.add(identity)
+        places.add((fact.start, fact.end))
         try:
             metrics.append(Metric.model_validate(data))
         except ValidationError:

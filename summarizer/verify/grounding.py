@@ -34,12 +34,11 @@ def ground(
         )
         return None
     span = span_of(located)
-    if (
-        current is not None
-        and not context.fill_spans
-        and current != span
-        and (current.start, current.end) not in context.source.occurrences(quote)
-    ):
+    if current is not None and current != span and (current.start, current.end) in context.source.occurrences(quote):
+        # A quote that occurs more than once is the occurrence its span names (a table cell "153.6").
+        located = Located(current.start, current.end, ((current.start, current.end),), located.where)
+        span = current
+    elif current is not None and not context.fill_spans and current != span:
         context.contradicted(
             pointer,
             quote,
@@ -60,8 +59,10 @@ def check_heading(context: CheckContext, name: str, value: str) -> None:
     if name == "headline_zh" and title and needle == title:
         context.verified("/" + name, value, f"{name}: matches the article's headline")
         return
-    # A byline printed on two lines is one byline: whitespace between its parts is layout.
-    if context.source.locate(value) is None and not context.source.contains_ignoring_space(value):
+    # A byline printed on two lines is one byline: whitespace between its parts is layout, and
+    # " / " joins bylines printed apart (大庆市统计局 / 国家统计局大庆调查队).
+    parts = [part for part in (p.strip() for p in value.split(" / ")) if part] or [value]
+    if any(context.source.locate(part) is None and not context.source.contains_ignoring_space(part) for part in parts):
         context.contradicted(
             "/" + name,
             value,

@@ -69,7 +69,8 @@ def check_metric(context: CheckContext, number: int, metric: Metric) -> None:
             Span(start=located.start, end=located.end),
         )
         return
-    best = best_match(candidates, metric.value, metric.unit)
+    named = (metric.value_span.start, metric.value_span.end) if metric.value_span is not None else None
+    best = best_match(candidates, metric.value, metric.unit, context.value_spans.keys(), named)
     span = Span(start=best.start, end=best.end)
     if context.fill_spans:
         metric.value_span = span

@@ -399,9 +399,14 @@ class ArticleSource:
         return needle in "".join(haystack.split())
 
     def occurrences(self, quote: str) -> list[tuple[int, int]]:
-        """Original spans of every occurrence of ``quote`` in the body."""
+        """Original spans of every occurrence of ``quote`` in the body, the headline and the article's
+        original text (a figure of the headline is its own occurrence)."""
         needle = matching_form(quote).strip()
-        return [self.body.to_original(start, end) for start, end in self.body.find_all(needle)]
+        found: list[tuple[int, int]] = []
+        for mapped in (self.body, self.headline, self.article_text):
+            if mapped is not None and needle:
+                found += [mapped.to_original(start, end) for start, end in mapped.find_all(needle)]
+        return list(dict.fromkeys(found))
 
     def evidence_within(self, start: int, end: int) -> list[Evidence]:
         """Figures stated inside the original span [start, end): facts first, then labels and numerals."""
