@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from datetime import date
 from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 
-from summarizer.errors import SummarizerError
+from summarizer.errors import ConfigError, SummarizerError
 
 app = typer.Typer(
     name="summarizer",
@@ -112,10 +113,30 @@ MaxBytesOption = Annotated[
 ]
 
 
-def _read(path: Path, max_bytes: int | None) -> Any:
-    from summarizer.text.ingest import DEFAULT_MAX_BYTES, read_document
+DateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        help="The document's date, YYYY-MM-DD: wins over the date its text gives (header, front matter, "
+        "dateline) and resolves 今年, 去年同期, 一季度 ….",
+        show_default=False,
+    ),
+]
 
-    return read_document(path, max_bytes=max_bytes or _max_bytes_from_settings() or DEFAULT_MAX_BYTES)
+
+def _document_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    from summarizer.rules.dates import parse_iso_date
+
+    parsed = parse_iso_date(value)
+    if parsed is None:
+        raise ConfigError(f"--date {value!r} is not a date: give it as YYYY-MM-DD, e.g. --date 2022-04-26")
+    return parsed
+
+
+def _max_bytes(max_bytes: int | None) -> int | None:
+    return max_bytes or _max_bytes_from_settings()
 
 
 def _max_bytes_from_settings() -> int | None:
@@ -140,10 +161,10 @@ def segment(
     """
 
     def action() -> None:
-        from summarizer.layout.segment import segment_document
         from summarizer.output.tables import print_segments_table, segments_payload
+        from summarizer.pipeline import segment_file
 
-        page = segment_document(_read(file, max_bytes))
+        page = segment_file(file, max_bytes=_max_bytes(max_bytes))
         chosen = _default_format(output_format, SegmentFormat.table, SegmentFormat.json)
         if chosen is SegmentFormat.json:
             _print_json(segments_payload(page))
@@ -165,6 +186,7 @@ def facts(
         ),
     ] = None,
     max_bytes: MaxBytesOption = None,
+    document_date: DateOption = None,
 ) -> None:
     """List every figure with its indicator, period, status and comparison (rules only, no LLM).
 
@@ -175,12 +197,11 @@ def facts(
     """
 
     def action() -> None:
-        from summarizer.layout.segment import segment_document
         from summarizer.output.tables import facts_csv, facts_payload, print_facts_table
-        from summarizer.rules.facts import extract_facts
+        from summarizer.pipeline import analyse_file
 
-        page = segment_document(_read(file, max_bytes))
-        table = extract_facts(page)
+        analysis = analyse_file(file, max_bytes=_max_bytes(max_bytes), document_date=_document_date(document_date))
+        page, table = analysis.page, analysis.facts
         chosen = _default_format(output_format, FactsFormat.table, FactsFormat.json)
         if chosen is FactsFormat.json:
             _print_json(facts_payload(table))
@@ -243,6 +264,7 @@ def verify(
     show_verified: Annotated[
         bool, typer.Option("--all", help="In the table, list verified claims too, not only failures.")
     ] = False,
+    document_date: DateOption = None,
 ) -> None:
     """Check every number of a briefing against its Chinese source (rules only, no LLM).
 
@@ -255,7 +277,7 @@ def verify(
         from summarizer.pipeline import verify_file
         from summarizer.verify import print_report_table, report_to_json
 
-        report = verify_file(source, briefing)
+        report = verify_file(source, briefing, document_date=_document_date(document_date))
         chosen = _default_format(output_format, VerifyFormat.table, VerifyFormat.json)
         if chosen is VerifyFormat.json:
             sys.stdout.write(report_to_json(report) + "\n")
@@ -325,6 +347,7 @@ def brief(
     cache_dir: CacheDirOption = None,
     log: Annotated[Path | None, typer.Option("--log", help="JSONL log of every prompt and response.")] = None,
     max_bytes: MaxBytesOption = None,
+    document_date: DateOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Write the English briefing (Markdown), the JSON briefing and the HTML report of a page.
@@ -360,6 +383,7 @@ def brief(
             max_input_bytes=max_bytes,
             out_dir=out,
             output_format=output_format,
+            document_date=_document_date(document_date),
         )
         result = brief_file(file, settings, offline=offline or None)
         _report(result.messages, result.outputs)
@@ -380,6 +404,7 @@ def record(
     model: ModelOption = None,
     mode: ModeOption = None,
     concurrency: ConcurrencyOption = None,
+    document_date: DateOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Brief a file against a live endpoint and record its HTTP exchanges (keys filtered) for replay.
@@ -399,6 +424,7 @@ def record(
             model=model,
             mode=mode,
             concurrency=concurrency,
+            document_date=_document_date(document_date),
         )
         _, result = record_file(file, settings, cassette=cassette)
         _report(result.messages, result.outputs)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -58,6 +58,7 @@ __all__ = [
     "facts_only_result",
     "plan_brief",
     "record_file",
+    "segment_file",
     "verify_file",
 ]
 
@@ -73,19 +74,41 @@ class Analysis:
     facts: FactTable
 
 
-def analyse(document: Document) -> Analysis:
-    """Repair, segment and extract the facts of a decoded document (no LLM)."""
+def analyse(document: Document, *, document_date: date | None = None) -> Analysis:
+    """Repair, segment and extract the facts of a decoded document (no LLM).
+
+    ``document_date`` (``--date``) wins over the date the text gives (header, front matter,
+    dateline); relative periods (今年, 一季度, 去年同期) are resolved with whichever is known.
+    """
     page = segment_document(document)
-    return Analysis(document, page, extract_facts(page))
+    return Analysis(document, page, extract_facts(page, document_date=document_date))
 
 
-def analyse_file(source: str | Path | bytes, *, max_bytes: int | None = None, name: str | None = None) -> Analysis:
-    """Read and :func:`analyse` a file (or raw bytes)."""
-    return analyse(read_document(source, max_bytes=max_bytes or DEFAULT_MAX_BYTES, name=name))
+def analyse_file(
+    source: str | Path | bytes,
+    *,
+    max_bytes: int | None = None,
+    name: str | None = None,
+    document_date: date | None = None,
+) -> Analysis:
+    """Read and :func:`analyse` a file (or raw bytes; ``-`` is standard input)."""
+    document = read_document(source, max_bytes=max_bytes or DEFAULT_MAX_BYTES, name=name)
+    return analyse(document, document_date=document_date)
 
 
-def verify_file(source_path: str | Path, briefing_path: str | Path) -> VerificationReport:
+def segment_file(source: str | Path | bytes, *, max_bytes: int | None = None) -> SegmentedPage:
+    """Read, repair and segment a file (the ``summarizer segment`` step; no facts)."""
+    return segment_document(read_document(source, max_bytes=max_bytes or DEFAULT_MAX_BYTES))
+
+
+def verify_file(
+    source_path: str | Path, briefing_path: str | Path, *, document_date: date | None = None
+) -> VerificationReport:
     """Read, segment and verify: the whole ``summarizer verify SOURCE BRIEFING.json`` step.
+
+    The source's periods are resolved with ``document_date`` if given, else with the date the
+    briefing was made with when that came from ``--date`` (recorded in its ``source``), else with
+    the date the text gives.
 
     Raises :class:`~summarizer.errors.InputError` for an unusable source and
     :class:`~summarizer.errors.BriefingFormatError` for malformed or schema-invalid JSON.
@@ -97,7 +120,10 @@ def verify_file(source_path: str | Path, briefing_path: str | Path) -> Verificat
     if is_stdin(source_path) and is_stdin(briefing_path):
         raise InputError("SOURCE and BRIEFING cannot both be standard input (-): give one of them as a file")
     briefing = load_briefing(briefing_path)
-    analysis = analyse_file(source_path)
+    recorded = briefing.source
+    if document_date is None and recorded is not None and recorded.document_date and recorded.document_date_source == "flag":
+        document_date = date.fromisoformat(recorded.document_date)
+    analysis = analyse_file(source_path, document_date=document_date)
     report = verify_briefing(analysis.page, briefing, analysis.facts)
     report.briefing = str(briefing_path)
     return report
@@ -129,7 +155,7 @@ class BriefResult:
 
 
 def _load(path: Path, settings: Settings) -> Analysis:
-    return analyse(read_document(path, max_bytes=settings.max_input_bytes))
+    return analyse(read_document(path, max_bytes=settings.max_input_bytes), document_date=settings.document_date)
 
 
 def facts_only_briefing(page: SegmentedPage, facts: FactTable, reason: str) -> PageBriefing:
@@ -147,10 +173,10 @@ def facts_only_briefing(page: SegmentedPage, facts: FactTable, reason: str) -> P
     for segment in page.segments:
         segment_facts = facts.for_segment(segment.index)
         draft = article_from_facts(segment, segment_facts, original)
-        source = ArticleSource.from_segment(segment, segment_facts, original)
+        source = ArticleSource.from_segment(segment, segment_facts, original, facts.document_date)
         articles.append(finalise_article(source, draft, segment.index))
     return PageBriefing(
-        source=page.document.source_info(),
+        source=page.document.source_info(facts.document_date, facts.document_date_source),
         articles=articles,
         metadata=RunMetadata(
             generated_by="rules",
@@ -304,7 +330,7 @@ def brief_text(text: str, settings: Settings | None = None, *, name: str = "<tex
 
     settings = settings or load_settings()
     document = read_document(text.encode("utf-8"), max_bytes=settings.max_input_bytes, name=name)
-    return brief(analyse(document), settings)
+    return brief(analyse(document, document_date=settings.document_date), settings)
 
 
 def _require_articles(analysis: Analysis) -> None:

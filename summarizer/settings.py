@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -164,6 +165,9 @@ class Settings(BaseModel):
     # -- inputs and outputs ---------------------------------------------------------------------
     max_input_bytes: int = Field(5 * 1024 * 1024, ge=1, description="largest input file accepted")
     segment_char_budget: int = Field(6000, ge=200, description="longer segments are split")
+    document_date: date | None = Field(
+        None, description="the document's date (--date YYYY-MM-DD): wins over the date its text gives"
+    )
     out_dir: Path = Field(Path("out"), description="where briefings are written")
     output_format: OutputFormat = "all"
     # -- cache, logs, recordings, prices ---------------------------------------------------------

@@ -480,6 +480,15 @@ class SourceInfo(_Model):
     characters: int | None = Field(
         default=None, ge=0, description="Length of the decoded source in characters."
     )
+    document_date: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description="The document's date the periods were resolved with (YYYY-MM-DD); null when unknown.",
+    )
+    document_date_source: str | None = Field(
+        default=None,
+        description="Where that date was found: flag (--date), header, front_matter, dateline, title ….",
+    )
 
 
 class TokenUsage(_Model):

@@ -341,6 +341,7 @@ class _Engine:
             title=title,
             region=segment.region.en if segment.region is not None else None,
             glossary=glossary,
+            document_date=self.facts.document_date if self.facts is not None else None,
         )
 
     def key(self, rendered: RenderedPrompt, text: str) -> str:
@@ -588,7 +589,8 @@ async def extract_page_async(
             cache_misses=misses,
             notes="\n".join(run_notes) or None,
         )
-        briefing = PageBriefing(source=page.document.source_info(), articles=articles, metadata=metadata)
+        dated = (facts.document_date, facts.document_date_source) if facts is not None else (None, None)
+        briefing = PageBriefing(source=page.document.source_info(*dated), articles=articles, metadata=metadata)
     return PageOutcome(
         briefing=briefing,
         articles=outcomes,

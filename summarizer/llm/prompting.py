@@ -230,13 +230,22 @@ def render_article_prompt(
     title: str | None = None,
     region: str | None = None,
     glossary: Sequence[tuple[str, str]] = (),
+    document_date: str | None = None,
 ) -> RenderedPrompt:
-    """Messages for one article segment. ``glossary`` holds (Chinese, English) pairs occurring in it."""
+    """Messages for one article segment. ``glossary`` holds (Chinese, English) pairs occurring in it;
+    ``document_date`` (YYYY-MM-DD) is the date relative periods are resolved with, None when unknown."""
     heading_parts = []
     if title:
         heading_parts.append(f" Its headline as segmented: {title}.")
     if region:
         heading_parts.append(f" Region as detected by rules: {region}.")
+    if document_date:
+        heading_parts.append(
+            f" The document is dated {document_date}: resolve 今年, 去年, 一季度, 上半年, 前三季度 and the like "
+            "against that date (2022-Q1, 2021-01/2021-09)."
+        )
+    else:
+        heading_parts.append(" The document's date is not known: give a period only where the article states its year.")
     if glossary:
         glossary_text = "\n".join(f"- {zh} = {en}" for zh, en in glossary)
     else:

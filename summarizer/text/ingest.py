@@ -91,9 +91,17 @@ class Document(BaseModel):
     def body(self) -> str:
         return self.original[self.body_start :]
 
-    def source_info(self) -> SourceInfo:
-        """What a briefing records about the file it was made from."""
-        return SourceInfo(path=self.name, source=self.source, sha256=self.sha256, characters=len(self.original))
+    def source_info(self, document_date: str | None = None, document_date_source: str | None = None) -> SourceInfo:
+        """What a briefing records about the file it was made from (and the date its periods were
+        resolved with, from the fact table)."""
+        return SourceInfo(
+            path=self.name,
+            source=self.source,
+            sha256=self.sha256,
+            characters=len(self.original),
+            document_date=document_date,
+            document_date_source=document_date_source,
+        )
 
     def normalized(self) -> MappedText:
         """The matching form of the whole text (NFKC etc.) with its map back to ``original``."""
