@@ -33,7 +33,7 @@ def _disagreements(path: Path) -> list[str]:
         source = ArticleSource.from_segment(segment, facts, original, analysis.facts.document_date)
         metrics = []
         for fact in facts:
-            if fact.value is None or fact.unit not in UNITS and not re.fullmatch(r"[A-Z]{3}/[a-z_]+", fact.unit):
+            if fact.value is None or (fact.unit not in UNITS and not re.fullmatch(r"[A-Z]{3}/[a-z_]+", fact.unit)):
                 continue
             period = fact.period if fact.period and re.match(PERIOD_PATTERN, fact.period) else None
             value, value_max = float(fact.value), None if fact.value_max is None else float(fact.value_max)
