@@ -77,7 +77,7 @@ _INJECTION: Final = re.compile(
 _INLINE_CREDIT: Final = re.compile(
     r"[（(](?:[^（）()\n]{0,24}(?:记者|通讯员)[^（）()\n]{0,12}摄|图片来源[:：][^（）()\n]{1,20}|[^（）()\n]{1,16}供图)[）)]"
 )
-_SENTENCE_END: Final = re.compile(r"[。！？!?]|\.(?=\s|$)")
+_SENTENCE_END: Final = re.compile(r"[。！？!?\n]|\.(?=\s|$|[^\x00-\x7f])")  # "vehicles.示例…": a joined line
 
 
 @dataclass(frozen=True, slots=True)
