@@ -82,7 +82,7 @@ def test_faithful_answers_cost_one_request_per_article_and_keep_every_metric(
     source: Path, reference: Path, tmp_path: Path
 ) -> None:
     answers = reference_answers(reference)
-    outcome, seen, page = _run(source, lambda index, _: answers[index], tmp_path)
+    outcome, seen, _ = _run(source, lambda index, _: answers[index], tmp_path)
     assert len(seen) == len(answers), "a faithful answer was re-asked"
     assert outcome.briefing is not None
     for article in outcome.briefing.articles:
