@@ -65,12 +65,22 @@ class Tally:
             f"{self.figures:,} figures",
             f"{self.claims_verified:,}/{self.claims_checked:,} claims verified",
         ]
-        if self.claims_unverified:
-            parts.append(f"{self.claims_unverified:,} unverified")
+        parts += _doubts(self.claims_checked, self.claims_verified, self.claims_unverified)
         if self.requests:
             parts.append(f"{self.requests:,} requests, {self.tokens:,} tokens")
             parts.append(f"USD {self.cost_usd:.4f}" if self.costed else "cost unknown")
         return ", ".join(parts)
+
+
+def _doubts(checked: int, verified: int, contradicted: int) -> list[str]:
+    """What is not verified: kept as unconfirmed (the rules cannot tell) and moved out as contradicted."""
+    parts = []
+    unconfirmed = max(0, checked - verified - contradicted)
+    if unconfirmed:
+        parts.append(f"{unconfirmed:,} unconfirmed")
+    if contradicted:
+        parts.append(f"{contradicted:,} contradicted")
+    return parts
 
 
 def summary_line(report: BatchReport) -> str:
@@ -94,7 +104,7 @@ def _describe_item(item: InputReport) -> str:
         return item.error or "failed"
     assert summary is not None  # a finished input has its summary
     verified = f"{summary.claims_verified}/{summary.claims_checked} claims verified"
-    extra = f", {summary.claims_unverified} unverified" if summary.claims_unverified else ""
+    extra = "".join(f", {part}" for part in _doubts(summary.claims_checked, summary.claims_verified, summary.claims_unverified))
     failed = f", {summary.articles_failed} article(s) failed" if summary.articles_failed else ""
     return f"{item.name}: {summary.figures} figures, {verified}{extra}{failed} ({summary.mode})"
 
