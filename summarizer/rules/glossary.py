@@ -23,7 +23,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from summarizer.gazetteer import find_regions
 
-Category = Literal["indicator", "programme", "policy", "organisation", "term"]
+Category = Literal["indicator", "programme", "policy", "organisation", "term", "word"]
+# Plain words (省 provinces, 村 villages, 展商 exhibitors) that indicator labels are composed from: the
+# fact engine uses them; prompts do not list them, they are not terminology a translator needs.
+_LABEL_ONLY: frozenset[str] = frozenset({"word"})
 
 GLOSSARY_RESOURCE = "glossary.tsv"
 _HEADER = ("zh", "en", "category", "note")
@@ -82,7 +85,9 @@ class Glossary:
                 raise ValueError(f"glossary: {entry.zh!r} is listed twice")
             self._by_zh[entry.zh] = entry
         # Longest first, so that at any position 规模以上工业增加值 wins over 规模以上工业 and 增加值.
-        keys = sorted(self._by_zh, key=lambda zh: (-len(zh), zh))
+        keys = sorted(
+            (zh for zh, entry in self._by_zh.items() if entry.category not in _LABEL_ONLY), key=lambda zh: (-len(zh), zh)
+        )
         self._pattern: re.Pattern[str] | None = re.compile("|".join(map(re.escape, keys))) if keys else None
         # Short content hash, recorded in run metadata so a briefing says which glossary it used.
         canonical = "\n".join("\t".join((e.zh, e.en, e.category, e.note)) for e in self.entries)
@@ -117,7 +122,8 @@ class Glossary:
         """Entries whose term occurs in ``text``, in order of first occurrence, each once.
 
         Matching is leftmost-longest and non-overlapping: 规模以上工业增加值 is reported, not also the
-        规模以上工业 and 增加值 inside it. Quotation marks and spaces in the text are ignored.
+        规模以上工业 and 增加值 inside it. Quotation marks and spaces in the text are ignored. Entries of
+        the category ``word`` (plain words labels are composed from) are never reported.
         """
         if self._pattern is None:
             return []
