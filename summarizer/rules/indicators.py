@@ -32,13 +32,14 @@ __all__ = ["clean_phrase", "english_label", "following_noun_phrase", "noun_phras
 
 # Words around a figure that are not part of what it measures.
 _LEADING_WORDS: Final = (
-    r"(?:其中|同时|此外|另外|如|而|并|且|全年|当年|目前|已|累计|新增|新建|新认定|新获评|认定|获评|实现|完成|达到|"
+    r"(?:(?:建成|投产|竣工|完工)后|(?:增速)?(?:快于|慢于|高于|低于)[^，。]{1,16}$|范围|其中|同时|此外|另外|如|而|并|且|全年|当年|目前|已|累计|新增|新建|新认定|新获评|认定|获评|实现|完成|达到|"
     r"力争|预计|争取|确保|有望|将|全球|共有|拥有|有|"
     r"建成|打造|培育|实施|入选|接入|评选|储备|整合|持续实施|首批认定|共同推进|突破|超过|超|近|约|达|为|"
     r"是|在|对|从|由|较|比|同比|全省|全市|全区|全县|全国|我国|本市|本省|共计|共|分别|均|"
     r"[（(]?[一二三四五六七八九十]{1,3}[)）、]|第[一二三四五六七八九十百\d]+届|(?:春节|国庆|五一|端午|中秋)?假期(?:期间)?|"
     r"按[^，。]{1,8}(?:计算|核算)的?|[^，。按]{1,8}(?:计算|核算)的|经[^，。的]{1,10}(?:批准的?|口岸(?:通行的)?)|"
-    r"正在(?:建设|推进|实施)的|现有|发运|还|也|又|合计|今天|昨天|今年|近日|日前|当前|前不久|此前|截至目前|"
+    r"正在(?:建设|推进|实施)的|现有|发运|还|也|又|合计|期间|通过|布局建设|重点监测的?|新(?:扩围|纳入|增)的|(?:我国)?企业在|"
+    r"今天|昨天|今年|近日|日前|当前|前不久|此前|截至目前|"
     r"[一二三四五六七八九十]是|据[^，。]{1,12}(?:统计|显示|测算|监测)|[^，。]{1,10}(?:数据|统计)显示)+"
 )
 _TRAILING_WORDS: Final = (
@@ -48,7 +49,8 @@ _TRAILING_WORDS: Final = (
     r"为|是|有|至|到|居全国|位居|居|保持在|保持|占比|占|比重|高于全国|高于|低于|快于|慢于|从|由|变为|变成|在|中|"
     r"平均|平均水平|跃居|跃升|居于|跃|了|的|增|降|长|涨|超出|不低于|不少于|至少|不到|不足|低至|高达|多达|仅|只有|拥有|"
     r"连续[\d一二两三四五六七八九十]+年|每年都|每年|年均|都|就能|就|已经|"
-    r"今天|昨天|日前|近日|目前|站稳在|站稳|保持两位数|两位数|实际|连续多年|"
+    r"已?建成投产|建成通车|实现通车|通车|顺利|提供|激活使用|线下参展|参展|由[^，。]{1,6}之初|缩短(?:至|到)?|攀升(?:至|到)?|扩容|"
+    r"问题|历史同期|历史|较上届|上届|最终核实|初步核算|力争|世界|全球|今天|昨天|日前|近日|目前|站稳在|站稳|保持两位数|两位数|实际|连续多年|"
     r"(?<=[\u4e00-\u9fff]{2})首|首次|再次|连续|稳定在|稳居|排名|排|列|位列|进入|跻身|预计|将|可|能|要|会|仅需|只需|需要|需|用时|仅|同期|"
     r"(?<=[\u4e00-\u9fff]{2})(?:高出|高|低|快|慢|多|少))+"
 )
@@ -71,7 +73,7 @@ _LIGHT_VERB: Final = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:实现了?|完成了
 
 def clean_phrase(raw: str) -> str:
     """``raw`` without the words around a figure that are not part of a name (see the module doc)."""
-    text = _LIGHT_VERB.sub("", _EMPTY_BRACKETS.sub("", raw).strip(_STRIP_CHARS))
+    text = _LIGHT_VERB.sub("", _DRIVEN_BY.sub("", _EMPTY_BRACKETS.sub("", raw)).strip(_STRIP_CHARS))
     previous = None
     while previous != text:
         previous = text
@@ -79,7 +81,15 @@ def clean_phrase(raw: str) -> str:
         text = _strip_trailing(text)
         text = text.strip(_STRIP_CHARS + "的")
         text = _close_brackets(text)
-    return "" if _UNIT_TAIL.fullmatch(text) or _FUNCTION_ONLY.match(text) else text
+    if _UNIT_TAIL.fullmatch(text) or _FUNCTION_ONLY.match(text) or text in _THRESHOLDS:
+        return ""
+    return text
+
+
+# What a figure passes, not what it measures (突破110万亿元大关, 跨越6万亿台阶).
+_THRESHOLDS: Final = frozenset({"大关", "关口", "台阶", "新台阶", "大台阶"})
+# An adverbial of cause inside a phrase (装备制造业在沃尔沃带动下实现增加值): not part of the name.
+_DRIVEN_BY: Final = re.compile(r"在[^，。、]{1,12}(?:带动|推动|拉动|支撑|引领)下")
 
 
 # What is left of a unit after the figure (2万辆次, 40万人次: the figure ends at 辆 or 人): not a name.
@@ -170,8 +180,21 @@ def noun_phrase(raw: str) -> str:
     text = clean_phrase(raw)
     if len(text) > 3:
         text = clean_phrase(_after_predicate(text))
-    text = _without_trailing_predicate(clean_phrase(strip_scope(text)))
+    text = _without_leading_verb(_without_trailing_predicate(clean_phrase(strip_scope(text))))
     return text if _is_nominal(text) else ""
+
+
+# Verbs of building that lead what was built (建设农村公路124.7公里, 改建村卫生室).
+_BUILD_VERBS: Final = frozenset({"建设", "新建", "改建", "扩建", "完善", "修建", "建成", "开工建设"})
+
+
+def _without_leading_verb(text: str) -> str:
+    """``text`` without a leading verb of building when what follows it has a label and ``text`` has none."""
+    tokens = _tag(text)
+    if len(tokens) < 2 or tokens[0][0] not in _BUILD_VERBS or english_label(text) is not None:
+        return text
+    rest = text[len(tokens[0][0]) :]
+    return rest if english_label(rest) is not None else text
 
 
 # Parts of speech of words that say what happens to a thing rather than name it.
@@ -215,14 +238,14 @@ def following_noun_phrase(raw: str) -> str:
 
 # Words that end the noun phrase after a count: what the counted things do.
 _FOLLOWING_STOPS: Final = frozenset(
-    ["携", "通过", "进行", "公布", "加快", "参与", "参加", "开展", "注册", "入驻", "落户", "完成", "实现", "获得", "受到", "超过", "恢复", "推进", "推动", "建设", "投产", "入选", "纳入", "列入", "被", "将", "已", "正", "正在", "在", "于", "向", "对", "为", "是", "有", "得到", "达到", "分布", "覆盖", "开工", "启动", "签约", "成交", "竞价", "送入", "涉及", "共", "全部", "均", "已经", "加速", "持续", "成功", "首次", "临时", "分别", "合计", "共计"]
+    ["携", "通过", "进行", "公布", "加快", "参与", "参加", "开展", "注册", "入驻", "落户", "完成", "实现", "获得", "受到", "超过", "恢复", "推进", "推动", "建设", "投产", "入选", "纳入", "列入", "被", "将", "已", "正", "正在", "在", "于", "向", "对", "为", "是", "有", "得到", "达到", "分布", "覆盖", "开工", "启动", "签约", "成交", "竞价", "送入", "涉及", "共", "全部", "均", "已经", "加速", "持续", "成功", "首次", "临时", "分别", "合计", "共计", "分赴", "配合", "提供", "——", "—"]
 )
 
 
 # Verbs that end a clause's predicate before the phrase a figure measures (全市上下认真落实…工业增加值,
 # 助力全市工业经济总量突破3万亿元): the phrase starts after the last of them.
 _PREDICATES: Final = frozenset(
-    ["落实", "推进", "推动", "实施", "打造", "培育", "引进", "带动", "拉动", "促进", "助力", "支撑", "支持", "发布", "显示", "表明", "认定", "入选", "实现", "完成", "突破", "超过", "保持", "站稳", "进入", "位居", "拥有", "共有", "加快", "出动", "投入", "接待", "举办", "签订", "签约", "吸引", "辐射", "服务", "惠及", "转移", "组织", "开展", "建成", "形成", "培养", "累计", "达到", "保障", "扩大", "稳居", "创造", "录得", "认真落实", "持续保持", "预拨", "紧急预拨", "开发", "共享", "建立"]
+    ["落实", "推进", "推动", "实施", "打造", "培育", "引进", "带动", "拉动", "促进", "助力", "支撑", "支持", "发布", "显示", "表明", "认定", "入选", "实现", "完成", "突破", "超过", "保持", "站稳", "进入", "位居", "拥有", "共有", "加快", "出动", "投入", "接待", "举办", "签订", "签约", "吸引", "辐射", "服务", "惠及", "转移", "组织", "开展", "建成", "形成", "培养", "累计", "达到", "保障", "扩大", "稳居", "创造", "录得", "认真落实", "持续保持", "预拨", "紧急预拨", "开发", "共享", "建立", "监管"]
 )
 _LEADING_TAGS: Final = frozenset({"v", "vd", "d", "p", "c", "r", "z", "ad", "u", "uj", "ul", "ud", "y", "q"})
 
@@ -230,6 +253,8 @@ _LEADING_TAGS: Final = frozenset({"v", "vd", "d", "p", "c", "r", "z", "ad", "u",
 def _after_predicate(text: str) -> str:
     """``text`` from after its last predicate verb (and any adverb, preposition or pronoun that leads
     what is left), when a noun phrase of at least two characters remains."""
+    if load_glossary().translate_indicator(strip_scope(text)) is not None:
+        return text  # 研发经费投入强度: a glossary name that holds a predicate (投入) stays whole
     tokens = list(_tag(text))
     cut = 0
     for index, (word, _tag_name) in enumerate(tokens):
@@ -319,29 +344,49 @@ def _compose(key: str, depth: int) -> str | None:
     contribution = _contribution(key, depth)
     if contribution is not None:
         return contribution
+    for head in _heads():
+        if key.endswith(head.zh) and len(key) > len(head.zh):
+            modifier = _compose(_without_de(key[: -len(head.zh)]), depth + 1)
+            if modifier is not None:
+                return _fill(head.pattern, modifier)
     inner = _INNER_NOISE.sub("", key)
     if inner != key and inner:
         # 风电设备制造用电量同比增速, 医保码全国用户, 出入境的车辆: the same indicator without them
-        return _compose(inner, depth + 1)
-    for head in _heads():
-        if key.endswith(head.zh) and len(key) > len(head.zh):
-            modifier = _compose(key[: -len(head.zh)].rstrip("的"), depth + 1)
-            if modifier is not None:
-                return _fill(head.pattern, modifier)
+        without = _compose(inner, depth + 1)
+        if without is not None:
+            return without
     listed = _listed(key, depth)
     if listed is not None:
         return listed
+    for prefix, pattern in _TRADE_PREFIXES:
+        if key.startswith(prefix) and len(key) > len(prefix):
+            goods = _compose(key[len(prefix) :], depth + 1)
+            if goods is not None:
+                return _fill(pattern, goods)
     words = _known_words(key)
-    if words is not None and len(words) > 1:
-        return " ".join(words)
-    return None
+    if words is None or len(words) < 2:
+        return None
+    if len(words) == 2 and words[0][:1].isupper() and words[1][:1].islower():
+        # A name and what it has: 滇中引水工程 + 输水线路 -> "water conveyance line of the Central Yunnan
+        # Water Diversion Project"
+        return f"{words[1]} of {_with_article(words[0])}"
+    return " ".join(words)
+
+
+# Trade in a kind of goods, the verb first: 进出口建筑材料, 出口汽车.
+_TRADE_PREFIXES: Final = (
+    ("进出口", "imports and exports of {}"),
+    ("出口", "exports of {}"),
+    ("进口", "imports of {}"),
+    ("在建", "{} under construction"),
+)
 
 
 # Words inside a phrase that do not change what it measures: a comparison word before a growth head,
 # a scope word, a 的 between two words that form a known term.
 _INNER_NOISE: Final = re.compile(
     r"(?:同比|环比)(?=增速|增长率|增幅|增长)|(?<=[\u4e00-\u9fff])(?:全国|全省|全市)(?=[\u4e00-\u9fff])|"
-    r"(?<=[\u4e00-\u9fff]{2})的(?=[\u4e00-\u9fff]{2})"
+    r"(?<=[\u4e00-\u9fff]{2})的(?=[\u4e00-\u9fff]{2})|(?<=[\u4e00-\u9fff]{2})(?:单日|(?:建成|投产|竣工|完工)后|新增|预计|已)"
 )
 # What a share of growth is: [subject] 对 [aggregate] 增长的 (平均) 贡献率.
 _CONTRIBUTION: Final = re.compile(r"^(?:(?P<subject>.+?)对|对)?(?P<whole>.+?)增长的?(?P<average>平均)?贡献率$")
@@ -379,8 +424,19 @@ _SINGULAR_HEADS: Final = frozenset(
         "river", "reservoir", "tunnel", "channel", "route", "circle", "bay",
     }
 )
+# The last word of a proper name that English says with "the" (not Airport, Province, City).
+_NAMED_HEADS: Final = frozenset(
+    {"project", "base", "region", "zone", "area", "delta", "bridge", "corridor", "railway", "canal", "fair", "expo"}
+)
 # Adjectives before "industry" that make it a mass noun: "value added of light industry".
 _MASS_INDUSTRY: Final = frozenset({"local", "light", "heavy", "central", "state-owned", "private"})
+
+
+def _without_de(modifier: str) -> str:
+    """A modifier without the 的 that joins it to its head, unless 的 ends a word (标的: lots)."""
+    if modifier.endswith("的") and load_glossary().lookup(modifier) is None:
+        return modifier[:-1]
+    return modifier
 
 
 def _fill(pattern: str, modifier: str) -> str:
@@ -402,11 +458,16 @@ def _with_article(phrase: str) -> str:
         return phrase
     if first in {"entire", "whole"} or phrase.startswith(("size of ", "index of ", "scale of ")):
         return "the " + phrase
+    before_of = phrase.split(" of ", 1)[0] if " of " in phrase else ""
+    if " " in before_of and before_of == before_of.lower() and before_of.rsplit(" ", 1)[-1] in _SINGULAR_HEADS:
+        return "the " + phrase  # the water conveyance line of the ... project
     bare = re.sub(r"\s*\([^()]*\)$", "", phrase)
     words = bare.split()
-    if len(words) < 2 or _POSTMODIFIED.search(bare) or " and " in bare:
+    if len(words) < 2 or _POSTMODIFIED.search(bare):
         return phrase
     last = words[-1]
+    if last.lower() in _NAMED_HEADS and words[0][:1].isupper():
+        return "the " + phrase  # the Central Yunnan Water Diversion Project, the Daya Bay Nuclear Power Base
     if last != last.lower() or last not in _SINGULAR_HEADS:
         return phrase
     if last == "industry" and words[-2].lower() in _MASS_INDUSTRY:
@@ -466,7 +527,9 @@ def _known_words(key: str) -> Sequence[str] | None:
         for end in range(len(key), position, -1):
             entry = glossary.lookup(key[position:end])
             if entry is not None:
-                if end < len(key) and (key[position:end] in heads or _POSTMODIFIED.search(entry.en)):
+                if end < len(key) and (
+                    key[position:end] in heads or _POSTMODIFIED.search(entry.en) or _not_a_modifier(entry.en)
+                ):
                     return None
                 words.append(entry.en)
                 position = end
@@ -474,3 +537,15 @@ def _known_words(key: str) -> Sequence[str] | None:
         else:
             return None
     return words
+
+
+def _not_a_modifier(english: str) -> bool:
+    """An English phrase that cannot stand before a noun: a plural ("railways new lines", "townships and
+    towns rural roads"); names ("Hong Kong and Macao") and mass nouns in -s ("services") can."""
+    if english[:1].isupper():
+        return False
+    last = english.rsplit(" ", 1)[-1]
+    return last.endswith("s") and not last.endswith("ss") and last not in _S_MASS_NOUNS
+
+
+_S_MASS_NOUNS: Final = frozenset({"services", "goods", "logistics", "electronics", "sales", "economics", "means", "news"})
