@@ -3,7 +3,9 @@
 The glossary is data (``prompts/glossary.tsv``, shipped as ``summarizer.prompts``; its conventions are
 in ``prompts/GLOSSARY.md``). Two consumers use it: the prompt builder puts the entries that occur in a
 segment into that segment's prompt (``entries_in``), and the rule-based fact engine labels indicators
-(``translate_indicator``). Neither ever composes a translation: a phrase without an entry has no label.
+(``translate_indicator``). The glossary never composes a translation itself; the fact engine composes
+labels from its parts (``summarizer.rules.indicators.english_label``), with the help of the label-only
+entries of the category ``word`` (plain words such as 省 provinces), which prompts never list.
 
 Chinese keys are stored bare, without quotation marks (专精特新小巨人), and every comparison ignores
 quotation marks and whitespace, because the same term appears as 专精特新“小巨人”, "智赋万企" or

@@ -7,11 +7,23 @@ long or still holds a verb, word segmentation (rjieba: a Rust port of jieba with
 part-of-speech tags built in, fast enough for every figure, loaded on first use) keeps only the noun
 phrase that ends at the figure: ``全市上下认真落实…规模以上工业增加值`` -> ``规模以上工业增加值``.
 
+Noise is cut only between words (segmentation says where a word ends), so 在校生, 建成区, 对外直接投资
+and 全长 keep their 在, 建成, 对 and 长; a lone unit tail (次 of 2万辆次), function word (和), threshold
+(大关) or non-noun character (稳) is no name at all. A phrase with no label as it stands loses its
+trailing verbs (高速公路建成通车 -> 高速公路) and a leading verb of building (建设农村公路 -> 农村公路).
+
 **English.** From the glossary (``prompts/glossary.tsv``) for the whole phrase; else composed from
 glossary parts (:func:`english_label`): a known head of ``prompts/indicator_heads.tsv`` with its
-English pattern (高技术制造业 + 产值 -> "output value of high-tech manufacturing"), or a string of known
-modifiers before a known noun (新能源 + 汽车 -> "new energy vehicles"). A phrase with any part unknown
-is not guessed: it has no English label and ``indicator_translated`` is false.
+English pattern (高技术制造业 + 产值 -> "output value of high-tech manufacturing"), with "the" where
+English wants it ("value added of the building materials industry") and no repeated noun; a share of
+growth ([X]对Y增长的贡献率 -> "contribution of X to the growth of Y"); a list (A、B等C -> "C such as A
+and B"); trade in or construction of a kind of thing, verb first in Chinese (进出口建筑材料, 在建高速公路);
+a name and what it has ("water conveyance line of the Central Yunnan Water Diversion Project"); or
+known modifiers before a known noun (超大 + 风电机组 -> "ultra-large wind turbines"), never a head, a
+plural or a post-modified phrase before another word. Comparison and scope words inside a phrase
+(同比 before 增速, 全国, a 的 between two words) are ignored when the phrase has no label with them. A
+phrase with any part unknown is not guessed: it has no English label and ``indicator_translated`` is
+false.
 """
 
 from __future__ import annotations
@@ -424,6 +436,8 @@ _SINGULAR_HEADS: Final = frozenset(
         "river", "reservoir", "tunnel", "channel", "route", "circle", "bay",
     }
 )
+# Nouns of activity that start NBS industry names ("manufacture of ...", "extraction of ...").
+_ACTIVITIES: Final = frozenset({"extraction", "manufacture", "processing", "production", "mining", "smelting", "supply"})
 # The last word of a proper name that English says with "the" (not Airport, Province, City).
 _NAMED_HEADS: Final = frozenset(
     {"project", "base", "region", "zone", "area", "delta", "bridge", "corridor", "railway", "canal", "fair", "expo"}
@@ -456,8 +470,10 @@ def _with_article(phrase: str) -> str:
     first = phrase.split(" ", 1)[0].lower()
     if first in {"the", "a", "an", "its", "their"} or phrase[:1].isdigit():
         return phrase
-    if first in {"entire", "whole"} or phrase.startswith(("size of ", "index of ", "scale of ")):
+    if first in {"entire", "whole"} or phrase.startswith(("size of ", "index of ", "scale of ", "balance of ")):
         return "the " + phrase
+    if first in _ACTIVITIES and " of " in phrase:
+        return "the " + phrase  # NBS industry names: value added of the extraction of petroleum and natural gas
     before_of = phrase.split(" of ", 1)[0] if " of " in phrase else ""
     if " " in before_of and before_of == before_of.lower() and before_of.rsplit(" ", 1)[-1] in _SINGULAR_HEADS:
         return "the " + phrase  # the water conveyance line of the ... project
