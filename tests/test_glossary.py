@@ -22,7 +22,7 @@ def test_glossary_is_large_and_well_formed(glossary: Glossary) -> None:
     zh_terms = [entry.zh for entry in glossary.entries]
     assert len(zh_terms) == len(set(zh_terms))
     for entry in glossary.entries:
-        assert entry.category in {"indicator", "programme", "policy", "organisation", "term"}
+        assert entry.category in {"indicator", "programme", "policy", "organisation", "term", "word"}
         assert entry.en and all(" " <= char <= "~" for char in entry.en), entry
         assert entry.zh == normalise_term(entry.zh), entry
         assert entry.note, f"{entry.zh} has no note saying where its rendering comes from"
@@ -30,7 +30,7 @@ def test_glossary_is_large_and_well_formed(glossary: Glossary) -> None:
 
 def test_every_category_is_represented(glossary: Glossary) -> None:
     categories = {entry.category for entry in glossary.entries}
-    assert categories == {"indicator", "programme", "policy", "organisation", "term"}
+    assert categories == {"indicator", "programme", "policy", "organisation", "term", "word"}
 
 
 # American spellings that the British convention replaces; proper names keep theirs and say so.
@@ -219,3 +219,11 @@ def test_parse_glossary_names_the_malformed_line(body: str, message: str) -> Non
 def test_parse_glossary_rejects_missing_header() -> None:
     with pytest.raises(ValueError, match="line 1: header"):
         parse_glossary("算力\tcomputing power\tterm\t\n")
+
+
+def test_label_words_are_not_listed_in_prompts(glossary: Glossary) -> None:
+    # 省 (provinces) and 展商 (exhibitors) compose labels; a prompt gets terminology only.
+    assert glossary.lookup("展商") is not None and glossary.lookup("展商").category == "word"  # type: ignore[union-attr]
+    found = [entry.zh for entry in glossary.entries_in("1730家展商参加，覆盖12个省（区、市），规模以上工业增加值增长")]
+    assert "展商" not in found and "省" not in found
+    assert "规模以上工业增加值" in found

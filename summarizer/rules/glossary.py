@@ -3,7 +3,9 @@
 The glossary is data (``prompts/glossary.tsv``, shipped as ``summarizer.prompts``; its conventions are
 in ``prompts/GLOSSARY.md``). Two consumers use it: the prompt builder puts the entries that occur in a
 segment into that segment's prompt (``entries_in``), and the rule-based fact engine labels indicators
-(``translate_indicator``). Neither ever composes a translation: a phrase without an entry has no label.
+(``translate_indicator``). The glossary never composes a translation itself; the fact engine composes
+labels from its parts (``summarizer.rules.indicators.english_label``), with the help of the label-only
+entries of the category ``word`` (plain words such as 省 provinces), which prompts never list.
 
 Chinese keys are stored bare, without quotation marks (专精特新小巨人), and every comparison ignores
 quotation marks and whitespace, because the same term appears as 专精特新“小巨人”, "智赋万企" or
@@ -23,7 +25,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from summarizer.gazetteer import find_regions
 
-Category = Literal["indicator", "programme", "policy", "organisation", "term"]
+Category = Literal["indicator", "programme", "policy", "organisation", "term", "word"]
+# Plain words (省 provinces, 村 villages, 展商 exhibitors) that indicator labels are composed from: the
+# fact engine uses them; prompts do not list them, they are not terminology a translator needs.
+_LABEL_ONLY: frozenset[str] = frozenset({"word"})
 
 GLOSSARY_RESOURCE = "glossary.tsv"
 _HEADER = ("zh", "en", "category", "note")
@@ -82,7 +87,9 @@ class Glossary:
                 raise ValueError(f"glossary: {entry.zh!r} is listed twice")
             self._by_zh[entry.zh] = entry
         # Longest first, so that at any position 规模以上工业增加值 wins over 规模以上工业 and 增加值.
-        keys = sorted(self._by_zh, key=lambda zh: (-len(zh), zh))
+        keys = sorted(
+            (zh for zh, entry in self._by_zh.items() if entry.category not in _LABEL_ONLY), key=lambda zh: (-len(zh), zh)
+        )
         self._pattern: re.Pattern[str] | None = re.compile("|".join(map(re.escape, keys))) if keys else None
         # Short content hash, recorded in run metadata so a briefing says which glossary it used.
         canonical = "\n".join("\t".join((e.zh, e.en, e.category, e.note)) for e in self.entries)
@@ -117,7 +124,8 @@ class Glossary:
         """Entries whose term occurs in ``text``, in order of first occurrence, each once.
 
         Matching is leftmost-longest and non-overlapping: 规模以上工业增加值 is reported, not also the
-        规模以上工业 and 增加值 inside it. Quotation marks and spaces in the text are ignored.
+        规模以上工业 and 增加值 inside it. Quotation marks and spaces in the text are ignored. Entries of
+        the category ``word`` (plain words labels are composed from) are never reported.
         """
         if self._pattern is None:
             return []
