@@ -29,8 +29,8 @@ from pydantic import BaseModel, ConfigDict
 
 from summarizer.layout.boilerplate import SetAsideKind, inline_spans, paragraph_kind
 from summarizer.text.ingest import Document
-from summarizer.text.script import simplify
-from summarizer.text.textmap import MappedText, MappedTextBuilder, normalize_string, translation_table
+from summarizer.text.script import simplified_form
+from summarizer.text.textmap import MappedText, MappedTextBuilder, translation_table
 
 __all__ = [
     "Block",
@@ -206,10 +206,12 @@ def _unbalanced(text: str) -> tuple[list[str], list[str]]:
     return orphan_closers, stack
 
 
-def _classify(paragraphs: list[_Paragraph]) -> None:
+def _classify(paragraphs: list[_Paragraph], simplified: dict[int, str]) -> None:
+    """``simplified``: the simplified form of every traditional-only character of the page."""
     for paragraph in paragraphs:
         text = paragraph.text
-        cues = simplify(text)  # same offsets: 本報訊 and 記者 are cues too; groups are cut from text
+        # same offsets: 本報訊 and 記者 are cues too; groups are cut from text
+        cues = text.translate(simplified) if simplified else text
         furniture = paragraph_kind(cues)
         if furniture is not None:
             paragraph.kind = "boilerplate"
@@ -274,8 +276,23 @@ _DIGITS = re.compile(r"\d+(?:\.\d+)?(?![\d.]|年)")  # figures, not years
 _PUNCT_FOR_NGRAMS = re.compile(r"[\s\"'“”‘’「」『』（）()【】《》，,。、；;：:！!？?…—-]")
 
 
-def _matching_form(text: str, table: dict[int, str]) -> str:
-    return _PUNCT_FOR_NGRAMS.sub("", normalize_string(text, table))
+def _matching_table(chars: set[str]) -> dict[int, str | None]:
+    """One ``str.translate`` table that does all of :func:`_matching_form` for the characters of a
+    page (``chars``): normalise (as :func:`~summarizer.text.textmap.normalize_string`), then drop
+    punctuation and spaces. Both steps work character by character, so they compose; the removal of
+    spaces next to CJK characters is covered by dropping every space."""
+    table: dict[int, str | None] = {}
+    normalized = translation_table("".join(chars))
+    for char in chars:
+        replacement = _PUNCT_FOR_NGRAMS.sub("", normalized.get(ord(char), char))
+        if replacement != char:
+            table[ord(char)] = replacement or None
+    return table
+
+
+def _matching_form(text: str, table: dict[int, str | None]) -> str:
+    """``text`` without punctuation and spaces, normalised: what pull-quotes are compared by."""
+    return text.translate(table)
 
 
 def _ngrams(text: str) -> set[str]:
@@ -286,16 +303,17 @@ def _coverage(candidate: str, pool: Counter[str], own: set[str]) -> float:
     """Share of the candidate's characters inside an n-gram that also occurs in another paragraph."""
     if len(candidate) < _NGRAM:
         return 0.0
-    covered = [False] * len(candidate)
+    covered = 0
+    reach = 0  # characters before this are counted already
     for i in range(len(candidate) - _NGRAM + 1):
         gram = candidate[i : i + _NGRAM]
         if pool[gram] - (1 if gram in own else 0) > 0:
-            for j in range(i, i + _NGRAM):
-                covered[j] = True
-    return sum(covered) / len(candidate)
+            covered += i + _NGRAM - max(i, reach)
+            reach = i + _NGRAM
+    return covered / len(candidate)
 
 
-def _find_pull_quotes(paragraphs: list[_Paragraph], table: dict[int, str]) -> dict[int, int]:
+def _find_pull_quotes(paragraphs: list[_Paragraph], table: dict[int, str | None]) -> dict[int, int]:
     """Pull-quote paragraph index -> index of the paragraph whose text it repeats."""
     if not any(
         p.kind == "text" and _PULL_QUOTE_MIN <= len(p.text) <= 2 * _PULL_QUOTE_MAX and _ends_sentence(p.text)
@@ -303,10 +321,6 @@ def _find_pull_quotes(paragraphs: list[_Paragraph], table: dict[int, str]) -> di
     ):
         return {}  # no paragraph could be a pull-quote: skip the n-gram work
     forms = {p.index: _matching_form(p.text, table) for p in paragraphs if p.kind == "text"}
-    grams = {index: _ngrams(form) for index, form in forms.items()}
-    pool: Counter[str] = Counter()
-    for paragraph_grams in grams.values():
-        pool.update(paragraph_grams)
     by_index = {p.index: p for p in paragraphs}
 
     def interrupts(index: int) -> bool:
@@ -321,19 +335,33 @@ def _find_pull_quotes(paragraphs: list[_Paragraph], table: dict[int, str]) -> di
         and _PULL_QUOTE_MIN <= len(forms[p.index]) <= _PULL_QUOTE_MAX
         and _ends_sentence(p.text)
     ]
+    if not candidates:
+        return {}
+    grams = {index: _ngrams(form) for index, form in forms.items()}
+    pool: Counter[str] = Counter()
+    for paragraph_grams in grams.values():
+        pool.update(paragraph_grams)
+    # The pool only loses n-grams as quotes are found, so a candidate short of the coverage now
+    # never reaches it: most pages have no candidate left, and need no postings.
+    coverage = {index: _coverage(forms[index], pool, grams[index]) for index in candidates}
+    viable = [index for index in candidates if coverage[index] >= _PULL_QUOTE_COVERAGE]
+    if not viable:
+        return {}
     # An interrupting paragraph is the likelier quote; of two equal copies the later one is.
-    candidates.sort(key=lambda index: (not interrupts(index), -index))
+    viable.sort(key=lambda index: (not interrupts(index), -index))
     # Where each n-gram occurs: the paragraphs a candidate may repeat are found through its rarest
     # n-grams, so the search costs the same for every candidate however long the page (a page of
-    # near-identical paragraphs would otherwise compare each with all the others).
+    # near-identical paragraphs would otherwise compare each with all the others). Only the
+    # n-grams of viable candidates are ever looked up.
+    wanted = set().union(*(grams[index] for index in viable))
     postings: dict[str, list[int]] = {}
     for index, paragraph_grams in grams.items():
-        for gram in paragraph_grams:
+        for gram in paragraph_grams & wanted:
             postings.setdefault(gram, []).append(index)
     found: dict[int, int] = {}
-    for index in candidates:
+    for index in viable:
         form = forms[index]
-        if _coverage(form, pool, grams[index]) < _PULL_QUOTE_COVERAGE:
+        if found and _coverage(form, pool, grams[index]) < _PULL_QUOTE_COVERAGE:
             continue
         shared_grams = [gram for gram in grams[index] if len(postings[gram]) > 1]
         rare = sorted(shared_grams, key=lambda gram: (len(postings[gram]), gram))[:_PROBE_GRAMS]
@@ -440,13 +468,14 @@ def repair_document(document: Document) -> RepairedPage:
     """Classify, de-quote, re-attach and join the paragraphs of ``document``."""
     original = document.original
     paragraphs = _split_paragraphs(document)
-    _classify(paragraphs)
+    chars = set(original)  # once per page: every per-paragraph table is cut from it
+    _classify(paragraphs, {ord(c): simplified for c in chars if (simplified := simplified_form(c)) != c})
     repairs: list[Repair] = []
 
     # A pull-quote repeats its own article: look for the repeated text between article breaks only.
     pull_quotes: dict[int, int] = {}
     breaks = sorted(_article_breaks(paragraphs) | {0, len(paragraphs)})
-    table = translation_table(original)
+    table = _matching_table(chars)
     for lo, hi in pairwise(breaks):
         pull_quotes.update(_find_pull_quotes(paragraphs[lo:hi], table))
     quote_records = [

@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -50,6 +51,7 @@ from summarizer.rules.indicators import (
     noun_phrase,
     strip_scope,
 )
+from summarizer.rules.numerals import compile_with_first_chars
 from summarizer.rules.periods import PeriodMention, find_periods
 from summarizer.rules.quantities import Quantity, find_quantities
 from summarizer.rules.tables import TableCell, prose_units, read_tables
@@ -149,7 +151,8 @@ _CHANGE_DOWN = re.compile(
     r"(?:下降|减少|降低|回落|下滑|收窄|下跌|降|节约|节省|减排|缩小|放缓|降温)[了]?(?:超过|超|近|约|达到|达)?$"
 )
 _GENERIC_HEADS = ("数量", "规模", "总量", "比重", "占比", "总额", "数", "水平", "增速")
-_COMPARISON_WORDS = re.compile(
+_COMPARISON_WORDS = compile_with_first_chars(
+    "同比较高低快慢居位占",
     r"(?P<yoy>同比)|(?P<prev>比上年(?:末|同期)?|比去年(?:同期)?|较上年|较去年)|(?P<same>比同期|较同期)|"
     r"(?P<cmp>(?P<dir>高于|低于|快于|慢于|高出)(?P<base>全国|全省|全市|全区)(?:平均(?:水平)?)?)|"
     r"(?P<rank>居(?P<rankbase>全国|全省|全市|全球|世界)|位居(?P<rankbase2>全国|全省|全市)?)|"
@@ -197,7 +200,9 @@ class _Clauses:
 
     @classmethod
     def of(cls, sentence: str) -> _Clauses:
-        return cls([0, *(m.end() for m in _CLAUSE_BREAK.finditer(sentence))])
+        starts = [m.end() for m in _CLAUSE_BREAK.finditer(sentence)]
+        starts.insert(0, 0)
+        return cls(starts)
 
     def start_of(self, position: int) -> int:
         return self.starts[bisect_right(self.starts, position) - 1]
@@ -335,9 +340,15 @@ def _respectively(prefix: str, count: int) -> list[str] | None:
     return None
 
 
-def _following_noun(sentence: str, end: int) -> str:
+@lru_cache(maxsize=65536)
+def _following_indicator(after: str) -> str:
+    """The cleaned noun phrase in ``after``, the 17 characters after a figure (a pure function of them,
+    asked for every figure: the same words follow figures again and again)."""
+    return clean_phrase(_following_noun(after))
+
+
+def _following_noun(after: str) -> str:
     """The noun phrase right after a figure (新增13.3万家企业上云 -> 企业上云; 1600余家企业携… -> 企业)."""
-    after = sentence[end : end + 17]
     after = after[1:] if after.startswith("的") else after  # 50%的光伏玻璃: the share of what follows
     match = re.match(r"[^，,。；;、！？!?\n()（）0-9]{1,16}", after)
     if not match:
@@ -374,6 +385,7 @@ class _Sentence:
     by_clause: dict[int, list[_Figure]]
     bases: list[_When]
     indicators_by_clause: dict[int, list[str]] = field(default_factory=dict)
+    region: tuple[Region | None] | None = None  # the sentence's first place, or the article's (once asked)
 
     def siblings(self, figure: _Figure) -> tuple[int, list[_Figure]]:
         clause = self.clauses.start_of(figure.start)
@@ -401,7 +413,7 @@ def _choose_indicator(sentence: _Sentence, figure: _Figure, previous: str | None
         prefix = prefix[: -len(figure.prefix_qualifier)]
     prefix = _COMPARISON_WORDS.sub(lambda m: "\u3000" * len(m.group()), prefix)
     prefix = _remove_periods(prefix, sentence.periods + sentence.bases, prefix_start).replace("\u3000", "")
-    following = clean_phrase(_following_noun(text, figure.end))
+    following = _following_indicator(text[figure.end : figure.end + 17])
     if comparison is not None and comparison.kind == "share":
         share_at = prefix.find("占")
         subject = noun_phrase(prefix[:share_at]) if share_at > 0 else ""
@@ -589,10 +601,15 @@ class _SegmentReader:
 
     def __init__(self, segment: Segment, context: _Context) -> None:
         self.segment = segment
+        # Read once: a private attribute of a pydantic model is slow to get, and these are asked per figure.
+        self.document_text = segment.document_text
+        self.segment_index = segment.index
+        self.segment_region = segment.region
         self.context = context
         self.mapped = segment.reading
         self.text = self.mapped.text
         self.lines = _lines(self.text)
+        self.line_starts = [start for start, _ in self.lines]
         self.scans = _Scans(find_quantities(self.text), find_periods(self.text), find_regions(self.text))
         self.tables = read_tables(self.text, self.lines, self.scans.quantities, prose_units(self.scans.quantities))
         self.headings = {normalize_string(heading) for heading in segment.subheadings}
@@ -625,12 +642,12 @@ class _SegmentReader:
             start, end = self.mapped.to_original(line_start + offset, line_start + offset + len(word))
             self.facts.append(
                 Fact(
-                    segment=self.segment.index, text=self.segment.original_text(start, end), start=start, end=end,
+                    segment=self.segment_index, text=self.document_text[start:end], start=start, end=end,
                     value=0.0, value_max=None, unit=cell.unit, measure=cell.measure, qualifier="exact",
                     indicator_zh=cell.indicator or None, indicator_en=english_label(cell.indicator) if cell.indicator else None,
                     indicator_translated=bool(cell.indicator and english_label(cell.indicator)), change=None,
                     period=cell.period or frame.period, period_text=None, period_scope="table", cumulative=cell.cumulative,
-                    status="actual", comparison=None, region=self.segment.region, sentence=word,
+                    status="actual", comparison=None, region=self.segment_region, sentence=word,
                 )
             )  # fmt: skip
             self.paragraph_of[start] = line_start
@@ -639,7 +656,10 @@ class _SegmentReader:
     # -- frames --------------------------------------------------------------------------------------
 
     def _year_of(self, text: str) -> int | None:
-        for mention in find_periods(text[:60]):
+        head = text[:60]
+        if "年" not in head:
+            return None  # no calendar year (2012年) is written without 年
+        for mention in find_periods(head):
             if mention.kind == "year" and mention.period and text[mention.end : mention.end + 2] != "以来":
                 return int(mention.period)
         return None
@@ -834,8 +854,10 @@ class _SegmentReader:
             cumulative = cumulative or cell.cumulative
         start, end = self.mapped.to_original(sent_start + figure.start, sent_start + figure.end)
         translation = english_label(indicator) if indicator else None
-        regions = self.scans.regions_in(sent_start, sent_start + len(text))
-        region = regions[0].region if regions else self.segment.region
+        if sentence.region is None:
+            regions = self.scans.regions_in(sent_start, sent_start + len(text))
+            sentence.region = (regions[0].region,) if regions else (self.segment_region,)
+        region = sentence.region[0]
         value, value_max, unit, measure = figure.value, figure.value_max, figure.unit, figure.measure
         if unit == "number" and cell is None:
             unit, measure = _implied_unit(sentence, figure, indicator)
@@ -846,8 +868,8 @@ class _SegmentReader:
         else:
             value = _signed(value, change)
         fact = Fact(
-            segment=self.segment.index,
-            text=self.segment.original_text(start, end),
+            segment=self.segment_index,
+            text=self.document_text[start:end],
             start=start,
             end=end,
             value=value,
@@ -891,16 +913,7 @@ class _SegmentReader:
         return int(deadline.period[:4]) >= reference.year
 
     def _line_start(self, position: int) -> int:
-        index = bisect_right(self._line_starts, position) - 1
-        return self.lines[index][0]
-
-    @property
-    def _line_starts(self) -> list[int]:
-        starts = getattr(self, "_starts_cache", None)
-        if starts is None:
-            starts = [start for start, _ in self.lines]
-            self._starts_cache = starts
-        return starts
+        return self.line_starts[bisect_right(self.line_starts, position) - 1]
 
     def _period(
         self,

@@ -406,7 +406,7 @@ _IDIOM_RE: Final = re.compile("|".join(sorted(_IDIOMS, key=len, reverse=True)))
 
 # Titles are names throughout; short quotations without sentence punctuation are usually
 # programme or slogan names (“4+6”, “33618”, “十个统筹”).
-_TITLE_RE: Final = re.compile(r"《[^》\n]{0,80}》|【[^】\n]{0,40}】|(?:https?://|www\.)[!-~]+")
+_TITLE_RE: Final = compile_with_first_chars("《【hw", r"《[^》\n]{0,80}》|【[^】\n]{0,40}】|(?:https?://|www\.)[!-~]+")
 _SHORT_QUOTE_RE: Final = re.compile(
     r"“[^”\n,.;!?。；]{1,20}”|\"[^\"\n,.;!?。；]{1,20}\"|「[^」\n]{1,20}」|‘[^’\n]{1,20}’|'[^'\n,.;]{1,20}'"
 )

@@ -226,7 +226,34 @@ _EXTRA_REPLACEMENTS = {
 
 # Spaces that sit next to a CJK character are layout noise ("同比增长 37.7%"), never meaning.
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
+_SPACE_RUN = re.compile(r"[ \t]+")
+
+
+def _spaces_next_to_cjk(text: str) -> list[tuple[int, int]]:
+    """Runs of spaces and tabs with a CJK character right before or right after them: the matches of
+    ``(?<=[CJK])[ \t]+|[ \t]+(?=[CJK])``, found without trying that pattern at every position."""
+    if " " not in text and "\t" not in text:
+        return []
+    spans = []
+    for match in _SPACE_RUN.finditer(text):
+        start, end = match.span()
+        if (start and _CJK_CHAR.match(text, start - 1)) or _CJK_CHAR.match(text, end):
+            spans.append((start, end))
+    return spans
+
+
+def _without_spaces_next_to_cjk(text: str) -> str:
+    spans = _spaces_next_to_cjk(text)
+    if not spans:
+        return text
+    parts = []
+    position = 0
+    for start, end in spans:
+        parts.append(text[position:start])
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 @lru_cache(maxsize=65536)
@@ -238,14 +265,28 @@ def _normalized_char(char: str) -> str:
     return simplified_form(normalized) if len(normalized) == 1 else normalized
 
 
+# Characters known to normalise to themselves: most of a text, so that only the characters not
+# seen before are looked up one by one (a set difference instead of a call per distinct character).
+_UNCHANGED: set[str] = set()
+
+
+def _changed_chars(text: str) -> dict[str, str]:
+    """Every distinct character of ``text`` whose normalisation differs, with that normalisation."""
+    chars = set(text)
+    chars.difference_update(_UNCHANGED)
+    changed: dict[str, str] = {}
+    for char in chars:
+        replacement = _normalized_char(char)
+        if replacement == char:
+            _UNCHANGED.add(char)
+        else:
+            changed[char] = replacement
+    return changed
+
+
 def translation_table(text: str) -> dict[int, str]:
     """The normalisation of every distinct character of ``text`` that changes (for str.translate)."""
-    table: dict[int, str] = {}
-    for char in set(text):
-        replacement = _normalized_char(char)
-        if replacement != char:
-            table[ord(char)] = replacement
-    return table
+    return {ord(char): replacement for char, replacement in _changed_chars(text).items()}
 
 
 def normalize_string(text: str, table: dict[int, str] | None = None) -> str:
@@ -256,7 +297,7 @@ def normalize_string(text: str, table: dict[int, str] | None = None) -> str:
     if table is None:
         table = translation_table(text)
     translated = text.translate(table) if table else text
-    return _SPACE_NEXT_TO_CJK.sub("", translated)
+    return _without_spaces_next_to_cjk(translated)
 
 
 def normalize(source: MappedText | str) -> MappedText:
@@ -271,10 +312,7 @@ def normalize(source: MappedText | str) -> MappedText:
     text = mapped.text
     one_to_one: dict[int, str] = {}
     reshaping: set[str] = set()
-    for char in set(text):
-        replacement = _normalized_char(char)
-        if replacement == char:
-            continue
+    for char, replacement in _changed_chars(text).items():
         if len(replacement) == 1:
             one_to_one[ord(char)] = replacement
         else:
@@ -284,7 +322,7 @@ def normalize(source: MappedText | str) -> MappedText:
     if reshaping:
         pattern = re.compile("[" + "".join(re.escape(c) for c in sorted(reshaping)) + "]")
         edits.extend((m.start(), m.end(), _normalized_char(m.group())) for m in pattern.finditer(text))
-    edits.extend((m.start(), m.end(), "") for m in _SPACE_NEXT_TO_CJK.finditer(translated))
+    edits.extend((start, end, "") for start, end in _spaces_next_to_cjk(translated))
     if not edits:
         return MappedText(translated, list(mapped.pieces), mapped.original_length)
     edits.sort()
