@@ -78,6 +78,12 @@ _INLINE_CREDIT: Final = re.compile(
     r"[（(](?:[^（）()\n]{0,24}(?:记者|通讯员)[^（）()\n]{0,12}摄|图片来源[:：][^（）()\n]{1,20}|[^（）()\n]{1,16}供图)[）)]"
 )
 _SENTENCE_END: Final = re.compile(r"[。！？!?]|\.(?=\s|$)")
+# Words one of which every match of _INJECTION holds (its English alternatives all hold a Latin letter
+# that has no other case form, its tags a "<"), and of _INLINE_CREDIT: a paragraph with none of them is
+# not searched (the case-blind search is slow, and almost every paragraph is innocent).
+_INJECTION_WORDS: Final = re.compile("忽略|无视|你|作为|摘要|总结|简报|回答|输出|提示")
+_LATIN_OR_TAG: Final = re.compile(r"[A-Za-z<]")
+_CREDIT_WORDS: Final = re.compile("摄|图片来源|供图")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,14 +115,15 @@ def inline_spans(text: str) -> list[Furniture]:
     """
     spans: list[Furniture] = []
     taken_until = 0
-    for match in _INJECTION.finditer(text):
+    may_address_an_ai = _INJECTION_WORDS.search(text) is not None or _LATIN_OR_TAG.search(text) is not None
+    for match in _INJECTION.finditer(text) if may_address_an_ai else ():
         if match.start() < taken_until:
             continue
         start = _sentence_start(text, match.start(), taken_until)
         end = _sentence_end(text, match.end())
         spans.append(Furniture(start, end, "suspected_injection", f"addresses an AI: '{match.group()}'"))
         taken_until = end
-    for match in _INLINE_CREDIT.finditer(text):
+    for match in _INLINE_CREDIT.finditer(text) if _CREDIT_WORDS.search(text) else ():
         if not any(s.start <= match.start() < s.end for s in spans):
             spans.append(Furniture(match.start(), match.end(), "credit", "an image credit"))
     return sorted(spans, key=lambda s: s.start)

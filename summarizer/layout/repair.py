@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from summarizer.layout.boilerplate import SetAsideKind, inline_spans, paragraph_kind
 from summarizer.text.ingest import Document
 from summarizer.text.script import simplified_form
-from summarizer.text.textmap import MappedText, MappedTextBuilder, translation_table
+from summarizer.text.textmap import MappedText, MappedTextBuilder, Piece, translation_table
 
 __all__ = [
     "Block",
@@ -113,6 +113,15 @@ class RepairedPage(BaseModel):
     pull_quotes: list[Repair]
     set_aside: list[SetAside] = []
     typos: list[SuspectedTypo]
+
+    _chars: frozenset[str] | None = PrivateAttr(default=None)  # every character of the document
+
+    @property
+    def chars(self) -> frozenset[str]:
+        """Every distinct character of the document (found once: a pass over a large text is slow)."""
+        if self._chars is None:
+            self._chars = frozenset(self.document.original)
+        return self._chars
 
 
 # --- paragraph classification ----------------------------------------------------------------------
@@ -276,23 +285,34 @@ _DIGITS = re.compile(r"\d+(?:\.\d+)?(?![\d.]|年)")  # figures, not years
 _PUNCT_FOR_NGRAMS = re.compile(r"[\s\"'“”‘’「」『』（）()【】《》，,。、；;：:！!？?…—-]")
 
 
-def _matching_table(chars: set[str]) -> dict[int, str | None]:
-    """One ``str.translate`` table that does all of :func:`_matching_form` for the characters of a
-    page (``chars``): normalise (as :func:`~summarizer.text.textmap.normalize_string`), then drop
-    punctuation and spaces. Both steps work character by character, so they compose; the removal of
-    spaces next to CJK characters is covered by dropping every space."""
-    table: dict[int, str | None] = {}
-    normalized = translation_table("".join(chars))
-    for char in chars:
-        replacement = _PUNCT_FOR_NGRAMS.sub("", normalized.get(ord(char), char))
-        if replacement != char:
-            table[ord(char)] = replacement or None
-    return table
+class _MatchingForm:
+    """What pull-quotes are compared by: a paragraph normalised (as
+    :func:`~summarizer.text.textmap.normalize_string`) without punctuation and spaces. Both steps
+    work character by character, so for the characters of a page (``chars``) they compose into one
+    table; the removal of spaces next to CJK characters is covered by dropping every space. Most
+    characters of the table are only dropped, and a regex drops them faster than ``str.translate``."""
+
+    def __init__(self, chars: set[str]) -> None:
+        self.table: dict[int, str | None] = {}
+        normalized = translation_table("".join(chars))
+        dropped: list[str] = []
+        replaced: list[str] = []
+        for char in chars:
+            replacement = _PUNCT_FOR_NGRAMS.sub("", normalized.get(ord(char), char))
+            if replacement != char:
+                self.table[ord(char)] = replacement or None
+                (replaced if replacement else dropped).append(char)
+        self._dropped = _char_class(dropped)
+        self._replaced = _char_class(replaced)
+
+    def __call__(self, text: str) -> str:
+        if self._replaced is not None and self._replaced.search(text):
+            return text.translate(self.table)
+        return self._dropped.sub("", text) if self._dropped is not None else text
 
 
-def _matching_form(text: str, table: dict[int, str | None]) -> str:
-    """``text`` without punctuation and spaces, normalised: what pull-quotes are compared by."""
-    return text.translate(table)
+def _char_class(chars: list[str]) -> re.Pattern[str] | None:
+    return re.compile("[" + "".join(map(re.escape, sorted(chars))) + "]") if chars else None
 
 
 def _ngrams(text: str) -> set[str]:
@@ -313,14 +333,26 @@ def _coverage(candidate: str, pool: Counter[str], own: set[str]) -> float:
     return covered / len(candidate)
 
 
-def _find_pull_quotes(paragraphs: list[_Paragraph], table: dict[int, str | None]) -> dict[int, int]:
+def _surely_short(candidate: str, own: set[str], repeated: set[str]) -> bool:
+    """The candidate's coverage is below the threshold, known from set sizes alone: each n-gram that
+    also occurs elsewhere (in ``repeated``) covers at most ``_NGRAM`` characters, and there are at most
+    as many such positions as there are positions less the distinct n-grams found nowhere else. (A
+    candidate is at most 160 characters long, so no coverage below 0.8 is within rounding of it.)"""
+    length = len(candidate)
+    if length < _NGRAM:
+        return True
+    shared_positions = (length - _NGRAM + 1) - len(own - repeated)
+    return 10 * _NGRAM * shared_positions < 8 * length
+
+
+def _find_pull_quotes(paragraphs: list[_Paragraph], matching_form: _MatchingForm) -> dict[int, int]:
     """Pull-quote paragraph index -> index of the paragraph whose text it repeats."""
     if not any(
         p.kind == "text" and _PULL_QUOTE_MIN <= len(p.text) <= 2 * _PULL_QUOTE_MAX and _ends_sentence(p.text)
         for p in paragraphs
     ):
         return {}  # no paragraph could be a pull-quote: skip the n-gram work
-    forms = {p.index: _matching_form(p.text, table) for p in paragraphs if p.kind == "text"}
+    forms = {p.index: matching_form(p.text) for p in paragraphs if p.kind == "text"}
     by_index = {p.index: p for p in paragraphs}
 
     def interrupts(index: int) -> bool:
@@ -338,11 +370,21 @@ def _find_pull_quotes(paragraphs: list[_Paragraph], table: dict[int, str | None]
     if not candidates:
         return {}
     grams = {index: _ngrams(form) for index, form in forms.items()}
+    # The n-grams found in two paragraphs or more, with set operations only: most candidates fall
+    # short of the coverage by this alone, without counting anything.
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for paragraph_grams in grams.values():
+        repeated |= seen & paragraph_grams
+        seen |= paragraph_grams
+    candidates = [index for index in candidates if not _surely_short(forms[index], grams[index], repeated)]
+    if not candidates:
+        return {}
     pool: Counter[str] = Counter()
     for paragraph_grams in grams.values():
         pool.update(paragraph_grams)
     # The pool only loses n-grams as quotes are found, so a candidate short of the coverage now
-    # never reaches it: most pages have no candidate left, and need no postings.
+    # never reaches it.
     coverage = {index: _coverage(forms[index], pool, grams[index]) for index in candidates}
     viable = [index for index in candidates if coverage[index] >= _PULL_QUOTE_COVERAGE]
     if not viable:
@@ -475,9 +517,9 @@ def repair_document(document: Document) -> RepairedPage:
     # A pull-quote repeats its own article: look for the repeated text between article breaks only.
     pull_quotes: dict[int, int] = {}
     breaks = sorted(_article_breaks(paragraphs) | {0, len(paragraphs)})
-    table = _matching_table(chars)
+    matching_form = _MatchingForm(chars)
     for lo, hi in pairwise(breaks):
-        pull_quotes.update(_find_pull_quotes(paragraphs[lo:hi], table))
+        pull_quotes.update(_find_pull_quotes(paragraphs[lo:hi], matching_form))
     quote_records = [
         Repair(
             kind="removed_pull_quote",
@@ -562,9 +604,11 @@ def repair_document(document: Document) -> RepairedPage:
     set_aside.sort(key=lambda item: item.start)
     typos = [typo for block in blocks if block.kind in ("text", "heading") for typo in find_suspected_typos(block.mapped)]
     repairs.sort(key=lambda r: (r.start, r.end))
-    return RepairedPage(
+    page = RepairedPage(
         document=document, blocks=blocks, repairs=repairs, pull_quotes=quote_records, typos=typos, set_aside=set_aside
     )
+    page._chars = frozenset(chars)
+    return page
 
 
 def _without_inline_furniture(block: Block, set_aside: list[SetAside]) -> Block:
@@ -592,10 +636,18 @@ def _without_inline_furniture(block: Block, set_aside: list[SetAside]) -> Block:
 
 
 def _build_block(group: list[_Paragraph], original: str) -> Block:
+    head, tail = group[0], group[-1]
+    if len(group) == 1:  # most blocks: one paragraph, one piece (what the builder would make)
+        text = original[head.body_start : head.body_end]
+        pieces = [Piece(0, len(text), head.body_start, len(text))] if text else []
+        return Block(
+            kind=head.kind, mapped=MappedText(text, pieces, len(original)), start=head.start, end=head.end,
+            source_tag=head.source_tag, source_tag_span=head.source_tag_span, signoff=head.signoff or None,
+            members=[head.index],
+        )  # fmt: skip
     builder = MappedTextBuilder(len(original))
     for paragraph in group:
         builder.append_original(original, paragraph.body_start, paragraph.body_end)
-    head, tail = group[0], group[-1]
     kind: BlockKind = head.kind if len(group) == 1 or all(p.kind == "cell" for p in group) else "text"
     signoff = next((p.signoff for p in group if p.signoff), None)
     return Block(

@@ -54,7 +54,7 @@ from summarizer.rules.indicators import (
 from summarizer.rules.numerals import compile_with_first_chars
 from summarizer.rules.periods import PeriodMention, find_periods
 from summarizer.rules.quantities import Quantity, find_quantities
-from summarizer.rules.tables import TableCell, prose_units, read_tables
+from summarizer.rules.tables import TableCell, read_tables
 from summarizer.text.textmap import normalize_string
 from summarizer.vocab import Status
 
@@ -611,7 +611,7 @@ class _SegmentReader:
         self.lines = _lines(self.text)
         self.line_starts = [start for start, _ in self.lines]
         self.scans = _Scans(find_quantities(self.text), find_periods(self.text), find_regions(self.text))
-        self.tables = read_tables(self.text, self.lines, self.scans.quantities, prose_units(self.scans.quantities))
+        self.tables = read_tables(self.text, self.lines, self.scans.quantities)
         self.headings = {normalize_string(heading) for heading in segment.subheadings}
         self.facts: list[Fact] = []
         self.paragraph_of: dict[int, int] = {}

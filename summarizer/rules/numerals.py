@@ -142,6 +142,8 @@ def decimal_scale(units: str) -> Decimal | None:
 
 def times(value: float, factor: float) -> float:
     """value * factor without binary noise: 140.3 * 1e8 is 14030000000, not 14030000000.000002."""
+    if factor == 1.0 and type(value) is float:
+        return value  # what the decimal product gives: a float's repr reads back as that float
     return float(Decimal(repr(value)) * Decimal(repr(factor)))
 
 

@@ -20,7 +20,16 @@ from functools import lru_cache
 
 from summarizer.text.script import simplified_form
 
-__all__ = ["MappedText", "MappedTextBuilder", "Piece", "normalize", "normalize_string", "translation_table"]
+__all__ = [
+    "MappedText",
+    "MappedTextBuilder",
+    "NormalizationTable",
+    "Piece",
+    "normalization_table",
+    "normalize",
+    "normalize_string",
+    "translation_table",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +309,29 @@ def normalize_string(text: str, table: dict[int, str] | None = None) -> str:
     return _without_spaces_next_to_cjk(translated)
 
 
-def normalize(source: MappedText | str) -> MappedText:
+@dataclass(frozen=True, slots=True)
+class NormalizationTable:
+    """What :func:`normalize` changes in texts made of some set of characters (a page's): built once
+    for the page, it spares every article of it a pass over its characters."""
+
+    one_to_one: dict[int, str]
+    reshaping: re.Pattern[str] | None  # characters whose normalisation has another length
+
+
+def normalization_table(chars: Iterable[str]) -> NormalizationTable:
+    """The table for texts made of ``chars`` (any superset of a text's characters will do)."""
+    one_to_one: dict[int, str] = {}
+    reshaping: set[str] = set()
+    for char, replacement in _changed_chars(chars if isinstance(chars, str) else "".join(set(chars))).items():
+        if len(replacement) == 1:
+            one_to_one[ord(char)] = replacement
+        else:
+            reshaping.add(char)
+    pattern = re.compile("[" + "".join(re.escape(c) for c in sorted(reshaping)) + "]") if reshaping else None
+    return NormalizationTable(one_to_one, pattern)
+
+
+def normalize(source: MappedText | str, table: NormalizationTable | None = None) -> MappedText:
     """NFKC-normalise ``source`` for matching, keeping the map to the original.
 
     Full-width digits and signs become ASCII (１５％ -> 15%), ideographic and no-break spaces become
@@ -310,18 +341,13 @@ def normalize(source: MappedText | str) -> MappedText:
     """
     mapped = MappedText.identity(source) if isinstance(source, str) else source
     text = mapped.text
-    one_to_one: dict[int, str] = {}
-    reshaping: set[str] = set()
-    for char, replacement in _changed_chars(text).items():
-        if len(replacement) == 1:
-            one_to_one[ord(char)] = replacement
-        else:
-            reshaping.add(char)
+    if table is None:
+        table = normalization_table(text)
+    one_to_one = table.one_to_one
     translated = text.translate(one_to_one) if one_to_one else text
     edits: list[tuple[int, int, str]] = []
-    if reshaping:
-        pattern = re.compile("[" + "".join(re.escape(c) for c in sorted(reshaping)) + "]")
-        edits.extend((m.start(), m.end(), _normalized_char(m.group())) for m in pattern.finditer(text))
+    if table.reshaping is not None:
+        edits.extend((m.start(), m.end(), _normalized_char(m.group())) for m in table.reshaping.finditer(text))
     edits.extend((start, end, "") for start, end in _spaces_next_to_cjk(translated))
     if not edits:
         return MappedText(translated, list(mapped.pieces), mapped.original_length)
