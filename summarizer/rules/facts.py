@@ -303,29 +303,39 @@ class _Scans:
 def _comparison(sentence: str, clause_start: int, figure: _Figure) -> FactComparison | None:
     """The comparison stated before a figure within its clause (the last one before it wins)."""
     window_start = max(clause_start, figure.start - _INDICATOR_WINDOW)
-    found: FactComparison | None = None
+    last: re.Match[str] | None = None
     for match in _COMPARISON_WORDS.finditer(sentence, window_start, figure.start):
-        if match.group("yoy") or match.group("same"):
-            found = FactComparison(kind="yoy", baseline="same_period_last_year", text=match.group())
-        elif match.group("prev"):
-            found = FactComparison(kind="vs_previous_year", baseline="previous_year", text=match.group())
-        elif match.group("cmp"):
-            direction: Literal["higher", "lower"] = "lower" if match.group("dir") in ("低于", "慢于") else "higher"
-            found = FactComparison(
-                kind="vs_baseline",
-                baseline=_BASELINES.get(match.group("base"), match.group("base")),
-                direction=direction,
-                difference=figure.value if figure.unit in ("percentage_point", "percent", "times") else None,
-                unit=figure.unit,
-                text=match.group(),
-            )
-        elif match.group("rank") and figure.unit == "rank":
-            base = match.group("rankbase") or match.group("rankbase2")
-            found = FactComparison(kind="rank", baseline=_BASELINES.get(base or ""), text=match.group())
-        elif match.group("share") and figure.unit == "percent":
-            base = match.group("sharebase")
-            found = FactComparison(kind="share", baseline=_BASELINES.get(base or ""), text=match.group())
-    return found
+        if (
+            match.group("yoy") or match.group("same") or match.group("prev") or match.group("cmp")
+            or (match.group("rank") and figure.unit == "rank")
+            or (match.group("share") and figure.unit == "percent")
+        ):  # fmt: skip
+            last = match  # the last one that states a comparison wins: only it is built
+    if last is None:
+        return None
+    return _comparison_of(last, figure)
+
+
+def _comparison_of(match: re.Match[str], figure: _Figure) -> FactComparison:
+    if match.group("yoy") or match.group("same"):
+        return FactComparison(kind="yoy", baseline="same_period_last_year", text=match.group())
+    if match.group("prev"):
+        return FactComparison(kind="vs_previous_year", baseline="previous_year", text=match.group())
+    if match.group("cmp"):
+        direction: Literal["higher", "lower"] = "lower" if match.group("dir") in ("低于", "慢于") else "higher"
+        return FactComparison(
+            kind="vs_baseline",
+            baseline=_BASELINES.get(match.group("base"), match.group("base")),
+            direction=direction,
+            difference=figure.value if figure.unit in ("percentage_point", "percent", "times") else None,
+            unit=figure.unit,
+            text=match.group(),
+        )
+    if match.group("rank"):
+        base = match.group("rankbase") or match.group("rankbase2")
+        return FactComparison(kind="rank", baseline=_BASELINES.get(base or ""), text=match.group())
+    base = match.group("sharebase")
+    return FactComparison(kind="share", baseline=_BASELINES.get(base or ""), text=match.group())
 
 
 def _respectively(prefix: str, count: int) -> list[str] | None:

@@ -102,6 +102,8 @@ _PERIOD_PATTERNS: Final[tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]
 _DEADLINE_PREFIX_RE: Final = re.compile(r"(?:力争到|预计到|计划到|争取到|到)$")
 _CUMULATIVE_PREFIX_RE: Final = re.compile(r"(?:截至|截止到|截止至|截止)$")
 _DEADLINE_SUFFIX_RE: Final = re.compile(r"以前|之前|前(?![一二两三四五六七八九十\d])")
+_PREFIX_MARKER_ENDS: Final = frozenset("至到止")  # the last characters of the prefixes above
+_SUFFIX_MARKER_FIRST: Final = frozenset("以之前")
 
 
 def _year_value(literal: str) -> int:
@@ -311,16 +313,24 @@ class _PeriodReader:
 
     def _with_markers(self, draft: _PeriodDraft) -> _PeriodDraft:
         norm = self.norm
-        window = norm[max(0, draft.start - 3) : draft.start]
-        cumulative = _CUMULATIVE_PREFIX_RE.search(window)
-        if cumulative:
-            draft.cumulative = True
-            draft.start -= len(cumulative.group())
-        else:
-            deadline = _DEADLINE_PREFIX_RE.search(window)
-            if deadline and draft.kind not in ("relative",):
-                draft.deadline = True
-                draft.start -= len(deadline.group())
+        # 截至 / 截止 / 到 … end in one of these, right before the period or before a newline there
+        # (``$`` matches before a final newline too); most periods have none of them before.
+        before = norm[draft.start - 1] if draft.start else ""
+        if before == "\n" and draft.start >= 2:
+            before = norm[draft.start - 2]
+        if before in _PREFIX_MARKER_ENDS:
+            window = norm[max(0, draft.start - 3) : draft.start]
+            cumulative = _CUMULATIVE_PREFIX_RE.search(window)
+            if cumulative:
+                draft.cumulative = True
+                draft.start -= len(cumulative.group())
+            else:
+                deadline = _DEADLINE_PREFIX_RE.search(window)
+                if deadline and draft.kind not in ("relative",):
+                    draft.deadline = True
+                    draft.start -= len(deadline.group())
+        if draft.end >= len(norm) or norm[draft.end] not in _SUFFIX_MARKER_FIRST:
+            return draft
         suffix = _DEADLINE_SUFFIX_RE.match(norm, draft.end)
         if suffix and draft.kind != "relative":
             draft.deadline = True

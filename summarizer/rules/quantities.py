@@ -290,16 +290,18 @@ _UNITS: Final = _unit_table()
 
 
 def _unit_alternation(surfaces: list[str]) -> str:
-    parts = []
+    # Longest first; the alternatives that start with the same character are grouped behind it
+    # (their order kept), so that the regex engine tries a handful at a position, not hundreds.
+    groups: dict[str, list[str]] = {}
     for surface in sorted(surfaces, key=len, reverse=True):
         _, guard = _UNITS[surface]
-        pattern = re.escape(surface)
+        rest = re.escape(surface[1:])
         if surface.isascii() and surface[-1].isalpha():
-            pattern += r"(?![A-Za-z])"  # 5GW is a unit, 5GWx is not
+            rest += r"(?![A-Za-z])"  # 5GW is a unit, 5GWx is not
         if guard:
-            pattern += f"(?!{guard})"
-        parts.append(pattern)
-    return "|".join(parts)
+            rest += f"(?!{guard})"
+        groups.setdefault(surface[0], []).append(rest)
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
 
 
 _UNIT_RE: Final = re.compile(_unit_alternation(list(_UNITS)))
@@ -455,7 +457,8 @@ _CANDIDATE_RE: Final = compile_with_first_chars(
     rf"|(?P<num>{_NUMERAL_RE.pattern})",
 )
 _APPROX_CHARS: Final = "多余几"
-_APPROX_PAIR_RE: Final = re.compile(rf"([一两二三四五六七八])([二两三四五六七八九])([{CN_UNITS}]*)")
+_APPROX_PAIR_FIRST: Final = "一两二三四五六七八"
+_APPROX_PAIR_RE: Final = re.compile(rf"([{_APPROX_PAIR_FIRST}])([二两三四五六七八九])([{CN_UNITS}]*)")
 # The second end of a range, a numerator: no unit needs to follow.
 _LOOSE_NUMERAL_RE: Final = re.compile(
     rf"{_ARABIC_NUMBER}(?: ?[{CN_UNITS}]+(?:零?(?:\d+|[{CN_DIGITS}])[{CN_UNITS}]*)*)?"
@@ -570,10 +573,11 @@ class _Scanner:
                 return None, self._end_of_code(end)
         if previous == "第":
             return self._ordinal(start, end)
-        pair = _APPROX_PAIR_RE.match(norm, start)
+        first = norm[start]
+        pair = _APPROX_PAIR_RE.match(norm, start) if first in _APPROX_PAIR_FIRST else None
         if pair and CN_DIGIT_VALUES[pair.group(2)] == CN_DIGIT_VALUES[pair.group(1)] + 1:
             return self._approximate_pair(pair)
-        slash = _SLASH_FRACTION_RE.match(norm, start)
+        slash = _SLASH_FRACTION_RE.match(norm, start) if first.isdigit() and "/" in norm[start + 1 : start + 4] else None
         if slash and 0 < int(slash.group(1)) < int(slash.group(2)):
             # 3/4, 1/4左右: a fraction written with a slash is one figure, not two.
             draft = _Draft(start, slash.end(), start, slash.end(), int(slash.group(1)) / int(slash.group(2)),
@@ -1067,6 +1071,8 @@ class _Scanner:
 
     def _apply_prefix_qualifier(self, draft: _Draft, floor: int) -> None:
         window_start = max(floor, draft.start - 4)
+        if not _may_end_with(self.norm, window_start, draft.start, _PREFIX_QUALIFIER_ENDS):
+            return
         match = _PREFIX_QUALIFIER_RE.search(self.norm, window_start, draft.start)
         if match is None:
             return
@@ -1081,7 +1087,10 @@ class _Scanner:
             return
         if unit is not None and unit.unit != "CNY":
             return
-        match = _CURRENCY_PREFIX_RE.search(self.norm, max(floor, draft.start - 4), draft.start)
+        window_start = max(floor, draft.start - 4)
+        if not _may_end_with(self.norm, window_start, draft.start, _CURRENCY_PREFIX_ENDS):
+            return
+        match = _CURRENCY_PREFIX_RE.search(self.norm, window_start, draft.start)
         if match is None:
             return
         code = _CURRENCY_PREFIXES[match.group().rstrip()]
@@ -1089,6 +1098,21 @@ class _Scanner:
             return
         draft.unit = _Unit(code, "currency")
         draft.start = match.start()
+
+
+_PREFIX_QUALIFIER_ENDS: Final = frozenset(word[-1] for word in _PREFIX_QUALIFIERS)
+_CURRENCY_PREFIX_ENDS: Final = frozenset(prefix[-1] for prefix in _CURRENCY_PREFIXES)
+
+
+def _may_end_with(norm: str, start: int, end: int, last_chars: frozenset[str]) -> bool:
+    """Whether a search for ``(?:word…) ?$`` in ``norm[start:end]`` can succeed: the word's last
+    character must stand before the end, an optional space and an optional final newline (``$``
+    also matches before one)."""
+    if end > start and norm[end - 1] == "\n":
+        end -= 1
+    if end > start and norm[end - 1] == " ":
+        end -= 1
+    return end > start and norm[end - 1] in last_chars
 
 
 def find_quantities(text: str) -> list[Quantity]:
