@@ -47,9 +47,10 @@ _PARAGRAPH_KINDS: Final[tuple[tuple[SetAsideKind, re.Pattern[str]], ...]] = (
         # An advert speaks to the reader: take, scan, download, follow, click (not 发放消费红包, a news fact).
         "advert",
         re.compile(
-            r"(?:领取|领|抢|赢取?|扫码|扫描|点击|立即|马上|长按|下载|安装|关注)[^。！？]{0,12}"
+            r"(?=[领抢赢扫点立马长下安关\d限广【\[])"  # what a match starts with: the search skips the rest
+            r"(?:(?:领取|领|抢|赢取?|扫码|扫描|点击|立即|马上|长按|下载|安装|关注)[^。！？]{0,12}"
             r"(?:红包|有奖|抽奖|优惠券|二维码|APP|App|app|客户端|公众号|微信号|视频号|抖音号|链接)"
-            r"|\d+%有奖|限时特惠|广告热线|[【\[]广告[】\]]"
+            r"|\d+%有奖|限时特惠|广告热线|[【\[]广告[】\]])"
         ),
     ),
     (

@@ -333,6 +333,20 @@ def _coverage(candidate: str, pool: Counter[str], own: set[str]) -> float:
     return covered / len(candidate)
 
 
+def _coverage_by(candidate: str, repeated: set[str]) -> float:
+    """:func:`_coverage` while no quote has been found: an n-gram of the candidate is in another
+    paragraph exactly when it is in two paragraphs or more (``repeated``)."""
+    if len(candidate) < _NGRAM:
+        return 0.0
+    covered = 0
+    reach = 0
+    for i in range(len(candidate) - _NGRAM + 1):
+        if candidate[i : i + _NGRAM] in repeated:
+            covered += i + _NGRAM - max(i, reach)
+            reach = i + _NGRAM
+    return covered / len(candidate)
+
+
 def _surely_short(candidate: str, own: set[str], repeated: set[str]) -> bool:
     """The candidate's coverage is below the threshold, known from set sizes alone: each n-gram that
     also occurs elsewhere (in ``repeated``) covers at most ``_NGRAM`` characters, and there are at most
@@ -377,18 +391,20 @@ def _find_pull_quotes(paragraphs: list[_Paragraph], matching_form: _MatchingForm
     for paragraph_grams in grams.values():
         repeated |= seen & paragraph_grams
         seen |= paragraph_grams
-    candidates = [index for index in candidates if not _surely_short(forms[index], grams[index], repeated)]
-    if not candidates:
+    # Before any quote is found, an n-gram of a candidate is in another paragraph exactly when it is
+    # repeated. The pool only loses n-grams as quotes are found, so a candidate short of the coverage
+    # now never reaches it.
+    viable = [
+        index
+        for index in candidates
+        if not _surely_short(forms[index], grams[index], repeated)
+        and _coverage_by(forms[index], repeated) >= _PULL_QUOTE_COVERAGE
+    ]
+    if not viable:
         return {}
     pool: Counter[str] = Counter()
     for paragraph_grams in grams.values():
         pool.update(paragraph_grams)
-    # The pool only loses n-grams as quotes are found, so a candidate short of the coverage now
-    # never reaches it.
-    coverage = {index: _coverage(forms[index], pool, grams[index]) for index in candidates}
-    viable = [index for index in candidates if coverage[index] >= _PULL_QUOTE_COVERAGE]
-    if not viable:
-        return {}
     # An interrupting paragraph is the likelier quote; of two equal copies the later one is.
     viable.sort(key=lambda index: (not interrupts(index), -index))
     # Where each n-gram occurs: the paragraphs a candidate may repeat are found through its rarest
