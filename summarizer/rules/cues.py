@@ -123,16 +123,32 @@ _PROJECT: Final = re.compile(r"工程|项目|通道|线路")
 _BENEFIT: Final = re.compile(r"惠及|受益(?:人口|群众)?")
 
 
+def _blank(match: re.Match[str]) -> str:
+    return "\u3000" * len(match.group())
+
+
+_KINDS: Final[tuple[tuple[re.Pattern[str], CueKind], ...]] = (
+    (_TARGET, "target"), (_ESTIMATE, "estimate"), (_PLAN_LIST, "plan_list"), (_RESET, "reset"),
+)  # fmt: skip
+
+
 def _find_cues(masked: str) -> list[Cue]:
-    neutral = _EXPECTATION_NOUN.sub(lambda m: "\u3000" * len(m.group()), masked)
+    neutral = _EXPECTATION_NOUN.sub(_blank, masked)
     cues: list[Cue] = []
-    for pattern, kind in ((_TARGET, "target"), (_ESTIMATE, "estimate"), (_PLAN_LIST, "plan_list"), (_RESET, "reset")):
-        cues.extend(Cue(m.start(), m.end(), m.group(), kind) for m in pattern.finditer(neutral))  # type: ignore[arg-type]
+    for pattern, kind in _KINDS:
+        for m in pattern.finditer(neutral):
+            cues.append(Cue(m.start(), m.end(), m.group(), kind))
     project = _PROJECT.search(neutral)
     if project is not None:
-        cues.extend(Cue(m.start(), m.end(), m.group(), "estimate") for m in _BENEFIT.finditer(neutral, project.end()))
-    cues.sort(key=lambda cue: (cue.end, cue.start))
+        for m in _BENEFIT.finditer(neutral, project.end()):
+            cues.append(Cue(m.start(), m.end(), m.group(), "estimate"))
+    if len(cues) > 1:
+        cues.sort(key=_cue_order)
     return cues
+
+
+def _cue_order(cue: Cue) -> tuple[int, int]:
+    return cue.end, cue.start
 
 
 @dataclass(slots=True)
@@ -144,7 +160,12 @@ class SentenceCues:
 
     @classmethod
     def of(cls, sentence: str) -> SentenceCues:
-        cues = _find_cues(mask_names(sentence))
+        return cls.of_masked(mask_names(sentence))
+
+    @classmethod
+    def of_masked(cls, masked: str) -> SentenceCues:
+        """The cues of a sentence whose names are masked already (:func:`mask_names`)."""
+        cues = _find_cues(masked)
         return cls(cues, [cue.end for cue in cues])
 
     def governing(self, position: int) -> Cue | None:

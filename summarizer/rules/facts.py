@@ -227,6 +227,7 @@ class _Figure:
     prefix_qualifier: str | None
     original: Quantity
     position: int = 0  # its place among the figures of its clause
+    clause: int = 0  # where its clause starts
 
 
 @dataclass(slots=True)
@@ -398,8 +399,7 @@ class _Sentence:
     region: tuple[Region | None] | None = None  # the sentence's first place, or the article's (once asked)
 
     def siblings(self, figure: _Figure) -> tuple[int, list[_Figure]]:
-        clause = self.clauses.start_of(figure.start)
-        return clause, self.by_clause[clause]
+        return figure.clause, self.by_clause[figure.clause]
 
 
 def _choose_indicator(sentence: _Sentence, figure: _Figure, previous: str | None, comparison: FactComparison | None) -> str:
@@ -421,8 +421,10 @@ def _choose_indicator(sentence: _Sentence, figure: _Figure, previous: str | None
     prefix = text[prefix_start : figure.start]
     if figure.prefix_qualifier and prefix.endswith(figure.prefix_qualifier):
         prefix = prefix[: -len(figure.prefix_qualifier)]
-    prefix = _COMPARISON_WORDS.sub(lambda m: "\u3000" * len(m.group()), prefix)
-    prefix = _remove_periods(prefix, sentence.periods + sentence.bases, prefix_start).replace("\u3000", "")
+    prefix = _COMPARISON_WORDS.sub(_blank, prefix)
+    if sentence.periods or sentence.bases:
+        prefix = _remove_periods(prefix, sentence.periods + sentence.bases, prefix_start)
+    prefix = prefix.replace("\u3000", "")
     following = _following_indicator(text[figure.end : figure.end + 17])
     if comparison is not None and comparison.kind == "share":
         share_at = prefix.find("占")
@@ -438,7 +440,7 @@ def _choose_indicator(sentence: _Sentence, figure: _Figure, previous: str | None
     indicator = noun_phrase(prefix)
     if figure.unit == "count" and following:
         # NUM + measure word + NOUN: the noun after the figure is what is counted.
-        named = re.search(r"“[^”]+”$", prefix.rstrip())
+        named = _QUOTED_NAME_AT_END.search(prefix.rstrip())
         return (named.group() if named else "") + following
     if not indicator:
         indicator = following
@@ -448,6 +450,13 @@ def _choose_indicator(sentence: _Sentence, figure: _Figure, previous: str | None
     if indicator and previous and indicator in _GENERIC_HEADS and not previous.endswith(indicator):
         indicator = previous + indicator
     return indicator or previous or ""
+
+
+_QUOTED_NAME_AT_END = re.compile(r"“[^”]+”$")
+
+
+def _blank(match: re.Match[str]) -> str:
+    return "\u3000" * len(match.group())
 
 
 def _subject_of_previous_clause(sentence: _Sentence, clause_start: int) -> str:
@@ -785,7 +794,8 @@ class _SegmentReader:
         clauses = _Clauses.of(text)
         by_clause: dict[int, list[_Figure]] = {}
         for figure in figures:
-            members = by_clause.setdefault(clauses.start_of(figure.start), [])
+            figure.clause = clauses.start_of(figure.start)
+            members = by_clause.setdefault(figure.clause, [])
             figure.position = len(members)
             members.append(figure)
         periods: list[_When] = []
@@ -803,7 +813,7 @@ class _SegmentReader:
             periods.append(_When(lo, hi, mention.text, None, mention))
             if mention.kind == "year" and mention.period and not mention.deadline:
                 explicit_year = int(mention.period)
-        sentence = _Sentence(text, clauses, figures, periods, SentenceCues.of(text), by_clause, bases)
+        sentence = _Sentence(text, clauses, figures, periods, SentenceCues.of_masked(masked), by_clause, bases)
         sentence_year = explicit_year
         for when in periods:
             if text[when.end : when.end + 2] == "以来" and when.mention.kind == "month":
@@ -829,8 +839,8 @@ class _SegmentReader:
         preliminary: bool,
     ) -> tuple[Fact, str]:
         text = sentence.text
-        cell = self.tables.get(self._line_start(sent_start + figure.start))
-        comparison = _comparison(text, sentence.clauses.start_of(figure.start), figure)
+        cell = self.tables.get(self._line_start(sent_start + figure.start)) if self.tables else None
+        comparison = _comparison(text, figure.clause, figure)
         if cell is not None and figure.unit == "number":
             indicator = cell.indicator
         else:

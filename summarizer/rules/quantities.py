@@ -486,6 +486,8 @@ class _Intervals:
         self._ends = [end for _, end in spans]
 
     def covers(self, position: int) -> bool:
+        if not self._starts:
+            return False
         index = bisect_right(self._starts, position) - 1
         return index >= 0 and position < self._ends[index]
 
