@@ -699,18 +699,49 @@ def find_suspected_typos(mapped: MappedText) -> list[SuspectedTypo]:
                 detail=f"'{match.group()}' doubles '{match.group(1)}'; probably a typo in the source",
             )
         )
-    for match in _REPEATED_PHRASE.finditer(mapped.text):
-        start, end = mapped.to_original(match.start(), match.end())
+    text = mapped.text
+    for phrase_start, phrase_end in _repeated_phrases(text):
+        start, end = mapped.to_original(phrase_start, phrase_end)
+        phrase = text[phrase_start : (phrase_start + phrase_end - 1) // 2]
         typos.append(
             SuspectedTypo(
                 kind="repeated_phrase",
                 start=start,
                 end=end,
-                text=match.group(),
-                detail=f"'{match.group(1)}' is listed twice; the source probably meant another term",
+                text=text[phrase_start:phrase_end],
+                detail=f"'{phrase}' is listed twice; the source probably meant another term",
             )
         )
     return typos
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _repeated_phrases(text: str) -> list[tuple[int, int]]:
+    """The spans ``_REPEATED_PHRASE`` finds, found from each 、 (the pattern tries every CJK character).
+
+    A match starts where a run of three to eight CJK characters ends at a 、 (the run cannot hold a
+    、, so that 、 is the one the pattern reaches); the leftmost such start whose words recur right
+    after the 、, not followed by another CJK character, is the match, and the search goes on after it.
+    """
+    spans: list[tuple[int, int]] = []
+    resume = 0
+    comma = text.find("、")
+    while comma != -1:
+        run_start = comma
+        while run_start > comma - 8 and run_start > 0 and _is_cjk(text[run_start - 1]):
+            run_start -= 1
+        for start in range(max(run_start, resume), comma - 2):
+            phrase = text[start:comma]
+            end = comma + 1 + len(phrase)
+            if text.startswith(phrase, comma + 1) and (end == len(text) or not _is_cjk(text[end])):
+                spans.append((start, end))
+                resume = end
+                break
+        comma = text.find("、", max(comma + 1, resume))
+    return spans
 
 
 def blocks_text(blocks: Iterable[Block]) -> str:

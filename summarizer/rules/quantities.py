@@ -356,6 +356,7 @@ _PREFIX_QUALIFIER_RE: Final = re.compile(_prefix_qualifier_pattern())
 _SUFFIX_QUALIFIERS: Final[dict[str, Qualifier]] = {
     "以上": "more_than", "以下": "less_than", "以内": "less_than", "左右": "about", "上下": "about",
 }  # fmt: skip
+_SUFFIX_QUALIFIER_FIRST: Final = frozenset("(以左上")  # what a suffix qualifier starts with
 _SUFFIX_QUALIFIER_RE: Final = re.compile(
     r"(?:\(含\))?(?:以上|以下|以内|左右|上下(?!游|级|班|文|功|联|楼|下))"
 )
@@ -420,6 +421,7 @@ _BARE_FOLLOWERS_OK: Final = frozenset(
 
 # 2023年1—11月 and other range separators
 _RANGE_SEP_RE: Final = re.compile(r"(?:\(含\))? ?(?:至|到|~|-{1,2}|—{1,2}|–|(?P<between>与|和)) ?")
+_RANGE_SEP_FIRST: Final = frozenset("( 至到~-—–与和")  # what a separator starts with
 _BETWEEN_SUFFIX_RE: Final = re.compile(r"之?间")
 
 # Policy packages named by a count: 十条政策, 20条措施 (names, not counts of anything measured).
@@ -711,6 +713,8 @@ class _Scanner:
     def _range(self, first: _Draft, first_numeral: Numeral) -> _Draft | Literal["period"] | None:
         """Extend ``first`` into a range (3至5个, 10%—20%, 七千到九千亿元) when one follows."""
         norm = self.norm
+        if first.end >= len(norm) or norm[first.end] not in _RANGE_SEP_FIRST:
+            return None
         separator = _RANGE_SEP_RE.match(norm, first.end)
         if separator is None:
             return None
@@ -785,14 +789,18 @@ class _Scanner:
                         draft.value = float(Decimal(repr(draft.value)) + Decimal(repr(weight)) * amount)
                 draft.end = subunits.end()
         if unit is not None and unit.kind in ("currency", "physical"):
-            per = _PER_RE.match(norm, draft.end)
+            per = _PER_RE.match(norm, draft.end) if norm.startswith("/", draft.end) else None
             if per:
                 draft.unit = _Unit(f"{unit.unit}/{_PER_UNITS[per.group(1)]}", unit.kind)
                 draft.end = per.end()
         if unit is not None and unit.kind == "physical" and norm.startswith("半", draft.end):
             draft.value += 0.5
             draft.end += 1
-        suffix = _SUFFIX_QUALIFIER_RE.match(norm, draft.end)
+        suffix = (
+            _SUFFIX_QUALIFIER_RE.match(norm, draft.end)
+            if draft.end < len(norm) and norm[draft.end] in _SUFFIX_QUALIFIER_FIRST
+            else None
+        )
         if suffix:
             draft.qualifier = _SUFFIX_QUALIFIERS[suffix.group().replace("(含)", "")]
             draft.end = suffix.end()
@@ -1041,7 +1049,8 @@ class _Scanner:
             unit_name, measure = "count", (unit.measure or "").replace("台套", "台(套)")
         else:
             unit_name, measure = unit.unit, None
-        if draft.end <= draft.start or norm[draft.start : draft.end].strip() != norm[draft.start : draft.end]:
+        span = norm[draft.start : draft.end]
+        if draft.end <= draft.start or span.strip() != span:
             return None
         return Quantity(
             start=draft.start,
