@@ -21,7 +21,7 @@ from summarizer.briefing.models import Region
 from summarizer.gazetteer import detect_region
 from summarizer.layout.repair import Block, Repair, RepairedPage, SetAside, SuspectedTypo, repair_document
 from summarizer.text.ingest import Document
-from summarizer.text.script import simplify
+from summarizer.text.script import simplified_form
 from summarizer.text.textmap import (
     MappedText,
     MappedTextBuilder,
@@ -229,13 +229,19 @@ class _PageRecords:
     typos: _Spans[SuspectedTypo]
     set_aside: _Spans[SetAside]
     normalization: NormalizationTable
+    simplified: dict[int, str]  # the simplified form of every traditional-only character of the page
 
     @classmethod
     def of(cls, page: RepairedPage) -> _PageRecords:
+        chars = page.chars
         return cls(
             _Spans(page.repairs), _Spans(page.pull_quotes), _Spans(page.typos), _Spans(page.set_aside),
-            normalization_table(page.chars),
+            normalization_table(chars), {ord(c): s for c in chars if (s := simplified_form(c)) != c},
         )  # fmt: skip
+
+    def simplify(self, text: str) -> str:
+        """:func:`~summarizer.text.script.simplify` for a text of the page."""
+        return text.translate(self.simplified) if self.simplified else text
 
 
 def _make_segment(index: int, blocks: list[Block], page: RepairedPage, records: _PageRecords) -> Segment | None:
@@ -256,7 +262,7 @@ def _make_segment(index: int, blocks: list[Block], page: RepairedPage, records: 
         line = rest[0].text
         if _DATELINE.fullmatch(line) and dateline is None:
             dateline = line.strip("（）()")
-        elif _ISSUER.fullmatch(simplify(line)):  # 統計局 too
+        elif _ISSUER.fullmatch(records.simplify(line)):  # 統計局 too
             issuers.append(line)
         else:
             break
@@ -286,7 +292,7 @@ def _make_segment(index: int, blocks: list[Block], page: RepairedPage, records: 
         dateline=dateline,
         source_tag=source_tag,
         signoff=signoff,
-        region=detect_region(simplify(title), simplify(lead)),  # 廣東 is 广东
+        region=detect_region(records.simplify(title), records.simplify(lead)),  # 廣東 is 广东
         subheadings=subheadings,
         text=mapped.text,
         repairs=repairs,

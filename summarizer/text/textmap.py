@@ -106,10 +106,18 @@ class MappedText:
         if start == end:
             position = self.original_offset(start)
             return (position, position)
-        first = self._piece_at(start)
-        last = self._piece_at(end - 1)
-        orig_start = first.orig_start + (start - first.start) if first.linear else first.orig_start
-        orig_end = last.orig_start + (end - last.start) if last.linear else last.orig_end
+        starts = self._piece_starts
+        pieces = self.pieces
+        first = pieces[max(bisect_right(starts, start) - 1, 0)]
+        last = pieces[max(bisect_right(starts, end - 1) - 1, 0)]
+        if first.length == first.orig_length:  # linear
+            orig_start = first.orig_start + (start - first.start)
+        else:
+            orig_start = first.orig_start
+        if last.length == last.orig_length:
+            orig_end = last.orig_start + (end - last.start)
+        else:
+            orig_end = last.orig_start + last.orig_length
         if first is last:
             return (orig_start, orig_end)
         # Pieces may have been reordered (a fragment moved back to its sentence): the honest answer
@@ -170,7 +178,8 @@ class MappedTextBuilder:
 
     def __init__(self, original_length: int) -> None:
         self._parts: list[str] = []
-        self._pieces: list[Piece] = []
+        # (start, length, orig_start, orig_length): pieces are made Piece objects once, in build()
+        self._pieces: list[tuple[int, int, int, int]] = []
         self._length = 0
         self._original_length = original_length
 
@@ -181,20 +190,22 @@ class MappedTextBuilder:
     def _add_piece(self, text: str, orig_start: int, orig_length: int) -> None:
         if not text:
             return
-        last = self._pieces[-1] if self._pieces else None
-        linear = len(text) == orig_length
-        if (
-            linear
-            and last is not None
-            and last.linear
-            and last.orig_end == orig_start
-            and last.end == self._length
-        ):
-            self._pieces[-1] = Piece(last.start, last.length + len(text), last.orig_start, last.orig_length + orig_length)
-        else:
-            self._pieces.append(Piece(self._length, len(text), orig_start, orig_length))
+        size = len(text)
+        pieces = self._pieces
+        if pieces and size == orig_length:
+            last_start, last_length, last_orig_start, last_orig_length = pieces[-1]
+            if (
+                last_length == last_orig_length  # linear, like this one
+                and last_orig_start + last_orig_length == orig_start
+                and last_start + last_length == self._length
+            ):
+                pieces[-1] = (last_start, last_length + size, last_orig_start, last_orig_length + orig_length)
+                self._parts.append(text)
+                self._length += size
+                return
+        pieces.append((self._length, size, orig_start, orig_length))
         self._parts.append(text)
-        self._length += len(text)
+        self._length += size
 
     def append_original(self, original: str, start: int, end: int) -> None:
         """Append ``original[start:end]`` verbatim."""
@@ -206,21 +217,30 @@ class MappedTextBuilder:
 
     def append_from(self, source: MappedText, start: int, end: int) -> None:
         """Append ``source.text[start:end]`` keeping its map to the original."""
-        for piece in source._pieces_overlapping(start, end):
-            lo = max(start, piece.start)
-            hi = min(end, piece.end)
-            chunk = source.text[lo:hi]
-            if piece.linear:
-                self._add_piece(chunk, piece.orig_start + lo - piece.start, hi - lo)
-            else:
-                self._add_piece(chunk, piece.orig_start, piece.orig_length)
+        pieces = source.pieces
+        text = source.text
+        index = max(bisect_right(source._piece_starts, start) - 1, 0)  # as _pieces_overlapping
+        while index < len(pieces):
+            piece = pieces[index]
+            piece_start = piece.start
+            if piece_start >= end:
+                break
+            piece_end = piece_start + piece.length
+            if piece_end > start:
+                lo = start if start > piece_start else piece_start
+                hi = end if end < piece_end else piece_end
+                if piece.length == piece.orig_length:
+                    self._add_piece(text[lo:hi], piece.orig_start + lo - piece_start, hi - lo)
+                else:
+                    self._add_piece(text[lo:hi], piece.orig_start, piece.orig_length)
+            index += 1
 
     def append_all(self, parts: Iterable[tuple[MappedText, int, int]]) -> None:
         for source, start, end in parts:
             self.append_from(source, start, end)
 
     def build(self) -> MappedText:
-        return MappedText("".join(self._parts), list(self._pieces), self._original_length)
+        return MappedText("".join(self._parts), [Piece(*piece) for piece in self._pieces], self._original_length)
 
 
 # --- normalisation for matching -------------------------------------------------------------------
