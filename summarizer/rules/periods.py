@@ -141,13 +141,12 @@ class _PeriodReader:
         drafts: list[_PeriodDraft] = []
         norm = self.norm
         for name, required, pattern in _PERIOD_PATTERNS:
-            if not any(word in norm for word in required):
-                continue  # cheaper than a pass that cannot match
             handler = getattr(self, f"_{name}")
-            for match in pattern.finditer(norm):
-                draft: _PeriodDraft | None = handler(match, match.start(), match.end())
-                if draft is not None:
-                    drafts.append(self._with_markers(draft))
+            for lo, hi in _lines_with(norm, required):
+                for match in pattern.finditer(norm, lo, hi):
+                    draft: _PeriodDraft | None = handler(match, match.start(), match.end())
+                    if draft is not None:
+                        drafts.append(self._with_markers(draft))
         # Markers first: 到/截至 before and 前 after are part of the span that must not overlap.
         return [self._mention(draft) for draft in self._without_overlaps(drafts)]
 
@@ -348,6 +347,41 @@ class _PeriodReader:
             deadline=draft.deadline,
             kind=draft.kind,
         )
+
+
+def _lines_with(norm: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where a pattern whose every match holds one of ``words`` needs searching: the lines that hold
+    one, or the whole text when they are much of it (a search is cheap, a line costs a call).
+
+    Searching line by line finds what a search of the whole text does: no period spans a line break,
+    and at a line's edges the patterns' lookarounds (none of which accepts a newline) decide as they
+    do next to the newline (``pos`` and ``endpos`` keep the characters around in view).
+    """
+    present = [word for word in words if word in norm]
+    if not present:
+        return []
+    if len(norm) < _LINE_SEARCH_MIN:
+        return [(0, len(norm))]
+    lines: list[tuple[int, int]] = []
+    covered = 0
+    for word in present:
+        position = norm.find(word)
+        while position != -1:
+            lo = norm.rfind("\n", 0, position) + 1
+            hi = norm.find("\n", position)
+            if hi == -1:
+                hi = len(norm)
+            lines.append((lo, hi))
+            covered += hi - lo
+            if covered > len(norm) // 2:
+                return [(0, len(norm))]
+            position = norm.find(word, hi)
+    if len(present) > 1:
+        lines = sorted(set(lines))
+    return lines
+
+
+_LINE_SEARCH_MIN = 256  # shorter texts are searched whole
 
 
 def _join_relative(relative: str | None, partial: str) -> str:
