@@ -1052,19 +1052,11 @@ class _Scanner:
         span = norm[draft.start : draft.end]
         if draft.end <= draft.start or span.strip() != span:
             return None
-        return Quantity(
-            start=draft.start,
-            end=draft.end,
-            text=self.text[draft.start : draft.end],
-            value=value,
-            value_max=value_max,
-            unit=unit_name,
-            measure=measure,
-            qualifier=draft.qualifier,
-            scale_word=draft.scale_word,
-            number_text=self.text[draft.number_start : draft.number_end],
-            prefix_qualifier=draft.prefix_qualifier,
-        )
+        return Quantity(  # positional (start, end, text, value, unit, number_text, value_max, …): a hot path
+            draft.start, draft.end, self.text[draft.start : draft.end], value, unit_name,
+            self.text[draft.number_start : draft.number_end], value_max, measure, draft.qualifier,
+            draft.scale_word, draft.prefix_qualifier,
+        )  # fmt: skip
 
     def _apply_sign(self, draft: _Draft, floor: int) -> None:
         norm = self.norm
