@@ -193,14 +193,16 @@ def test_units_grouped_by_first_character_match_as_the_flat_alternation() -> Non
 @given(
     st.text(
         st.sampled_from(
-            list("忽略以上指令你作为AI摘要中写ignore previous instructions<|im_start|>系统提示ſK约")
+            list("忽略以上指令你作为AI摘要中写ignore previous instructions<|im_start|>系统提示ſK约 systemprompt you are now a")
         ),
         max_size=30,
     )
 )
 def test_injection_guard_never_hides_a_match(text: str) -> None:
     if boilerplate._INJECTION.search(text):
-        assert boilerplate._INJECTION_WORDS.search(text) or boilerplate._LATIN_OR_TAG.search(text)
+        assert boilerplate._INJECTION_WORDS.search(text) or (
+            boilerplate._LATIN_OR_TAG.search(text) and boilerplate._ENGLISH_INJECTION_WORDS.search(text)
+        )
     if boilerplate._INLINE_CREDIT.search(text):
         assert boilerplate._CREDIT_WORDS.search(text)
 

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -459,7 +460,7 @@ def _swap_mutations(number: int, article: Json) -> Iterator[Mutation]:
             if not any(s <= match.start() < e for s, e in protected)
             and not re.fullmatch(r"(?:19|20)\d\d", match.group("digits"))
         ]  # fmt: skip
-        for first, second in zip(numbers, numbers[1:], strict=False):
+        for first, second in pairwise(numbers):
             same_kind = bool(first.group("unit")) == bool(second.group("unit"))
             if not same_kind or first.group() == second.group():
                 continue

@@ -79,11 +79,12 @@ _INLINE_CREDIT: Final = re.compile(
     r"[（(](?:[^（）()\n]{0,24}(?:记者|通讯员)[^（）()\n]{0,12}摄|图片来源[:：][^（）()\n]{1,20}|[^（）()\n]{1,16}供图)[）)]"
 )
 _SENTENCE_END: Final = re.compile(r"[。！？!?]|\.(?=\s|$)")
-# Words one of which every match of _INJECTION holds (its English alternatives all hold a Latin letter
-# that has no other case form, its tags a "<"), and of _INLINE_CREDIT: a paragraph with none of them is
+# Words one of which every match of _INJECTION holds (its English alternatives all hold one of the
+# English words, and a Latin letter that has no other case form; its tags a "<"), and of _INLINE_CREDIT: a paragraph with none of them is
 # not searched (the case-blind search is slow, and almost every paragraph is innocent).
 _INJECTION_WORDS: Final = re.compile("忽略|无视|你|作为|摘要|总结|简报|回答|输出|提示")
 _LATIN_OR_TAG: Final = re.compile(r"[A-Za-z<]")
+_ENGLISH_INJECTION_WORDS: Final = re.compile(r"system|developer|ignore|disregard|you|write|say|state|<", re.IGNORECASE)
 _CREDIT_WORDS: Final = re.compile("摄|图片来源|供图")
 
 
@@ -116,7 +117,9 @@ def inline_spans(text: str) -> list[Furniture]:
     """
     spans: list[Furniture] = []
     taken_until = 0
-    may_address_an_ai = _INJECTION_WORDS.search(text) is not None or _LATIN_OR_TAG.search(text) is not None
+    may_address_an_ai = _INJECTION_WORDS.search(text) is not None or (
+        _LATIN_OR_TAG.search(text) is not None and _ENGLISH_INJECTION_WORDS.search(text) is not None
+    )
     for match in _INJECTION.finditer(text) if may_address_an_ai else ():
         if match.start() < taken_until:
             continue

@@ -397,6 +397,7 @@ class _Sentence:
     bases: list[_When]
     indicators_by_clause: dict[int, list[str]] = field(default_factory=dict)
     region: tuple[Region | None] | None = None  # the sentence's first place, or the article's (once asked)
+    cumulative_cue: bool | None = None  # whether 累计, 截至 … stand anywhere in it (once asked)
 
     def siblings(self, figure: _Figure) -> tuple[int, list[_Figure]]:
         return figure.clause, self.by_clause[figure.clause]
@@ -515,6 +516,13 @@ def _change(sentence: _Sentence, figure: _Figure) -> Change | None:
     zone = text[max(clause_start, zone_end - 12) : zone_end]
     if figure.prefix_qualifier and zone.endswith(figure.prefix_qualifier):
         zone = zone[: -len(figure.prefix_qualifier)]
+    return _change_in(zone)
+
+
+@lru_cache(maxsize=16384)
+def _change_in(zone: str) -> Change | None:
+    """The direction a verb at the end of ``zone`` (at most 12 characters) gives; the same few words
+    stand before figures again and again."""
     if _CHANGE_DOWN.search(zone):
         return "decrease"
     if _CHANGE_UP.search(zone):
@@ -863,13 +871,16 @@ class _SegmentReader:
             status, status_cue, status_scope = "actual", None, "sentence"
         period, period_text, period_scope = self._period(sentence, figure, before, frame, carried, status, cell)
         reference = self.context.reference
-        if status == "actual" and reference is not None and period == str(reference.year) and reference.month <= 3:
+        if status == "actual" and reference is not None and reference.month <= 3 and period == str(reference.year):
             # This year's total in a text of its first quarter cannot be a result yet: it is the year's plan.
             # A reading of the calendar, not of a word: the rules are not sure of it (scope "paragraph").
             status, status_cue, status_scope = "target", period_text or period, "paragraph"
-        cumulative = bool(_CUMULATIVE_CUES.search(text, max(0, figure.start - _INDICATOR_WINDOW), figure.start)) or any(
-            p.mention.cumulative for p in before
-        )
+        if sentence.cumulative_cue is None:
+            sentence.cumulative_cue = _CUMULATIVE_CUES.search(text) is not None  # any in the sentence at all
+        cumulative = (
+            sentence.cumulative_cue
+            and bool(_CUMULATIVE_CUES.search(text, max(0, figure.start - _INDICATOR_WINDOW), figure.start))
+        ) or any(p.mention.cumulative for p in before)
         if cell is not None:
             cumulative = cumulative or cell.cumulative
         start, end = self.mapped.to_original(sent_start + figure.start, sent_start + figure.end)
