@@ -47,9 +47,10 @@ _PARAGRAPH_KINDS: Final[tuple[tuple[SetAsideKind, re.Pattern[str]], ...]] = (
         # An advert speaks to the reader: take, scan, download, follow, click (not 发放消费红包, a news fact).
         "advert",
         re.compile(
-            r"(?:领取|领|抢|赢取?|扫码|扫描|点击|立即|马上|长按|下载|安装|关注)[^。！？]{0,12}"
+            r"(?=[领抢赢扫点立马长下安关\d限广【\[])"  # what a match starts with: the search skips the rest
+            r"(?:(?:领取|领|抢|赢取?|扫码|扫描|点击|立即|马上|长按|下载|安装|关注)[^。！？]{0,12}"
             r"(?:红包|有奖|抽奖|优惠券|二维码|APP|App|app|客户端|公众号|微信号|视频号|抖音号|链接)"
-            r"|\d+%有奖|限时特惠|广告热线|[【\[]广告[】\]]"
+            r"|\d+%有奖|限时特惠|广告热线|[【\[]广告[】\]])"
         ),
     ),
     (
@@ -78,6 +79,13 @@ _INLINE_CREDIT: Final = re.compile(
     r"[（(](?:[^（）()\n]{0,24}(?:记者|通讯员)[^（）()\n]{0,12}摄|图片来源[:：][^（）()\n]{1,20}|[^（）()\n]{1,16}供图)[）)]"
 )
 _SENTENCE_END: Final = re.compile(r"[。！？!?\n]|\.(?=\s|$|[^\x00-\x7f])")  # "vehicles.示例…": a joined line
+# Words one of which every match of _INJECTION holds (its English alternatives all hold one of the
+# English words, and a Latin letter that has no other case form; its tags a "<"), and of _INLINE_CREDIT: a paragraph with none of them is
+# not searched (the case-blind search is slow, and almost every paragraph is innocent).
+_INJECTION_WORDS: Final = re.compile("忽略|无视|你|作为|摘要|总结|简报|回答|输出|提示")
+_LATIN_OR_TAG: Final = re.compile(r"[A-Za-z<]")
+_ENGLISH_INJECTION_WORDS: Final = re.compile(r"system|developer|ignore|disregard|you|write|say|state|<", re.IGNORECASE)
+_CREDIT_WORDS: Final = re.compile("摄|图片来源|供图")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,14 +117,17 @@ def inline_spans(text: str) -> list[Furniture]:
     """
     spans: list[Furniture] = []
     taken_until = 0
-    for match in _INJECTION.finditer(text):
+    may_address_an_ai = _INJECTION_WORDS.search(text) is not None or (
+        _LATIN_OR_TAG.search(text) is not None and _ENGLISH_INJECTION_WORDS.search(text) is not None
+    )
+    for match in _INJECTION.finditer(text) if may_address_an_ai else ():
         if match.start() < taken_until:
             continue
         start = _sentence_start(text, match.start(), taken_until)
         end = _sentence_end(text, match.end())
         spans.append(Furniture(start, end, "suspected_injection", f"addresses an AI: '{match.group()}'"))
         taken_until = end
-    for match in _INLINE_CREDIT.finditer(text):
+    for match in _INLINE_CREDIT.finditer(text) if _CREDIT_WORDS.search(text) else ():
         if not any(s.start <= match.start() < s.end for s in spans):
             spans.append(Furniture(match.start(), match.end(), "credit", "an image credit"))
     return sorted(spans, key=lambda s: s.start)

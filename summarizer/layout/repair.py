@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from summarizer.layout.boilerplate import SetAsideKind, inline_spans, paragraph_kind
 from summarizer.text.ingest import Document
-from summarizer.text.script import simplify
-from summarizer.text.textmap import MappedText, MappedTextBuilder, normalize_string, translation_table
+from summarizer.text.script import simplified_form
+from summarizer.text.textmap import MappedText, MappedTextBuilder, Piece, translation_table
 
 __all__ = [
     "Block",
@@ -113,6 +113,15 @@ class RepairedPage(BaseModel):
     pull_quotes: list[Repair]
     set_aside: list[SetAside] = []
     typos: list[SuspectedTypo]
+
+    _chars: frozenset[str] | None = PrivateAttr(default=None)  # every character of the document
+
+    @property
+    def chars(self) -> frozenset[str]:
+        """Every distinct character of the document (found once: a pass over a large text is slow)."""
+        if self._chars is None:
+            self._chars = frozenset(self.document.original)
+        return self._chars
 
 
 # --- paragraph classification ----------------------------------------------------------------------
@@ -206,10 +215,12 @@ def _unbalanced(text: str) -> tuple[list[str], list[str]]:
     return orphan_closers, stack
 
 
-def _classify(paragraphs: list[_Paragraph]) -> None:
+def _classify(paragraphs: list[_Paragraph], simplified: dict[int, str]) -> None:
+    """``simplified``: the simplified form of every traditional-only character of the page."""
     for paragraph in paragraphs:
         text = paragraph.text
-        cues = simplify(text)  # same offsets: 本報訊 and 記者 are cues too; groups are cut from text
+        # same offsets: 本報訊 and 記者 are cues too; groups are cut from text
+        cues = text.translate(simplified) if simplified else text
         furniture = paragraph_kind(cues)
         if furniture is not None:
             paragraph.kind = "boilerplate"
@@ -274,8 +285,34 @@ _DIGITS = re.compile(r"\d+(?:\.\d+)?(?![\d.]|年)")  # figures, not years
 _PUNCT_FOR_NGRAMS = re.compile(r"[\s\"'“”‘’「」『』（）()【】《》，,。、；;：:！!？?…—-]")
 
 
-def _matching_form(text: str, table: dict[int, str]) -> str:
-    return _PUNCT_FOR_NGRAMS.sub("", normalize_string(text, table))
+class _MatchingForm:
+    """What pull-quotes are compared by: a paragraph normalised (as
+    :func:`~summarizer.text.textmap.normalize_string`) without punctuation and spaces. Both steps
+    work character by character, so for the characters of a page (``chars``) they compose into one
+    table; the removal of spaces next to CJK characters is covered by dropping every space. Most
+    characters of the table are only dropped, and a regex drops them faster than ``str.translate``."""
+
+    def __init__(self, chars: set[str]) -> None:
+        self.table: dict[int, str | None] = {}
+        normalized = translation_table("".join(chars))
+        dropped: list[str] = []
+        replaced: list[str] = []
+        for char in chars:
+            replacement = _PUNCT_FOR_NGRAMS.sub("", normalized.get(ord(char), char))
+            if replacement != char:
+                self.table[ord(char)] = replacement or None
+                (replaced if replacement else dropped).append(char)
+        self._dropped = _char_class(dropped)
+        self._replaced = _char_class(replaced)
+
+    def __call__(self, text: str) -> str:
+        if self._replaced is not None and self._replaced.search(text):
+            return text.translate(self.table)
+        return self._dropped.sub("", text) if self._dropped is not None else text
+
+
+def _char_class(chars: list[str]) -> re.Pattern[str] | None:
+    return re.compile("[" + "".join(map(re.escape, sorted(chars))) + "]") if chars else None
 
 
 def _ngrams(text: str) -> set[str]:
@@ -286,27 +323,50 @@ def _coverage(candidate: str, pool: Counter[str], own: set[str]) -> float:
     """Share of the candidate's characters inside an n-gram that also occurs in another paragraph."""
     if len(candidate) < _NGRAM:
         return 0.0
-    covered = [False] * len(candidate)
+    covered = 0
+    reach = 0  # characters before this are counted already
     for i in range(len(candidate) - _NGRAM + 1):
         gram = candidate[i : i + _NGRAM]
         if pool[gram] - (1 if gram in own else 0) > 0:
-            for j in range(i, i + _NGRAM):
-                covered[j] = True
-    return sum(covered) / len(candidate)
+            covered += i + _NGRAM - max(i, reach)
+            reach = i + _NGRAM
+    return covered / len(candidate)
 
 
-def _find_pull_quotes(paragraphs: list[_Paragraph], table: dict[int, str]) -> dict[int, int]:
+def _coverage_by(candidate: str, repeated: set[str]) -> float:
+    """:func:`_coverage` while no quote has been found: an n-gram of the candidate is in another
+    paragraph exactly when it is in two paragraphs or more (``repeated``)."""
+    if len(candidate) < _NGRAM:
+        return 0.0
+    covered = 0
+    reach = 0
+    for i in range(len(candidate) - _NGRAM + 1):
+        if candidate[i : i + _NGRAM] in repeated:
+            covered += i + _NGRAM - max(i, reach)
+            reach = i + _NGRAM
+    return covered / len(candidate)
+
+
+def _surely_short(candidate: str, own: set[str], repeated: set[str]) -> bool:
+    """The candidate's coverage is below the threshold, known from set sizes alone: each n-gram that
+    also occurs elsewhere (in ``repeated``) covers at most ``_NGRAM`` characters, and there are at most
+    as many such positions as there are positions less the distinct n-grams found nowhere else. (A
+    candidate is at most 160 characters long, so no coverage below 0.8 is within rounding of it.)"""
+    length = len(candidate)
+    if length < _NGRAM:
+        return True
+    shared_positions = (length - _NGRAM + 1) - len(own - repeated)
+    return 10 * _NGRAM * shared_positions < 8 * length
+
+
+def _find_pull_quotes(paragraphs: list[_Paragraph], matching_form: _MatchingForm) -> dict[int, int]:
     """Pull-quote paragraph index -> index of the paragraph whose text it repeats."""
     if not any(
         p.kind == "text" and _PULL_QUOTE_MIN <= len(p.text) <= 2 * _PULL_QUOTE_MAX and _ends_sentence(p.text)
         for p in paragraphs
     ):
         return {}  # no paragraph could be a pull-quote: skip the n-gram work
-    forms = {p.index: _matching_form(p.text, table) for p in paragraphs if p.kind == "text"}
-    grams = {index: _ngrams(form) for index, form in forms.items()}
-    pool: Counter[str] = Counter()
-    for paragraph_grams in grams.values():
-        pool.update(paragraph_grams)
+    forms = {p.index: matching_form(p.text) for p in paragraphs if p.kind == "text"}
     by_index = {p.index: p for p in paragraphs}
 
     def interrupts(index: int) -> bool:
@@ -321,19 +381,45 @@ def _find_pull_quotes(paragraphs: list[_Paragraph], table: dict[int, str]) -> di
         and _PULL_QUOTE_MIN <= len(forms[p.index]) <= _PULL_QUOTE_MAX
         and _ends_sentence(p.text)
     ]
+    if not candidates:
+        return {}
+    grams = {index: _ngrams(form) for index, form in forms.items()}
+    # The n-grams found in two paragraphs or more, with set operations only: most candidates fall
+    # short of the coverage by this alone, without counting anything.
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for paragraph_grams in grams.values():
+        repeated |= seen & paragraph_grams
+        seen |= paragraph_grams
+    # Before any quote is found, an n-gram of a candidate is in another paragraph exactly when it is
+    # repeated. The pool only loses n-grams as quotes are found, so a candidate short of the coverage
+    # now never reaches it.
+    viable = [
+        index
+        for index in candidates
+        if not _surely_short(forms[index], grams[index], repeated)
+        and _coverage_by(forms[index], repeated) >= _PULL_QUOTE_COVERAGE
+    ]
+    if not viable:
+        return {}
+    pool: Counter[str] = Counter()
+    for paragraph_grams in grams.values():
+        pool.update(paragraph_grams)
     # An interrupting paragraph is the likelier quote; of two equal copies the later one is.
-    candidates.sort(key=lambda index: (not interrupts(index), -index))
+    viable.sort(key=lambda index: (not interrupts(index), -index))
     # Where each n-gram occurs: the paragraphs a candidate may repeat are found through its rarest
     # n-grams, so the search costs the same for every candidate however long the page (a page of
-    # near-identical paragraphs would otherwise compare each with all the others).
+    # near-identical paragraphs would otherwise compare each with all the others). Only the
+    # n-grams of viable candidates are ever looked up.
+    wanted = set().union(*(grams[index] for index in viable))
     postings: dict[str, list[int]] = {}
     for index, paragraph_grams in grams.items():
-        for gram in paragraph_grams:
+        for gram in paragraph_grams & wanted:
             postings.setdefault(gram, []).append(index)
     found: dict[int, int] = {}
-    for index in candidates:
+    for index in viable:
         form = forms[index]
-        if _coverage(form, pool, grams[index]) < _PULL_QUOTE_COVERAGE:
+        if found and _coverage(form, pool, grams[index]) < _PULL_QUOTE_COVERAGE:
             continue
         shared_grams = [gram for gram in grams[index] if len(postings[gram]) > 1]
         rare = sorted(shared_grams, key=lambda gram: (len(postings[gram]), gram))[:_PROBE_GRAMS]
@@ -440,15 +526,16 @@ def repair_document(document: Document) -> RepairedPage:
     """Classify, de-quote, re-attach and join the paragraphs of ``document``."""
     original = document.original
     paragraphs = _split_paragraphs(document)
-    _classify(paragraphs)
+    chars = set(original)  # once per page: every per-paragraph table is cut from it
+    _classify(paragraphs, {ord(c): simplified for c in chars if (simplified := simplified_form(c)) != c})
     repairs: list[Repair] = []
 
     # A pull-quote repeats its own article: look for the repeated text between article breaks only.
     pull_quotes: dict[int, int] = {}
     breaks = sorted(_article_breaks(paragraphs) | {0, len(paragraphs)})
-    table = translation_table(original)
+    matching_form = _MatchingForm(chars)
     for lo, hi in pairwise(breaks):
-        pull_quotes.update(_find_pull_quotes(paragraphs[lo:hi], table))
+        pull_quotes.update(_find_pull_quotes(paragraphs[lo:hi], matching_form))
     quote_records = [
         Repair(
             kind="removed_pull_quote",
@@ -533,9 +620,11 @@ def repair_document(document: Document) -> RepairedPage:
     set_aside.sort(key=lambda item: item.start)
     typos = [typo for block in blocks if block.kind in ("text", "heading") for typo in find_suspected_typos(block.mapped)]
     repairs.sort(key=lambda r: (r.start, r.end))
-    return RepairedPage(
+    page = RepairedPage(
         document=document, blocks=blocks, repairs=repairs, pull_quotes=quote_records, typos=typos, set_aside=set_aside
     )
+    page._chars = frozenset(chars)
+    return page
 
 
 def _without_inline_furniture(block: Block, set_aside: list[SetAside]) -> Block:
@@ -563,10 +652,18 @@ def _without_inline_furniture(block: Block, set_aside: list[SetAside]) -> Block:
 
 
 def _build_block(group: list[_Paragraph], original: str) -> Block:
+    head, tail = group[0], group[-1]
+    if len(group) == 1:  # most blocks: one paragraph, one piece (what the builder would make)
+        text = original[head.body_start : head.body_end]
+        pieces = [Piece(0, len(text), head.body_start, len(text))] if text else []
+        return Block(
+            kind=head.kind, mapped=MappedText(text, pieces, len(original)), start=head.start, end=head.end,
+            source_tag=head.source_tag, source_tag_span=head.source_tag_span, signoff=head.signoff or None,
+            members=[head.index],
+        )  # fmt: skip
     builder = MappedTextBuilder(len(original))
     for paragraph in group:
         builder.append_original(original, paragraph.body_start, paragraph.body_end)
-    head, tail = group[0], group[-1]
     kind: BlockKind = head.kind if len(group) == 1 or all(p.kind == "cell" for p in group) else "text"
     signoff = next((p.signoff for p in group if p.signoff), None)
     return Block(
@@ -602,18 +699,49 @@ def find_suspected_typos(mapped: MappedText) -> list[SuspectedTypo]:
                 detail=f"'{match.group()}' doubles '{match.group(1)}'; probably a typo in the source",
             )
         )
-    for match in _REPEATED_PHRASE.finditer(mapped.text):
-        start, end = mapped.to_original(match.start(), match.end())
+    text = mapped.text
+    for phrase_start, phrase_end in _repeated_phrases(text):
+        start, end = mapped.to_original(phrase_start, phrase_end)
+        phrase = text[phrase_start : (phrase_start + phrase_end - 1) // 2]
         typos.append(
             SuspectedTypo(
                 kind="repeated_phrase",
                 start=start,
                 end=end,
-                text=match.group(),
-                detail=f"'{match.group(1)}' is listed twice; the source probably meant another term",
+                text=text[phrase_start:phrase_end],
+                detail=f"'{phrase}' is listed twice; the source probably meant another term",
             )
         )
     return typos
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _repeated_phrases(text: str) -> list[tuple[int, int]]:
+    """The spans ``_REPEATED_PHRASE`` finds, found from each 、 (the pattern tries every CJK character).
+
+    A match starts where a run of three to eight CJK characters ends at a 、 (the run cannot hold a
+    、, so that 、 is the one the pattern reaches); the leftmost such start whose words recur right
+    after the 、, not followed by another CJK character, is the match, and the search goes on after it.
+    """
+    spans: list[tuple[int, int]] = []
+    resume = 0
+    comma = text.find("、")
+    while comma != -1:
+        run_start = comma
+        while run_start > comma - 8 and run_start > 0 and _is_cjk(text[run_start - 1]):
+            run_start -= 1
+        for start in range(max(run_start, resume), comma - 2):
+            phrase = text[start:comma]
+            end = comma + 1 + len(phrase)
+            if text.startswith(phrase, comma + 1) and (end == len(text) or not _is_cjk(text[end])):
+                spans.append((start, end))
+                resume = end
+                break
+        comma = text.find("、", max(comma + 1, resume))
+    return spans
 
 
 def blocks_text(blocks: Iterable[Block]) -> str:

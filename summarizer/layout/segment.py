@@ -10,7 +10,10 @@ are its subheadings.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from functools import cached_property
+from typing import Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -18,8 +21,15 @@ from summarizer.briefing.models import Region
 from summarizer.gazetteer import detect_region
 from summarizer.layout.repair import Block, Repair, RepairedPage, SetAside, SuspectedTypo, repair_document
 from summarizer.text.ingest import Document
-from summarizer.text.script import simplify
-from summarizer.text.textmap import MappedText, MappedTextBuilder, normalize, normalize_string
+from summarizer.text.script import simplified_form
+from summarizer.text.textmap import (
+    MappedText,
+    MappedTextBuilder,
+    NormalizationTable,
+    normalization_table,
+    normalize,
+    normalize_string,
+)
 
 __all__ = ["Segment", "SegmentedPage", "segment_document", "segment_page"]
 
@@ -27,6 +37,16 @@ _PARAGRAPH_SEPARATOR = "\n"
 _DATELINE = re.compile(r"[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[）)]?")
 _ISSUER = re.compile(r"[\u4e00-\u9fff（）()]{2,24}(?:局|队|厅|委员会|委|办公室|办|院|部|中心|政府|协会|研究所|集团)")
 _BRIEF_MAX_PARAGRAPHS = 2
+
+
+class _HasSpan(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+_Item = TypeVar("_Item", bound=_HasSpan)
 
 
 class Segment(BaseModel):
@@ -55,6 +75,7 @@ class Segment(BaseModel):
     _mapped: MappedText = PrivateAttr()
     _title_mapped: MappedText | None = PrivateAttr(default=None)
     _document_text: str = PrivateAttr(default="")
+    _normalization: NormalizationTable | None = PrivateAttr(default=None)  # the page's, shared
 
     @property
     def mapped(self) -> MappedText:
@@ -64,7 +85,7 @@ class Segment(BaseModel):
     @cached_property
     def normalized(self) -> MappedText:
         """The matching form of ``text`` (NFKC …), mapped to original-file offsets."""
-        return normalize(self._mapped)
+        return normalize(self._mapped, self._normalization)
 
     @cached_property
     def reading(self) -> MappedText:
@@ -78,7 +99,7 @@ class Segment(BaseModel):
         end = title.to_original(len(title.text), len(title.text))[0]
         builder.append_replacement(_PARAGRAPH_SEPARATOR, end, end)
         builder.append_from(self._mapped, 0, len(self._mapped.text))
-        return normalize(builder.build())
+        return normalize(builder.build(), self._normalization)
 
     @property
     def title_lines(self) -> int:
@@ -178,7 +199,52 @@ def _body_text(blocks: list[Block], original: str) -> MappedText:
     return builder.build()
 
 
-def _make_segment(index: int, blocks: list[Block], page: RepairedPage) -> Segment | None:
+class _Spans(Generic[_Item]):
+    """Items with original spans, found by span in O(log n) (a page of many articles asks once per
+    article). :meth:`within` keeps the items' own order."""
+
+    def __init__(self, items: list[_Item]) -> None:
+        self._items = items
+        positions = range(len(items))
+        # An item that ends before it starts (a join after a fragment moved back) is checked every time.
+        self._inverted = [position for position in positions if items[position].end < items[position].start]
+        self._order = sorted(
+            (position for position in positions if items[position].end >= items[position].start),
+            key=lambda position: items[position].start,
+        )
+        self._starts = [items[position].start for position in self._order]
+
+    def within(self, start: int, end: int) -> list[_Item]:
+        """Every item with ``start <= item.start`` and ``item.end <= end``."""
+        lo, hi = bisect_left(self._starts, start), bisect_right(self._starts, end)
+        picked = [position for position in self._order[lo:hi] if self._items[position].end <= end]
+        picked += [p for p in self._inverted if start <= self._items[p].start and self._items[p].end <= end]
+        return [self._items[position] for position in sorted(picked)]
+
+
+@dataclass(frozen=True, slots=True)
+class _PageRecords:
+    repairs: _Spans[Repair]
+    pull_quotes: _Spans[Repair]
+    typos: _Spans[SuspectedTypo]
+    set_aside: _Spans[SetAside]
+    normalization: NormalizationTable
+    simplified: dict[int, str]  # the simplified form of every traditional-only character of the page
+
+    @classmethod
+    def of(cls, page: RepairedPage) -> _PageRecords:
+        chars = page.chars
+        return cls(
+            _Spans(page.repairs), _Spans(page.pull_quotes), _Spans(page.typos), _Spans(page.set_aside),
+            normalization_table(chars), {ord(c): s for c in chars if (s := simplified_form(c)) != c},
+        )  # fmt: skip
+
+    def simplify(self, text: str) -> str:
+        """:func:`~summarizer.text.script.simplify` for a text of the page."""
+        return text.translate(self.simplified) if self.simplified else text
+
+
+def _make_segment(index: int, blocks: list[Block], page: RepairedPage, records: _PageRecords) -> Segment | None:
     head = blocks[0]
     rest = blocks[1:]
     title = head.text if head.kind == "heading" else ""
@@ -196,7 +262,7 @@ def _make_segment(index: int, blocks: list[Block], page: RepairedPage) -> Segmen
         line = rest[0].text
         if _DATELINE.fullmatch(line) and dateline is None:
             dateline = line.strip("（）()")
-        elif _ISSUER.fullmatch(simplify(line)):  # 統計局 too
+        elif _ISSUER.fullmatch(records.simplify(line)):  # 統計局 too
             issuers.append(line)
         else:
             break
@@ -212,10 +278,10 @@ def _make_segment(index: int, blocks: list[Block], page: RepairedPage) -> Segmen
     mapped = _body_text(body, page.document.original)
     start = min(b.start for b in blocks)
     end = max(b.end for b in blocks)
-    repairs = [r for r in page.repairs if start <= r.start and r.end <= end]
-    pull_quotes = [r.text for r in page.pull_quotes if start <= r.start and r.end <= end]
-    typos = [t for t in page.typos if start <= t.start and t.end <= end]
-    set_aside = [s for s in page.set_aside if start <= s.start and s.end <= end]
+    repairs = records.repairs.within(start, end)
+    pull_quotes = [r.text for r in records.pull_quotes.within(start, end)]
+    typos = records.typos.within(start, end)
+    set_aside = records.set_aside.within(start, end)
     lead = next((b.text for b in body if b.kind == "text"), "")
     segment = Segment(
         index=index,
@@ -226,7 +292,7 @@ def _make_segment(index: int, blocks: list[Block], page: RepairedPage) -> Segmen
         dateline=dateline,
         source_tag=source_tag,
         signoff=signoff,
-        region=detect_region(simplify(title), simplify(lead)),  # 廣東 is 广东
+        region=detect_region(records.simplify(title), records.simplify(lead)),  # 廣東 is 广东
         subheadings=subheadings,
         text=mapped.text,
         repairs=repairs,
@@ -237,6 +303,7 @@ def _make_segment(index: int, blocks: list[Block], page: RepairedPage) -> Segmen
     segment._mapped = mapped
     segment._title_mapped = head.mapped if head.kind == "heading" and title else None
     segment._document_text = page.document.original
+    segment._normalization = records.normalization
     return segment
 
 
@@ -246,12 +313,13 @@ def segment_page(page: RepairedPage) -> SegmentedPage:
     starts = _article_starts(blocks)
     segments: list[Segment] = []
     page_title: str | None = None
+    records = _PageRecords.of(page)
     for number, start in enumerate(starts):
         end = starts[number + 1] if number + 1 < len(starts) else len(blocks)
         group = blocks[start:end]
         if not group:
             continue
-        segment = _make_segment(len(segments), group, page)
+        segment = _make_segment(len(segments), group, page, records)
         if segment is None:
             if group[0].kind == "heading" and page_title is None and not segments:
                 page_title = group[0].text

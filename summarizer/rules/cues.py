@@ -38,6 +38,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from summarizer.rules.numerals import compile_with_first_chars
 from summarizer.vocab import Status
 
 __all__ = [
@@ -50,20 +51,26 @@ __all__ = [
 
 CueKind = Literal["target", "estimate", "plan_list", "reset"]
 
+# Each pattern is compiled behind a lookahead on the characters its matches start with (a few
+# alternatives open with a lookbehind, which otherwise makes the regex engine try them everywhere).
+
 # 预期 as a noun: how results compare with expectations. Masked before any cue is looked for.
-_EXPECTATION_NOUN: Final = re.compile(
+_EXPECTATION_NOUN: Final = compile_with_first_chars(
+    "符好优超高低不弱强达稳改提扭引管市企社居消投心增发政预",
     r"(?:符合|好于|优于|超出|超过|超|高于|低于|不及|弱于|强于|达到|稳定|改善|提振|扭转|引导|管理|市场|企业|社会|"
     r"居民|消费者|投资者|心理|增长|发展|政策)预期"
     r"|预期(?:向好|改善|转好|好转|明显|持续|稳定|回暖|偏弱|减弱|转弱|不稳|管理|引导)"
 )
-_TARGET: Final = re.compile(
+_TARGET: Final = compile_with_first_chars(
+    "预力争确目计拟规将要经通用",
     r"预期目标|力争|争取|确保(?!了)|(?<!完成)(?<!实现)(?<!达成)(?<!实现了)(?<!完成了)(?<!超额完成)目标(?!任务完成)"
     r"|计划(?!总投资|投资|单列|生育)|拟(?=[\u4e00-\u9fff])|规划(?:到|期末|目标)"
     r"|将(?!近|[^，。；]{0,12}(?:作为|纳入|列为|视为|列入|转化为|分为))"
     r"|要(?:达到|实现|突破|超过|完成|确保|力争)|(?:经过|通过|用)[一二两三四五六七八九十\d]+年(?:左右)?(?:的)?努力"
 )
 # What a project will deliver once built (建成后每年可发电68亿千瓦时) is a projection too.
-_ESTIMATE: Final = re.compile(
+_ESTIMATE: Final = compile_with_first_chars(
+    "预有估初建投竣运达全通完",
     r"预计|预测|有望|估计|估算|初步测算|预期(?=[^，。；]{0,6}(?:增长|下降|达到|实现|为|将|超过|突破|\d))"
     r"|(?:建成|投产|投运|竣工|运营|达产|全面投用|投入使用|通车|完工|运行)(?:后|以后|之后)"
 )
@@ -72,7 +79,8 @@ _PLAN_LIST: Final = re.compile(
     r"(?:明确|提出|要求|指出|规定|确定|部署)"
 )
 # 已 before a verb (已建成, 已达到), never 已经 twice; 去年/上年 not as a comparison base (比去年).
-_RESET: Final = re.compile(
+_RESET: Final = compile_with_first_chars(
+    "已业目当截此去上",
     r"已经|业已|已有|已(?=[\u4e00-\u9fff])|目前|当前|截至目前|截止目前|此前|(?<![比较与同于])(?:去年|上年)(?!同期)"
 )
 _PRELIMINARY: Final = re.compile(r"初步核算|初步统计|据初步统计|初步汇总")
@@ -115,16 +123,32 @@ _PROJECT: Final = re.compile(r"工程|项目|通道|线路")
 _BENEFIT: Final = re.compile(r"惠及|受益(?:人口|群众)?")
 
 
+def _blank(match: re.Match[str]) -> str:
+    return "\u3000" * len(match.group())
+
+
+_KINDS: Final[tuple[tuple[re.Pattern[str], CueKind], ...]] = (
+    (_TARGET, "target"), (_ESTIMATE, "estimate"), (_PLAN_LIST, "plan_list"), (_RESET, "reset"),
+)  # fmt: skip
+
+
 def _find_cues(masked: str) -> list[Cue]:
-    neutral = _EXPECTATION_NOUN.sub(lambda m: "\u3000" * len(m.group()), masked)
+    neutral = _EXPECTATION_NOUN.sub(_blank, masked)
     cues: list[Cue] = []
-    for pattern, kind in ((_TARGET, "target"), (_ESTIMATE, "estimate"), (_PLAN_LIST, "plan_list"), (_RESET, "reset")):
-        cues.extend(Cue(m.start(), m.end(), m.group(), kind) for m in pattern.finditer(neutral))  # type: ignore[arg-type]
+    for pattern, kind in _KINDS:
+        for m in pattern.finditer(neutral):
+            cues.append(Cue(m.start(), m.end(), m.group(), kind))
     project = _PROJECT.search(neutral)
     if project is not None:
-        cues.extend(Cue(m.start(), m.end(), m.group(), "estimate") for m in _BENEFIT.finditer(neutral, project.end()))
-    cues.sort(key=lambda cue: (cue.end, cue.start))
+        for m in _BENEFIT.finditer(neutral, project.end()):
+            cues.append(Cue(m.start(), m.end(), m.group(), "estimate"))
+    if len(cues) > 1:
+        cues.sort(key=_cue_order)
     return cues
+
+
+def _cue_order(cue: Cue) -> tuple[int, int]:
+    return cue.end, cue.start
 
 
 @dataclass(slots=True)
@@ -136,7 +160,12 @@ class SentenceCues:
 
     @classmethod
     def of(cls, sentence: str) -> SentenceCues:
-        cues = _find_cues(mask_names(sentence))
+        return cls.of_masked(mask_names(sentence))
+
+    @classmethod
+    def of_masked(cls, masked: str) -> SentenceCues:
+        """The cues of a sentence whose names are masked already (:func:`mask_names`)."""
+        cues = _find_cues(masked)
         return cls(cues, [cue.end for cue in cues])
 
     def governing(self, position: int) -> Cue | None:

@@ -180,6 +180,9 @@ def _edge_date(year: int, partial: str) -> str:
     return f"{year}-{month:02d}-{min(day, calendar.monthrange(year, month)[1]):02d}"
 
 
+_LAST_N_YEARS: Final = re.compile(r"last_(\d+)_years")
+
+
 def resolve_period(
     mention: PeriodMention,
     reference: date | None,
@@ -204,7 +207,7 @@ def resolve_period(
         return reference.isoformat() if reference is not None else None
     if word in ("this_month", "last_month"):
         return _month_of(reference, back=word == "last_month")
-    years_back = re.fullmatch(r"last_(\d+)_years", word)
+    years_back = _LAST_N_YEARS.fullmatch(word) if word.startswith("last_") else None
     if years_back:
         return _recent_years(int(years_back.group(1)), reference)
     year: int | None

@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -50,9 +51,10 @@ from summarizer.rules.indicators import (
     noun_phrase,
     strip_scope,
 )
+from summarizer.rules.numerals import compile_with_first_chars
 from summarizer.rules.periods import PeriodMention, find_periods
 from summarizer.rules.quantities import Quantity, find_quantities
-from summarizer.rules.tables import TableCell, prose_units, read_tables
+from summarizer.rules.tables import TableCell, read_tables
 from summarizer.text.textmap import normalize_string
 from summarizer.vocab import Status
 
@@ -149,7 +151,8 @@ _CHANGE_DOWN = re.compile(
     r"(?:下降|减少|降低|回落|下滑|收窄|下跌|降|节约|节省|减排|缩小|放缓|降温)[了]?(?:超过|超|近|约|达到|达)?$"
 )
 _GENERIC_HEADS = ("数量", "规模", "总量", "比重", "占比", "总额", "数", "水平", "增速")
-_COMPARISON_WORDS = re.compile(
+_COMPARISON_WORDS = compile_with_first_chars(
+    "同比较高低快慢居位占",
     r"(?P<yoy>同比)|(?P<prev>比上年(?:末|同期)?|比去年(?:同期)?|较上年|较去年)|(?P<same>比同期|较同期)|"
     r"(?P<cmp>(?P<dir>高于|低于|快于|慢于|高出)(?P<base>全国|全省|全市|全区)(?:平均(?:水平)?)?)|"
     r"(?P<rank>居(?P<rankbase>全国|全省|全市|全球|世界)|位居(?P<rankbase2>全国|全省|全市)?)|"
@@ -197,7 +200,9 @@ class _Clauses:
 
     @classmethod
     def of(cls, sentence: str) -> _Clauses:
-        return cls([0, *(m.end() for m in _CLAUSE_BREAK.finditer(sentence))])
+        starts = [m.end() for m in _CLAUSE_BREAK.finditer(sentence)]
+        starts.insert(0, 0)
+        return cls(starts)
 
     def start_of(self, position: int) -> int:
         return self.starts[bisect_right(self.starts, position) - 1]
@@ -222,6 +227,7 @@ class _Figure:
     prefix_qualifier: str | None
     original: Quantity
     position: int = 0  # its place among the figures of its clause
+    clause: int = 0  # where its clause starts
 
 
 @dataclass(slots=True)
@@ -298,29 +304,39 @@ class _Scans:
 def _comparison(sentence: str, clause_start: int, figure: _Figure) -> FactComparison | None:
     """The comparison stated before a figure within its clause (the last one before it wins)."""
     window_start = max(clause_start, figure.start - _INDICATOR_WINDOW)
-    found: FactComparison | None = None
+    last: re.Match[str] | None = None
     for match in _COMPARISON_WORDS.finditer(sentence, window_start, figure.start):
-        if match.group("yoy") or match.group("same"):
-            found = FactComparison(kind="yoy", baseline="same_period_last_year", text=match.group())
-        elif match.group("prev"):
-            found = FactComparison(kind="vs_previous_year", baseline="previous_year", text=match.group())
-        elif match.group("cmp"):
-            direction: Literal["higher", "lower"] = "lower" if match.group("dir") in ("低于", "慢于") else "higher"
-            found = FactComparison(
-                kind="vs_baseline",
-                baseline=_BASELINES.get(match.group("base"), match.group("base")),
-                direction=direction,
-                difference=figure.value if figure.unit in ("percentage_point", "percent", "times") else None,
-                unit=figure.unit,
-                text=match.group(),
-            )
-        elif match.group("rank") and figure.unit == "rank":
-            base = match.group("rankbase") or match.group("rankbase2")
-            found = FactComparison(kind="rank", baseline=_BASELINES.get(base or ""), text=match.group())
-        elif match.group("share") and figure.unit == "percent":
-            base = match.group("sharebase")
-            found = FactComparison(kind="share", baseline=_BASELINES.get(base or ""), text=match.group())
-    return found
+        if (
+            match.group("yoy") or match.group("same") or match.group("prev") or match.group("cmp")
+            or (match.group("rank") and figure.unit == "rank")
+            or (match.group("share") and figure.unit == "percent")
+        ):  # fmt: skip
+            last = match  # the last one that states a comparison wins: only it is built
+    if last is None:
+        return None
+    return _comparison_of(last, figure)
+
+
+def _comparison_of(match: re.Match[str], figure: _Figure) -> FactComparison:
+    if match.group("yoy") or match.group("same"):
+        return FactComparison(kind="yoy", baseline="same_period_last_year", text=match.group())
+    if match.group("prev"):
+        return FactComparison(kind="vs_previous_year", baseline="previous_year", text=match.group())
+    if match.group("cmp"):
+        direction: Literal["higher", "lower"] = "lower" if match.group("dir") in ("低于", "慢于") else "higher"
+        return FactComparison(
+            kind="vs_baseline",
+            baseline=_BASELINES.get(match.group("base"), match.group("base")),
+            direction=direction,
+            difference=figure.value if figure.unit in ("percentage_point", "percent", "times") else None,
+            unit=figure.unit,
+            text=match.group(),
+        )
+    if match.group("rank"):
+        base = match.group("rankbase") or match.group("rankbase2")
+        return FactComparison(kind="rank", baseline=_BASELINES.get(base or ""), text=match.group())
+    base = match.group("sharebase")
+    return FactComparison(kind="share", baseline=_BASELINES.get(base or ""), text=match.group())
 
 
 def _respectively(prefix: str, count: int) -> list[str] | None:
@@ -335,9 +351,15 @@ def _respectively(prefix: str, count: int) -> list[str] | None:
     return None
 
 
-def _following_noun(sentence: str, end: int) -> str:
+@lru_cache(maxsize=65536)
+def _following_indicator(after: str) -> str:
+    """The cleaned noun phrase in ``after``, the 17 characters after a figure (a pure function of them,
+    asked for every figure: the same words follow figures again and again)."""
+    return clean_phrase(_following_noun(after))
+
+
+def _following_noun(after: str) -> str:
     """The noun phrase right after a figure (新增13.3万家企业上云 -> 企业上云; 1600余家企业携… -> 企业)."""
-    after = sentence[end : end + 17]
     after = after[1:] if after.startswith("的") else after  # 50%的光伏玻璃: the share of what follows
     match = re.match(r"[^，,。；;、！？!?\n()（）0-9]{1,16}", after)
     if not match:
@@ -374,10 +396,11 @@ class _Sentence:
     by_clause: dict[int, list[_Figure]]
     bases: list[_When]
     indicators_by_clause: dict[int, list[str]] = field(default_factory=dict)
+    region: tuple[Region | None] | None = None  # the sentence's first place, or the article's (once asked)
+    cumulative_cue: bool | None = None  # whether 累计, 截至 … stand anywhere in it (once asked)
 
     def siblings(self, figure: _Figure) -> tuple[int, list[_Figure]]:
-        clause = self.clauses.start_of(figure.start)
-        return clause, self.by_clause[clause]
+        return figure.clause, self.by_clause[figure.clause]
 
 
 def _choose_indicator(sentence: _Sentence, figure: _Figure, previous: str | None, comparison: FactComparison | None) -> str:
@@ -399,9 +422,11 @@ def _choose_indicator(sentence: _Sentence, figure: _Figure, previous: str | None
     prefix = text[prefix_start : figure.start]
     if figure.prefix_qualifier and prefix.endswith(figure.prefix_qualifier):
         prefix = prefix[: -len(figure.prefix_qualifier)]
-    prefix = _COMPARISON_WORDS.sub(lambda m: "\u3000" * len(m.group()), prefix)
-    prefix = _remove_periods(prefix, sentence.periods + sentence.bases, prefix_start).replace("\u3000", "")
-    following = clean_phrase(_following_noun(text, figure.end))
+    prefix = _COMPARISON_WORDS.sub(_blank, prefix)
+    if sentence.periods or sentence.bases:
+        prefix = _remove_periods(prefix, sentence.periods + sentence.bases, prefix_start)
+    prefix = prefix.replace("\u3000", "")
+    following = _following_indicator(text[figure.end : figure.end + 17])
     if comparison is not None and comparison.kind == "share":
         share_at = prefix.find("占")
         subject = noun_phrase(prefix[:share_at]) if share_at > 0 else ""
@@ -416,7 +441,7 @@ def _choose_indicator(sentence: _Sentence, figure: _Figure, previous: str | None
     indicator = noun_phrase(prefix)
     if figure.unit == "count" and following:
         # NUM + measure word + NOUN: the noun after the figure is what is counted.
-        named = re.search(r"“[^”]+”$", prefix.rstrip())
+        named = _QUOTED_NAME_AT_END.search(prefix.rstrip())
         return (named.group() if named else "") + following
     if not indicator:
         indicator = following
@@ -426,6 +451,13 @@ def _choose_indicator(sentence: _Sentence, figure: _Figure, previous: str | None
     if indicator and previous and indicator in _GENERIC_HEADS and not previous.endswith(indicator):
         indicator = previous + indicator
     return indicator or previous or ""
+
+
+_QUOTED_NAME_AT_END = re.compile(r"“[^”]+”$")
+
+
+def _blank(match: re.Match[str]) -> str:
+    return "\u3000" * len(match.group())
 
 
 def _subject_of_previous_clause(sentence: _Sentence, clause_start: int) -> str:
@@ -484,6 +516,13 @@ def _change(sentence: _Sentence, figure: _Figure) -> Change | None:
     zone = text[max(clause_start, zone_end - 12) : zone_end]
     if figure.prefix_qualifier and zone.endswith(figure.prefix_qualifier):
         zone = zone[: -len(figure.prefix_qualifier)]
+    return _change_in(zone)
+
+
+@lru_cache(maxsize=16384)
+def _change_in(zone: str) -> Change | None:
+    """The direction a verb at the end of ``zone`` (at most 12 characters) gives; the same few words
+    stand before figures again and again."""
     if _CHANGE_DOWN.search(zone):
         return "decrease"
     if _CHANGE_UP.search(zone):
@@ -589,12 +628,17 @@ class _SegmentReader:
 
     def __init__(self, segment: Segment, context: _Context) -> None:
         self.segment = segment
+        # Read once: a private attribute of a pydantic model is slow to get, and these are asked per figure.
+        self.document_text = segment.document_text
+        self.segment_index = segment.index
+        self.segment_region = segment.region
         self.context = context
         self.mapped = segment.reading
         self.text = self.mapped.text
         self.lines = _lines(self.text)
+        self.line_starts = [start for start, _ in self.lines]
         self.scans = _Scans(find_quantities(self.text), find_periods(self.text), find_regions(self.text))
-        self.tables = read_tables(self.text, self.lines, self.scans.quantities, prose_units(self.scans.quantities))
+        self.tables = read_tables(self.text, self.lines, self.scans.quantities)
         self.headings = {normalize_string(heading) for heading in segment.subheadings}
         self.facts: list[Fact] = []
         self.paragraph_of: dict[int, int] = {}
@@ -625,12 +669,12 @@ class _SegmentReader:
             start, end = self.mapped.to_original(line_start + offset, line_start + offset + len(word))
             self.facts.append(
                 Fact(
-                    segment=self.segment.index, text=self.segment.original_text(start, end), start=start, end=end,
+                    segment=self.segment_index, text=self.document_text[start:end], start=start, end=end,
                     value=0.0, value_max=None, unit=cell.unit, measure=cell.measure, qualifier="exact",
                     indicator_zh=cell.indicator or None, indicator_en=english_label(cell.indicator) if cell.indicator else None,
                     indicator_translated=bool(cell.indicator and english_label(cell.indicator)), change=None,
                     period=cell.period or frame.period, period_text=None, period_scope="table", cumulative=cell.cumulative,
-                    status="actual", comparison=None, region=self.segment.region, sentence=word,
+                    status="actual", comparison=None, region=self.segment_region, sentence=word,
                 )
             )  # fmt: skip
             self.paragraph_of[start] = line_start
@@ -639,7 +683,10 @@ class _SegmentReader:
     # -- frames --------------------------------------------------------------------------------------
 
     def _year_of(self, text: str) -> int | None:
-        for mention in find_periods(text[:60]):
+        head = text[:60]
+        if "年" not in head:
+            return None  # no calendar year (2012年) is written without 年
+        for mention in find_periods(head):
             if mention.kind == "year" and mention.period and text[mention.end : mention.end + 2] != "以来":
                 return int(mention.period)
         return None
@@ -755,7 +802,8 @@ class _SegmentReader:
         clauses = _Clauses.of(text)
         by_clause: dict[int, list[_Figure]] = {}
         for figure in figures:
-            members = by_clause.setdefault(clauses.start_of(figure.start), [])
+            figure.clause = clauses.start_of(figure.start)
+            members = by_clause.setdefault(figure.clause, [])
             figure.position = len(members)
             members.append(figure)
         periods: list[_When] = []
@@ -773,7 +821,7 @@ class _SegmentReader:
             periods.append(_When(lo, hi, mention.text, None, mention))
             if mention.kind == "year" and mention.period and not mention.deadline:
                 explicit_year = int(mention.period)
-        sentence = _Sentence(text, clauses, figures, periods, SentenceCues.of(text), by_clause, bases)
+        sentence = _Sentence(text, clauses, figures, periods, SentenceCues.of_masked(masked), by_clause, bases)
         sentence_year = explicit_year
         for when in periods:
             if text[when.end : when.end + 2] == "以来" and when.mention.kind == "month":
@@ -799,8 +847,8 @@ class _SegmentReader:
         preliminary: bool,
     ) -> tuple[Fact, str]:
         text = sentence.text
-        cell = self.tables.get(self._line_start(sent_start + figure.start))
-        comparison = _comparison(text, sentence.clauses.start_of(figure.start), figure)
+        cell = self.tables.get(self._line_start(sent_start + figure.start)) if self.tables else None
+        comparison = _comparison(text, figure.clause, figure)
         if cell is not None and figure.unit == "number":
             indicator = cell.indicator
         else:
@@ -823,19 +871,24 @@ class _SegmentReader:
             status, status_cue, status_scope = "actual", None, "sentence"
         period, period_text, period_scope = self._period(sentence, figure, before, frame, carried, status, cell)
         reference = self.context.reference
-        if status == "actual" and reference is not None and period == str(reference.year) and reference.month <= 3:
+        if status == "actual" and reference is not None and reference.month <= 3 and period == str(reference.year):
             # This year's total in a text of its first quarter cannot be a result yet: it is the year's plan.
             # A reading of the calendar, not of a word: the rules are not sure of it (scope "paragraph").
             status, status_cue, status_scope = "target", period_text or period, "paragraph"
-        cumulative = bool(_CUMULATIVE_CUES.search(text, max(0, figure.start - _INDICATOR_WINDOW), figure.start)) or any(
-            p.mention.cumulative for p in before
-        )
+        if sentence.cumulative_cue is None:
+            sentence.cumulative_cue = _CUMULATIVE_CUES.search(text) is not None  # any in the sentence at all
+        cumulative = (
+            sentence.cumulative_cue
+            and bool(_CUMULATIVE_CUES.search(text, max(0, figure.start - _INDICATOR_WINDOW), figure.start))
+        ) or any(p.mention.cumulative for p in before)
         if cell is not None:
             cumulative = cumulative or cell.cumulative
         start, end = self.mapped.to_original(sent_start + figure.start, sent_start + figure.end)
         translation = english_label(indicator) if indicator else None
-        regions = self.scans.regions_in(sent_start, sent_start + len(text))
-        region = regions[0].region if regions else self.segment.region
+        if sentence.region is None:
+            regions = self.scans.regions_in(sent_start, sent_start + len(text))
+            sentence.region = (regions[0].region,) if regions else (self.segment_region,)
+        region = sentence.region[0]
         value, value_max, unit, measure = figure.value, figure.value_max, figure.unit, figure.measure
         if unit == "number" and cell is None:
             unit, measure = _implied_unit(sentence, figure, indicator)
@@ -845,31 +898,34 @@ class _SegmentReader:
             value, value_max = -value_max, -value
         else:
             value = _signed(value, change)
-        fact = Fact(
-            segment=self.segment.index,
-            text=self.segment.original_text(start, end),
-            start=start,
-            end=end,
-            value=value,
-            value_max=value_max,
-            unit=unit,
-            measure=measure,
-            qualifier=_qualifier(sentence, figure),
-            indicator_zh=indicator or None,
-            indicator_en=translation,
-            indicator_translated=translation is not None,
-            change=change,
-            period=period,
-            period_text=period_text,
-            period_scope=period_scope if period is not None else None,
-            cumulative=cumulative,
-            status=status,
-            status_cue=status_cue if status != "actual" or (cue is not None and cue.kind == "reset") else None,
-            status_scope=status_scope if status != "actual" or (cue is not None and cue.kind == "reset") else None,
-            preliminary=preliminary and status == "actual",
-            comparison=comparison,
-            region=region,
-            sentence=text.strip(),
+        # model_validate of a dict: the same validation as Fact(**…), without the keyword call's overhead
+        fact = Fact.model_validate(
+            {
+                "segment": self.segment_index,
+                "text": self.document_text[start:end],
+                "start": start,
+                "end": end,
+                "value": value,
+                "value_max": value_max,
+                "unit": unit,
+                "measure": measure,
+                "qualifier": _qualifier(sentence, figure),
+                "indicator_zh": indicator or None,
+                "indicator_en": translation,
+                "indicator_translated": translation is not None,
+                "change": change,
+                "period": period,
+                "period_text": period_text,
+                "period_scope": period_scope if period is not None else None,
+                "cumulative": cumulative,
+                "status": status,
+                "status_cue": status_cue if status != "actual" or (cue is not None and cue.kind == "reset") else None,
+                "status_scope": status_scope if status != "actual" or (cue is not None and cue.kind == "reset") else None,
+                "preliminary": preliminary and status == "actual",
+                "comparison": comparison,
+                "region": region,
+                "sentence": text.strip(),
+            }
         )
         return fact, indicator
 
@@ -891,16 +947,7 @@ class _SegmentReader:
         return int(deadline.period[:4]) >= reference.year
 
     def _line_start(self, position: int) -> int:
-        index = bisect_right(self._line_starts, position) - 1
-        return self.lines[index][0]
-
-    @property
-    def _line_starts(self) -> list[int]:
-        starts = getattr(self, "_starts_cache", None)
-        if starts is None:
-            starts = [start for start, _ in self.lines]
-            self._starts_cache = starts
-        return starts
+        return self.line_starts[bisect_right(self.line_starts, position) - 1]
 
     def _period(
         self,

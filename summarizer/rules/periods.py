@@ -63,35 +63,47 @@ _REL_FIRST: Final = "今去上明前本当"
 _MONTH_FIRST: Final = "0-9一二三四五六七八九十"
 _DATED: Final = _YEAR_FIRST + _REL_FIRST + _MONTH_FIRST
 
-_PERIOD_PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
-    ("year_range", compile_with_first_chars(_YEAR_FIRST, rf"(?P<y1>{_YEAR})年?{_SEP}(?P<y2>{_YEAR})年(?P<edge>底|末)?")),
-    ("month_range", compile_with_first_chars(_DATED,
+
+
+def _anchored(anchor: str, reach: int, first_chars: str, pattern: str) -> re.Pattern[str]:
+    """:func:`compile_with_first_chars`, and a lookahead for ``anchor``, a character every match has
+    at most ``reach`` characters after its start (the 月 of 2023年1月, the 季 of 一季度): the search
+    gives up at once at the thousands of digits that no month follows."""
+    return compile_with_first_chars(first_chars, rf"(?=[^{anchor}]{{0,{reach}}}{anchor})(?:{pattern})")
+
+
+# name, words one of which every match contains (a text without any is not searched), pattern.
+_PERIOD_PATTERNS: Final[tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]] = (
+    ("year_range", ("年",), _anchored("年", 13, _YEAR_FIRST, rf"(?P<y1>{_YEAR})年?{_SEP}(?P<y2>{_YEAR})年(?P<edge>底|末)?")),
+    ("month_range", ("月",), _anchored("月", 19, _DATED,
         rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?P<m1>{_MONTH})月?{_SEP}(?:(?P<y2>{_YEAR})年)?(?P<m2>{_MONTH})月份?")),
-    ("date", compile_with_first_chars(_DATED, rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]")),
-    ("month", compile_with_first_chars(_DATED, rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?<![\d个])(?P<m>{_MONTH})月(?:份)?(?P<edge>底|末|初)?(?!份?以来)")),
-    ("quarter", compile_with_first_chars(_DATED + "第首",
+    ("date", ("月",), _anchored("月", 7, _DATED, rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]")),
+    ("month", ("月",), _anchored("月", 7, _DATED, rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?<![\d个])(?P<m>{_MONTH})月(?:份)?(?P<edge>底|末|初)?(?!份?以来)")),
+    ("quarter", ("季度",), _anchored("季", 7, _DATED + "第首",
         rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?:第?(?P<q>[一二三四1-4])|(?P<first>首))季度(?P<edge>末)?")),
-    ("first_quarters", compile_with_first_chars(_YEAR_FIRST + _REL_FIRST, rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?前(?P<n>[一二两三1-3])个?季度")),
-    ("half", compile_with_first_chars(_YEAR_FIRST + _REL_FIRST + "下", rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?P<h>上|下)半年")),
-    ("first_months", compile_with_first_chars(_YEAR_FIRST + _REL_FIRST,
+    ("first_quarters", ("季度",), _anchored("季", 8, _YEAR_FIRST + _REL_FIRST, rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?前(?P<n>[一二两三1-3])个?季度")),
+    ("half", ("半年",), _anchored("半", 6, _YEAR_FIRST + _REL_FIRST + "下", rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?(?P<h>上|下)半年")),
+    ("first_months", ("月",), _anchored("月", 9, _YEAR_FIRST + _REL_FIRST,
         rf"(?:(?P<y>{_YEAR})年|(?P<ry>{_REL_YEAR}))?前(?P<n>1[0-2]|[1-9]|十[一二]?|[一二两三四五六七八九])个?月(?!份)")),
-    ("calendar_year", compile_with_first_chars(_YEAR_FIRST, rf"(?P<y>{_YEAR})年(?:年?(?P<edge>底|末|初))?(?!代|级|度)")),
-    ("ytd", compile_with_first_chars("年今1开", r"(?:年初|今年|年内|开年|1月份?)(?:以来|至今)|年初到现在")),
-    ("now", compile_with_first_chars("截目当现眼", r"截至目前|截止目前|目前为止|目前|当前|现在|眼下|现已")),
-    ("to_date", compile_with_first_chars("至累", r"至今|累计")),
-    ("recent_years", compile_with_first_chars("近过最0123456789一二两三四五六七八九十",
+    ("calendar_year", ("年",), compile_with_first_chars(_YEAR_FIRST, rf"(?P<y>{_YEAR})年(?:年?(?P<edge>底|末|初))?(?!代|级|度)")),
+    ("ytd", ("以来", "至今", "年初到现在"), compile_with_first_chars("年今1开", r"(?:年初|今年|年内|开年|1月份?)(?:以来|至今)|年初到现在")),
+    ("now", ("目前", "当前", "现在", "眼下", "现已"), compile_with_first_chars("截目当现眼", r"截至目前|截止目前|目前为止|目前|当前|现在|眼下|现已")),
+    ("to_date", ("至今", "累计"), compile_with_first_chars("至累", r"至今|累计")),
+    ("recent_years", ("年",), _anchored("年", 4, "近过最0123456789一二两三四五六七八九十",
         r"(?:(?:近|过去|最近)(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,2})年(?:来|间)?"
         r"|(?<![\d一二两三四五六七八九十])(?P<n2>\d{1,2}|[一二两三四五六七八九十]{1,2})年(?:来|间))")),
-    ("five_year_plan", compile_with_first_chars("十", r"(?<![\d一二三四五六七八九十])十(?P<n>[一二三四五六七八九])五(?![\d一二三四五六七八九十])(?:时期|期间|规划期|末|初)?")),
-    ("relative_year", compile_with_first_chars(_REL_FIRST + "年全", rf"(?:{_REL_YEAR}|年内|全年)(?P<edge>底|末|初)?")),
-    ("relative_month", compile_with_first_chars("本当上今", r"本月|当月|上月|上个月|今天|今日")),
-    ("year_edge", compile_with_first_chars("年", r"(?<![今去上明前本当全\d一二三四五六七八九〇零○])年(?P<edge>末|底|初)(?!以来)")),
+    ("five_year_plan", ("五",), compile_with_first_chars("十", r"(?<![\d一二三四五六七八九十])十(?P<n>[一二三四五六七八九])五(?![\d一二三四五六七八九十])(?:时期|期间|规划期|末|初)?")),
+    ("relative_year", ("年",), compile_with_first_chars(_REL_FIRST + "年全", rf"(?:{_REL_YEAR}|年内|全年)(?P<edge>底|末|初)?")),
+    ("relative_month", ("月", "今天", "今日"), compile_with_first_chars("本当上今", r"本月|当月|上月|上个月|今天|今日")),
+    ("year_edge", ("年末", "年底", "年初"), compile_with_first_chars("年", r"(?<![今去上明前本当全\d一二三四五六七八九〇零○])年(?P<edge>末|底|初)(?!以来)")),
 )  # fmt: skip
 
 # 到2025年 is a target date; 至 is left out because 提高至2024年的39.9% reports a past value.
 _DEADLINE_PREFIX_RE: Final = re.compile(r"(?:力争到|预计到|计划到|争取到|到)$")
 _CUMULATIVE_PREFIX_RE: Final = re.compile(r"(?:截至|截止到|截止至|截止)$")
 _DEADLINE_SUFFIX_RE: Final = re.compile(r"以前|之前|前(?![一二两三四五六七八九十\d])")
+_PREFIX_MARKER_ENDS: Final = frozenset("至到止")  # the last characters of the prefixes above
+_SUFFIX_MARKER_FIRST: Final = frozenset("以之前")
 
 
 def _year_value(literal: str) -> int:
@@ -127,11 +139,14 @@ class _PeriodReader:
 
     def run(self) -> list[PeriodMention]:
         drafts: list[_PeriodDraft] = []
-        for name, pattern in _PERIOD_PATTERNS:
-            for match in pattern.finditer(self.norm):
-                draft = self._draft(name, match)
-                if draft is not None:
-                    drafts.append(self._with_markers(draft))
+        norm = self.norm
+        for name, required, pattern in _PERIOD_PATTERNS:
+            handler = getattr(self, f"_{name}")
+            for lo, hi in _lines_with(norm, required):
+                for match in pattern.finditer(norm, lo, hi):
+                    draft: _PeriodDraft | None = handler(match, match.start(), match.end())
+                    if draft is not None:
+                        drafts.append(self._with_markers(draft))
         # Markers first: 到/截至 before and 前 after are part of the span that must not overlap.
         return [self._mention(draft) for draft in self._without_overlaps(drafts)]
 
@@ -149,22 +164,16 @@ class _PeriodReader:
 
     def _year(self, match: re.Match[str], group: str = "y") -> tuple[int | None, str | None]:
         """The stated or resolved year, and the relative word when the year was relative."""
-        groups = match.groupdict()
-        if groups.get(group):
-            return _year_value(groups[group]), None
-        relative_word = groups.get("ry")
+        stated = match.group(group)  # every pattern read with a year has the groups y and ry
+        if stated:
+            return _year_value(stated), None
+        relative_word = match.group("ry")
         if relative_word:
             relative, offset = _RELATIVE_YEARS[relative_word]
             if self.default_year is None:
                 return None, relative
             return self.default_year + offset, relative
         return self.default_year, None
-
-    def _draft(self, name: str, match: re.Match[str]) -> _PeriodDraft | None:
-        start, end = match.span()
-        handler = getattr(self, f"_{name}")
-        result: _PeriodDraft | None = handler(match, start, end)
-        return result
 
     def _year_range(self, match: re.Match[str], start: int, end: int) -> _PeriodDraft | None:
         first, last = _year_value(match.group("y1")), _year_value(match.group("y2"))
@@ -303,16 +312,24 @@ class _PeriodReader:
 
     def _with_markers(self, draft: _PeriodDraft) -> _PeriodDraft:
         norm = self.norm
-        window = norm[max(0, draft.start - 3) : draft.start]
-        cumulative = _CUMULATIVE_PREFIX_RE.search(window)
-        if cumulative:
-            draft.cumulative = True
-            draft.start -= len(cumulative.group())
-        else:
-            deadline = _DEADLINE_PREFIX_RE.search(window)
-            if deadline and draft.kind not in ("relative",):
-                draft.deadline = True
-                draft.start -= len(deadline.group())
+        # 截至 / 截止 / 到 … end in one of these, right before the period or before a newline there
+        # (``$`` matches before a final newline too); most periods have none of them before.
+        before = norm[draft.start - 1] if draft.start else ""
+        if before == "\n" and draft.start >= 2:
+            before = norm[draft.start - 2]
+        if before in _PREFIX_MARKER_ENDS:
+            window = norm[max(0, draft.start - 3) : draft.start]
+            cumulative = _CUMULATIVE_PREFIX_RE.search(window)
+            if cumulative:
+                draft.cumulative = True
+                draft.start -= len(cumulative.group())
+            else:
+                deadline = _DEADLINE_PREFIX_RE.search(window)
+                if deadline and draft.kind not in ("relative",):
+                    draft.deadline = True
+                    draft.start -= len(deadline.group())
+        if draft.end >= len(norm) or norm[draft.end] not in _SUFFIX_MARKER_FIRST:
+            return draft
         suffix = _DEADLINE_SUFFIX_RE.match(norm, draft.end)
         if suffix and draft.kind != "relative":
             draft.deadline = True
@@ -330,6 +347,41 @@ class _PeriodReader:
             deadline=draft.deadline,
             kind=draft.kind,
         )
+
+
+def _lines_with(norm: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where a pattern whose every match holds one of ``words`` needs searching: the lines that hold
+    one, or the whole text when they are much of it (a search is cheap, a line costs a call).
+
+    Searching line by line finds what a search of the whole text does: no period spans a line break,
+    and at a line's edges the patterns' lookarounds (none of which accepts a newline) decide as they
+    do next to the newline (``pos`` and ``endpos`` keep the characters around in view).
+    """
+    present = [word for word in words if word in norm]
+    if not present:
+        return []
+    if len(norm) < _LINE_SEARCH_MIN:
+        return [(0, len(norm))]
+    lines: list[tuple[int, int]] = []
+    covered = 0
+    for word in present:
+        position = norm.find(word)
+        while position != -1:
+            lo = norm.rfind("\n", 0, position) + 1
+            hi = norm.find("\n", position)
+            if hi == -1:
+                hi = len(norm)
+            lines.append((lo, hi))
+            covered += hi - lo
+            if covered > len(norm) // 2:
+                return [(0, len(norm))]
+            position = norm.find(word, hi)
+    if len(present) > 1:
+        lines = sorted(set(lines))
+    return lines
+
+
+_LINE_SEARCH_MIN = 256  # shorter texts are searched whole
 
 
 def _join_relative(relative: str | None, partial: str) -> str:

@@ -290,16 +290,18 @@ _UNITS: Final = _unit_table()
 
 
 def _unit_alternation(surfaces: list[str]) -> str:
-    parts = []
+    # Longest first; the alternatives that start with the same character are grouped behind it
+    # (their order kept), so that the regex engine tries a handful at a position, not hundreds.
+    groups: dict[str, list[str]] = {}
     for surface in sorted(surfaces, key=len, reverse=True):
         _, guard = _UNITS[surface]
-        pattern = re.escape(surface)
+        rest = re.escape(surface[1:])
         if surface.isascii() and surface[-1].isalpha():
-            pattern += r"(?![A-Za-z])"  # 5GW is a unit, 5GWx is not
+            rest += r"(?![A-Za-z])"  # 5GW is a unit, 5GWx is not
         if guard:
-            pattern += f"(?!{guard})"
-        parts.append(pattern)
-    return "|".join(parts)
+            rest += f"(?!{guard})"
+        groups.setdefault(surface[0], []).append(rest)
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
 
 
 _UNIT_RE: Final = re.compile(_unit_alternation(list(_UNITS)))
@@ -354,6 +356,7 @@ _PREFIX_QUALIFIER_RE: Final = re.compile(_prefix_qualifier_pattern())
 _SUFFIX_QUALIFIERS: Final[dict[str, Qualifier]] = {
     "以上": "more_than", "以下": "less_than", "以内": "less_than", "左右": "about", "上下": "about",
 }  # fmt: skip
+_SUFFIX_QUALIFIER_FIRST: Final = frozenset("(以左上")  # what a suffix qualifier starts with
 _SUFFIX_QUALIFIER_RE: Final = re.compile(
     r"(?:\(含\))?(?:以上|以下|以内|左右|上下(?!游|级|班|文|功|联|楼|下))"
 )
@@ -406,7 +409,7 @@ _IDIOM_RE: Final = re.compile("|".join(sorted(_IDIOMS, key=len, reverse=True)))
 
 # Titles are names throughout; short quotations without sentence punctuation are usually
 # programme or slogan names (“4+6”, “33618”, “十个统筹”).
-_TITLE_RE: Final = re.compile(r"《[^》\n]{0,80}》|【[^】\n]{0,40}】|(?:https?://|www\.)[!-~]+")
+_TITLE_RE: Final = compile_with_first_chars("《【hw", r"《[^》\n]{0,80}》|【[^】\n]{0,40}】|(?:https?://|www\.)[!-~]+")
 _SHORT_QUOTE_RE: Final = re.compile(
     r"“[^”\n,.;!?。；]{1,20}”|\"[^\"\n,.;!?。；]{1,20}\"|「[^」\n]{1,20}」|‘[^’\n]{1,20}’|'[^'\n,.;]{1,20}'"
 )
@@ -418,6 +421,7 @@ _BARE_FOLLOWERS_OK: Final = frozenset(
 
 # 2023年1—11月 and other range separators
 _RANGE_SEP_RE: Final = re.compile(r"(?:\(含\))? ?(?:至|到|~|-{1,2}|—{1,2}|–|(?P<between>与|和)) ?")
+_RANGE_SEP_FIRST: Final = frozenset("( 至到~-—–与和")  # what a separator starts with
 _BETWEEN_SUFFIX_RE: Final = re.compile(r"之?间")
 
 # Policy packages named by a count: 十条政策, 20条措施 (names, not counts of anything measured).
@@ -455,7 +459,8 @@ _CANDIDATE_RE: Final = compile_with_first_chars(
     rf"|(?P<num>{_NUMERAL_RE.pattern})",
 )
 _APPROX_CHARS: Final = "多余几"
-_APPROX_PAIR_RE: Final = re.compile(rf"([一两二三四五六七八])([二两三四五六七八九])([{CN_UNITS}]*)")
+_APPROX_PAIR_FIRST: Final = "一两二三四五六七八"
+_APPROX_PAIR_RE: Final = re.compile(rf"([{_APPROX_PAIR_FIRST}])([二两三四五六七八九])([{CN_UNITS}]*)")
 # The second end of a range, a numerator: no unit needs to follow.
 _LOOSE_NUMERAL_RE: Final = re.compile(
     rf"{_ARABIC_NUMBER}(?: ?[{CN_UNITS}]+(?:零?(?:\d+|[{CN_DIGITS}])[{CN_UNITS}]*)*)?"
@@ -483,6 +488,8 @@ class _Intervals:
         self._ends = [end for _, end in spans]
 
     def covers(self, position: int) -> bool:
+        if not self._starts:
+            return False
         index = bisect_right(self._starts, position) - 1
         return index >= 0 and position < self._ends[index]
 
@@ -570,10 +577,11 @@ class _Scanner:
                 return None, self._end_of_code(end)
         if previous == "第":
             return self._ordinal(start, end)
-        pair = _APPROX_PAIR_RE.match(norm, start)
+        first = norm[start]
+        pair = _APPROX_PAIR_RE.match(norm, start) if first in _APPROX_PAIR_FIRST else None
         if pair and CN_DIGIT_VALUES[pair.group(2)] == CN_DIGIT_VALUES[pair.group(1)] + 1:
             return self._approximate_pair(pair)
-        slash = _SLASH_FRACTION_RE.match(norm, start)
+        slash = _SLASH_FRACTION_RE.match(norm, start) if first.isdigit() and "/" in norm[start + 1 : start + 4] else None
         if slash and 0 < int(slash.group(1)) < int(slash.group(2)):
             # 3/4, 1/4左右: a fraction written with a slash is one figure, not two.
             draft = _Draft(start, slash.end(), start, slash.end(), int(slash.group(1)) / int(slash.group(2)),
@@ -705,6 +713,8 @@ class _Scanner:
     def _range(self, first: _Draft, first_numeral: Numeral) -> _Draft | Literal["period"] | None:
         """Extend ``first`` into a range (3至5个, 10%—20%, 七千到九千亿元) when one follows."""
         norm = self.norm
+        if first.end >= len(norm) or norm[first.end] not in _RANGE_SEP_FIRST:
+            return None
         separator = _RANGE_SEP_RE.match(norm, first.end)
         if separator is None:
             return None
@@ -779,14 +789,18 @@ class _Scanner:
                         draft.value = float(Decimal(repr(draft.value)) + Decimal(repr(weight)) * amount)
                 draft.end = subunits.end()
         if unit is not None and unit.kind in ("currency", "physical"):
-            per = _PER_RE.match(norm, draft.end)
+            per = _PER_RE.match(norm, draft.end) if norm.startswith("/", draft.end) else None
             if per:
                 draft.unit = _Unit(f"{unit.unit}/{_PER_UNITS[per.group(1)]}", unit.kind)
                 draft.end = per.end()
         if unit is not None and unit.kind == "physical" and norm.startswith("半", draft.end):
             draft.value += 0.5
             draft.end += 1
-        suffix = _SUFFIX_QUALIFIER_RE.match(norm, draft.end)
+        suffix = (
+            _SUFFIX_QUALIFIER_RE.match(norm, draft.end)
+            if draft.end < len(norm) and norm[draft.end] in _SUFFIX_QUALIFIER_FIRST
+            else None
+        )
         if suffix:
             draft.qualifier = _SUFFIX_QUALIFIERS[suffix.group().replace("(含)", "")]
             draft.end = suffix.end()
@@ -1035,21 +1049,14 @@ class _Scanner:
             unit_name, measure = "count", (unit.measure or "").replace("台套", "台(套)")
         else:
             unit_name, measure = unit.unit, None
-        if draft.end <= draft.start or norm[draft.start : draft.end].strip() != norm[draft.start : draft.end]:
+        span = norm[draft.start : draft.end]
+        if draft.end <= draft.start or span.strip() != span:
             return None
-        return Quantity(
-            start=draft.start,
-            end=draft.end,
-            text=self.text[draft.start : draft.end],
-            value=value,
-            value_max=value_max,
-            unit=unit_name,
-            measure=measure,
-            qualifier=draft.qualifier,
-            scale_word=draft.scale_word,
-            number_text=self.text[draft.number_start : draft.number_end],
-            prefix_qualifier=draft.prefix_qualifier,
-        )
+        return Quantity(  # positional (start, end, text, value, unit, number_text, value_max, …): a hot path
+            draft.start, draft.end, self.text[draft.start : draft.end], value, unit_name,
+            self.text[draft.number_start : draft.number_end], value_max, measure, draft.qualifier,
+            draft.scale_word, draft.prefix_qualifier,
+        )  # fmt: skip
 
     def _apply_sign(self, draft: _Draft, floor: int) -> None:
         norm = self.norm
@@ -1067,6 +1074,8 @@ class _Scanner:
 
     def _apply_prefix_qualifier(self, draft: _Draft, floor: int) -> None:
         window_start = max(floor, draft.start - 4)
+        if not _may_end_with(self.norm, window_start, draft.start, _PREFIX_QUALIFIER_ENDS):
+            return
         match = _PREFIX_QUALIFIER_RE.search(self.norm, window_start, draft.start)
         if match is None:
             return
@@ -1081,7 +1090,10 @@ class _Scanner:
             return
         if unit is not None and unit.unit != "CNY":
             return
-        match = _CURRENCY_PREFIX_RE.search(self.norm, max(floor, draft.start - 4), draft.start)
+        window_start = max(floor, draft.start - 4)
+        if not _may_end_with(self.norm, window_start, draft.start, _CURRENCY_PREFIX_ENDS):
+            return
+        match = _CURRENCY_PREFIX_RE.search(self.norm, window_start, draft.start)
         if match is None:
             return
         code = _CURRENCY_PREFIXES[match.group().rstrip()]
@@ -1089,6 +1101,21 @@ class _Scanner:
             return
         draft.unit = _Unit(code, "currency")
         draft.start = match.start()
+
+
+_PREFIX_QUALIFIER_ENDS: Final = frozenset(word[-1] for word in _PREFIX_QUALIFIERS)
+_CURRENCY_PREFIX_ENDS: Final = frozenset(prefix[-1] for prefix in _CURRENCY_PREFIXES)
+
+
+def _may_end_with(norm: str, start: int, end: int, last_chars: frozenset[str]) -> bool:
+    """Whether a search for ``(?:word…) ?$`` in ``norm[start:end]`` can succeed: the word's last
+    character must stand before the end, an optional space and an optional final newline (``$``
+    also matches before one)."""
+    if end > start and norm[end - 1] == "\n":
+        end -= 1
+    if end > start and norm[end - 1] == " ":
+        end -= 1
+    return end > start and norm[end - 1] in last_chars
 
 
 def find_quantities(text: str) -> list[Quantity]:

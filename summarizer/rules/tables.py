@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final, Literal
 
 from summarizer.rules.quantities import Quantity, parse_quantity
@@ -63,6 +64,7 @@ class _Unit:
     scale: float
 
 
+@lru_cache(maxsize=8192)
 def _unit_of(text: str) -> _Unit | None:
     """A unit written on its own (万吨, 亿元, 万头, %): its name, measure word and scale."""
     text = text.strip()
@@ -184,8 +186,10 @@ def read_tables(
     (their units, where prose states the same number, fill columns that name none).
     """
     cells: dict[int, TableCell] = {}
-    echoes = prose_units if prose_units is not None else _prose_units(quantities)
+    echoes = prose_units
     for run in _runs(text, lines):
+        if echoes is None:
+            echoes = _prose_units(quantities)  # only a text with a table needs them
         cells.update(_read_run(run, echoes))
     return cells
 
@@ -203,11 +207,13 @@ def _prose_units(quantities: list[Quantity]) -> dict[str, _Unit]:
         number = quantity.number_text.replace(",", "")
         if not _NUMERIC.match(number):
             continue
+        if number in echoes:
+            continue  # the first statement of a number gives its unit
         try:
             scale = quantity.value / float(number)
         except (ValueError, ZeroDivisionError):
             continue
-        echoes.setdefault(number, _Unit(quantity.unit, quantity.measure, scale))
+        echoes[number] = _Unit(quantity.unit, quantity.measure, scale)
     return echoes
 
 

@@ -61,11 +61,24 @@ def simplified_form(char: str) -> str:
     return char
 
 
+# Characters known to be their own simplified form: nearly all of any text, so that simplify()
+# looks up only the characters it has not met before.
+_OWN_FORM: set[str] = set()
+
+
 def simplify(text: str) -> str:
     """``text`` with every traditional-only character simplified: the same length, so a match
     found in it is at the same offsets in ``text`` (for cue patterns written in simplified, such
     as 本报讯 or 记者, to find 本報訊 and 記者)."""
-    table = {ord(c): s for c in set(text) if (s := simplified_form(c)) != c}
+    chars = set(text)
+    chars.difference_update(_OWN_FORM)
+    table: dict[int, str] = {}
+    for char in chars:
+        simplified = simplified_form(char)
+        if simplified == char:
+            _OWN_FORM.add(char)
+        else:
+            table[ord(char)] = simplified
     return text.translate(table) if table else text
 
 

@@ -20,7 +20,16 @@ from functools import lru_cache
 
 from summarizer.text.script import simplified_form
 
-__all__ = ["MappedText", "MappedTextBuilder", "Piece", "normalize", "normalize_string", "translation_table"]
+__all__ = [
+    "MappedText",
+    "MappedTextBuilder",
+    "NormalizationTable",
+    "Piece",
+    "normalization_table",
+    "normalize",
+    "normalize_string",
+    "translation_table",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +106,18 @@ class MappedText:
         if start == end:
             position = self.original_offset(start)
             return (position, position)
-        first = self._piece_at(start)
-        last = self._piece_at(end - 1)
-        orig_start = first.orig_start + (start - first.start) if first.linear else first.orig_start
-        orig_end = last.orig_start + (end - last.start) if last.linear else last.orig_end
+        starts = self._piece_starts
+        pieces = self.pieces
+        first = pieces[max(bisect_right(starts, start) - 1, 0)]
+        last = pieces[max(bisect_right(starts, end - 1) - 1, 0)]
+        if first.length == first.orig_length:  # linear
+            orig_start = first.orig_start + (start - first.start)
+        else:
+            orig_start = first.orig_start
+        if last.length == last.orig_length:
+            orig_end = last.orig_start + (end - last.start)
+        else:
+            orig_end = last.orig_start + last.orig_length
         if first is last:
             return (orig_start, orig_end)
         # Pieces may have been reordered (a fragment moved back to its sentence): the honest answer
@@ -161,7 +178,8 @@ class MappedTextBuilder:
 
     def __init__(self, original_length: int) -> None:
         self._parts: list[str] = []
-        self._pieces: list[Piece] = []
+        # (start, length, orig_start, orig_length): pieces are made Piece objects once, in build()
+        self._pieces: list[tuple[int, int, int, int]] = []
         self._length = 0
         self._original_length = original_length
 
@@ -172,20 +190,22 @@ class MappedTextBuilder:
     def _add_piece(self, text: str, orig_start: int, orig_length: int) -> None:
         if not text:
             return
-        last = self._pieces[-1] if self._pieces else None
-        linear = len(text) == orig_length
-        if (
-            linear
-            and last is not None
-            and last.linear
-            and last.orig_end == orig_start
-            and last.end == self._length
-        ):
-            self._pieces[-1] = Piece(last.start, last.length + len(text), last.orig_start, last.orig_length + orig_length)
-        else:
-            self._pieces.append(Piece(self._length, len(text), orig_start, orig_length))
+        size = len(text)
+        pieces = self._pieces
+        if pieces and size == orig_length:
+            last_start, last_length, last_orig_start, last_orig_length = pieces[-1]
+            if (
+                last_length == last_orig_length  # linear, like this one
+                and last_orig_start + last_orig_length == orig_start
+                and last_start + last_length == self._length
+            ):
+                pieces[-1] = (last_start, last_length + size, last_orig_start, last_orig_length + orig_length)
+                self._parts.append(text)
+                self._length += size
+                return
+        pieces.append((self._length, size, orig_start, orig_length))
         self._parts.append(text)
-        self._length += len(text)
+        self._length += size
 
     def append_original(self, original: str, start: int, end: int) -> None:
         """Append ``original[start:end]`` verbatim."""
@@ -197,21 +217,30 @@ class MappedTextBuilder:
 
     def append_from(self, source: MappedText, start: int, end: int) -> None:
         """Append ``source.text[start:end]`` keeping its map to the original."""
-        for piece in source._pieces_overlapping(start, end):
-            lo = max(start, piece.start)
-            hi = min(end, piece.end)
-            chunk = source.text[lo:hi]
-            if piece.linear:
-                self._add_piece(chunk, piece.orig_start + lo - piece.start, hi - lo)
-            else:
-                self._add_piece(chunk, piece.orig_start, piece.orig_length)
+        pieces = source.pieces
+        text = source.text
+        index = max(bisect_right(source._piece_starts, start) - 1, 0)  # as _pieces_overlapping
+        while index < len(pieces):
+            piece = pieces[index]
+            piece_start = piece.start
+            if piece_start >= end:
+                break
+            piece_end = piece_start + piece.length
+            if piece_end > start:
+                lo = start if start > piece_start else piece_start
+                hi = end if end < piece_end else piece_end
+                if piece.length == piece.orig_length:
+                    self._add_piece(text[lo:hi], piece.orig_start + lo - piece_start, hi - lo)
+                else:
+                    self._add_piece(text[lo:hi], piece.orig_start, piece.orig_length)
+            index += 1
 
     def append_all(self, parts: Iterable[tuple[MappedText, int, int]]) -> None:
         for source, start, end in parts:
             self.append_from(source, start, end)
 
     def build(self) -> MappedText:
-        return MappedText("".join(self._parts), list(self._pieces), self._original_length)
+        return MappedText("".join(self._parts), [Piece(*piece) for piece in self._pieces], self._original_length)
 
 
 # --- normalisation for matching -------------------------------------------------------------------
@@ -226,7 +255,34 @@ _EXTRA_REPLACEMENTS = {
 
 # Spaces that sit next to a CJK character are layout noise ("同比增长 37.7%"), never meaning.
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
+_SPACE_RUN = re.compile(r"[ \t]+")
+
+
+def _spaces_next_to_cjk(text: str) -> list[tuple[int, int]]:
+    """Runs of spaces and tabs with a CJK character right before or right after them: the matches of
+    ``(?<=[CJK])[ \t]+|[ \t]+(?=[CJK])``, found without trying that pattern at every position."""
+    if " " not in text and "\t" not in text:
+        return []
+    spans = []
+    for match in _SPACE_RUN.finditer(text):
+        start, end = match.span()
+        if (start and _CJK_CHAR.match(text, start - 1)) or _CJK_CHAR.match(text, end):
+            spans.append((start, end))
+    return spans
+
+
+def _without_spaces_next_to_cjk(text: str) -> str:
+    spans = _spaces_next_to_cjk(text)
+    if not spans:
+        return text
+    parts = []
+    position = 0
+    for start, end in spans:
+        parts.append(text[position:start])
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 @lru_cache(maxsize=65536)
@@ -238,14 +294,28 @@ def _normalized_char(char: str) -> str:
     return simplified_form(normalized) if len(normalized) == 1 else normalized
 
 
+# Characters known to normalise to themselves: most of a text, so that only the characters not
+# seen before are looked up one by one (a set difference instead of a call per distinct character).
+_UNCHANGED: set[str] = set()
+
+
+def _changed_chars(text: str) -> dict[str, str]:
+    """Every distinct character of ``text`` whose normalisation differs, with that normalisation."""
+    chars = set(text)
+    chars.difference_update(_UNCHANGED)
+    changed: dict[str, str] = {}
+    for char in chars:
+        replacement = _normalized_char(char)
+        if replacement == char:
+            _UNCHANGED.add(char)
+        else:
+            changed[char] = replacement
+    return changed
+
+
 def translation_table(text: str) -> dict[int, str]:
     """The normalisation of every distinct character of ``text`` that changes (for str.translate)."""
-    table: dict[int, str] = {}
-    for char in set(text):
-        replacement = _normalized_char(char)
-        if replacement != char:
-            table[ord(char)] = replacement
-    return table
+    return {ord(char): replacement for char, replacement in _changed_chars(text).items()}
 
 
 def normalize_string(text: str, table: dict[int, str] | None = None) -> str:
@@ -256,10 +326,32 @@ def normalize_string(text: str, table: dict[int, str] | None = None) -> str:
     if table is None:
         table = translation_table(text)
     translated = text.translate(table) if table else text
-    return _SPACE_NEXT_TO_CJK.sub("", translated)
+    return _without_spaces_next_to_cjk(translated)
 
 
-def normalize(source: MappedText | str) -> MappedText:
+@dataclass(frozen=True, slots=True)
+class NormalizationTable:
+    """What :func:`normalize` changes in texts made of some set of characters (a page's): built once
+    for the page, it spares every article of it a pass over its characters."""
+
+    one_to_one: dict[int, str]
+    reshaping: re.Pattern[str] | None  # characters whose normalisation has another length
+
+
+def normalization_table(chars: Iterable[str]) -> NormalizationTable:
+    """The table for texts made of ``chars`` (any superset of a text's characters will do)."""
+    one_to_one: dict[int, str] = {}
+    reshaping: set[str] = set()
+    for char, replacement in _changed_chars(chars if isinstance(chars, str) else "".join(set(chars))).items():
+        if len(replacement) == 1:
+            one_to_one[ord(char)] = replacement
+        else:
+            reshaping.add(char)
+    pattern = re.compile("[" + "".join(re.escape(c) for c in sorted(reshaping)) + "]") if reshaping else None
+    return NormalizationTable(one_to_one, pattern)
+
+
+def normalize(source: MappedText | str, table: NormalizationTable | None = None) -> MappedText:
     """NFKC-normalise ``source`` for matching, keeping the map to the original.
 
     Full-width digits and signs become ASCII (１５％ -> 15%), ideographic and no-break spaces become
@@ -269,22 +361,14 @@ def normalize(source: MappedText | str) -> MappedText:
     """
     mapped = MappedText.identity(source) if isinstance(source, str) else source
     text = mapped.text
-    one_to_one: dict[int, str] = {}
-    reshaping: set[str] = set()
-    for char in set(text):
-        replacement = _normalized_char(char)
-        if replacement == char:
-            continue
-        if len(replacement) == 1:
-            one_to_one[ord(char)] = replacement
-        else:
-            reshaping.add(char)
+    if table is None:
+        table = normalization_table(text)
+    one_to_one = table.one_to_one
     translated = text.translate(one_to_one) if one_to_one else text
     edits: list[tuple[int, int, str]] = []
-    if reshaping:
-        pattern = re.compile("[" + "".join(re.escape(c) for c in sorted(reshaping)) + "]")
-        edits.extend((m.start(), m.end(), _normalized_char(m.group())) for m in pattern.finditer(text))
-    edits.extend((m.start(), m.end(), "") for m in _SPACE_NEXT_TO_CJK.finditer(translated))
+    if table.reshaping is not None:
+        edits.extend((m.start(), m.end(), _normalized_char(m.group())) for m in table.reshaping.finditer(text))
+    edits.extend((start, end, "") for start, end in _spaces_next_to_cjk(translated))
     if not edits:
         return MappedText(translated, list(mapped.pieces), mapped.original_length)
     edits.sort()
