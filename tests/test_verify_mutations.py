@@ -1,15 +1,19 @@
 """Mutation test: the verifier must catch the errors real models make, at 99% or better.
 
-Every numeric field of the reference briefing and every number in its English text is altered,
-one at a time, in the ways models err: a digit off, x10, 万 read as 亿 (x10^4), million vs billion,
-percent vs percentage point, more-than vs nearly, a target worded as achieved (hedge dropped or
-status changed), a wrong year, and a number in prose rounded to fewer significant digits without
-saying so ("1.7 trillion" -> "2 trillion", "4.6%" -> "5%", "9.55 million" -> "10 million"), also
-as a false bound ("more than 10 million" for 超955万, "less than 130,000" for 13.3万). A mutation
-is caught when the verifier reports a failure at the mutated item (or the schema rejects the
-mutated data). The numbers in the English text are found here with a deliberately independent,
-simple scanner, not with the verifier's own parser, so a number the verifier fails to see counts
-as a miss.
+Every numeric field of a reference briefing and every number in its English text is altered, one at a
+time, in the ways models err: a digit off, x10, 万 read as 亿 (x10^4), million vs billion, percent vs
+percentage point, more-than vs nearly, a target worded as achieved (hedge dropped or status changed), a
+wrong year (on a metric, in prose, on a target without a number), two figures swapped between
+indicators (two metrics, or two numbers of one sentence), a digit changed in a name, and a number in
+prose rounded to fewer significant digits without saying so ("1.7 trillion" -> "2 trillion", "4.6%" ->
+"5%"), also as a false bound ("more than 10 million" for 超955万). A mutation is caught when the
+verifier reports a new ``contradicted`` claim at the mutated item (or the schema rejects the mutated
+data). The numbers in the English text are found here with a deliberately independent, simple scanner,
+not with the verifier's own parser, so a number the verifier fails to see counts as a miss.
+
+The references are the seed's (always) and the development references of
+``benchmarks/references/`` (faithful briefings of texts of ``../shared/corpus/``, run when that
+directory is present).
 """
 
 from __future__ import annotations
@@ -22,13 +26,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
 from summarizer.briefing.models import ArticleBriefing
-from summarizer.layout.segment import SegmentedPage, segment_document
+from summarizer.layout.segment import segment_document
 from summarizer.rules.facts import extract_facts
 from summarizer.text.ingest import read_document
 from summarizer.verify import ArticleSource, verify_article
@@ -36,9 +41,32 @@ from summarizer.verify import ArticleSource, verify_article
 from helpers import REPO, SEED
 
 REFERENCE = REPO / "seeds" / "000_4e8de9e190906468.briefing.json"
+DEVELOPMENT = REPO / "benchmarks" / "references"
+# ../shared/corpus of the checkout; a git worktree further down finds it in an ancestor directory.
+CORPUS = next(
+    (d / "shared" / "corpus" for d in REPO.parents if (d / "shared" / "corpus").is_dir()),
+    REPO.parent / "shared" / "corpus",
+)
 THRESHOLD = 0.99
 
 Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Reference:
+    name: str
+    briefing: Path
+    source: Path
+
+
+def _references() -> list[Any]:
+    found: list[Any] = [pytest.param(Reference("seed", REFERENCE, SEED), id="seed")]
+    for briefing in sorted(DEVELOPMENT.glob("*.briefing.json")):
+        name = briefing.name.removesuffix(".briefing.json")
+        source = CORPUS / f"{name}.txt"
+        marks = [] if source.exists() else [pytest.mark.skip(reason=f"{source} is not here (../shared is optional)")]
+        found.append(pytest.param(Reference(name, briefing, source), id=name[:24], marks=marks))
+    return found
 
 
 @dataclass(frozen=True)
@@ -48,31 +76,32 @@ class Mutation:
     pointer: str  # the item whose failure counts as a catch, relative to the article
     description: str
     apply: Callable[[Json], None]
+    also: tuple[str, ...] = ()  # other items whose failure counts too (the other figure of a swap)
 
 
 # --- the source, verified once ------------------------------------------------------------------
 
 
 @cache
-def _page() -> SegmentedPage:
-    return segment_document(read_document(SEED))
-
-
-@cache
-def _sources() -> dict[int, ArticleSource]:
-    page = _page()
+def _sources(reference: Reference) -> dict[int, ArticleSource]:
+    page = segment_document(read_document(reference.source))
     facts = extract_facts(page)
     original = page.document.original
     return {
         segment.index: ArticleSource.from_segment(
-            segment, [f for f in facts.facts if f.segment == segment.index], original, facts.document_date
+            segment, facts.for_segment(segment.index), original, facts.document_date
         )
         for segment in page.segments
     }
 
 
-def _reference() -> Json:
-    data: Json = json.loads(REFERENCE.read_text(encoding="utf-8"))
+@cache
+def _briefing_text(reference: Reference) -> str:
+    return reference.briefing.read_text(encoding="utf-8")
+
+
+def _reference(reference: Reference) -> Json:
+    data: Json = json.loads(_briefing_text(reference))
     return data
 
 
@@ -144,9 +173,10 @@ def _metric_mutations(number: int, article: Json) -> Iterator[Mutation]:
                 _set(["metrics", m, "unit"], swapped),
             )
         qualifier = metric["qualifier"]
-        other = {"more_than": "nearly", "nearly": "more_than", "exact": "more_than", "about": "more_than"}[
-            qualifier
-        ]
+        other = {
+            "more_than": "nearly", "nearly": "more_than", "exact": "more_than", "about": "more_than",
+            "less_than": "more_than",
+        }[qualifier]  # fmt: skip
         yield Mutation(
             "qualifier",
             number,
@@ -233,6 +263,9 @@ def _prose_fields(article: Json) -> Iterator[tuple[list[str | int], str, bool]]:
         yield ["programmes", p, "description_en"], programme["description_en"], False
     for c, caveat in enumerate(article["caveats"]):
         yield ["caveats", c, "description_en"], caveat["description_en"], False
+    for o, organisation in enumerate(article["organisations"]):
+        if organisation.get("role_en"):
+            yield ["organisations", o, "role_en"], organisation["role_en"], False
 
 
 def _protected(article: Json, text: str) -> list[tuple[int, int]]:
@@ -404,12 +437,85 @@ def _hedge_mutation(number: int, pointer: str, path: list[str | int], text: str)
         yield Mutation("drop_hedge", number, pointer, "hedge dropped", _replace(path, 0, len(text), mutated))
 
 
-def _mutations() -> list[Mutation]:
-    reference = _reference()
+# --- swaps, item periods and names ---------------------------------------------------------------
+
+
+def _number_kind(match: re.Match[str]) -> tuple[str, str]:
+    """(unit, scale word) of a number as written: "4.6%" ("%", ""), "0.3 percentage points"
+    ("percentage points", ""), "3.8 trillion" ("", "trillion"), "140" ("", "")."""
+    return (match.group("unit") or "").strip(), (match.group("scale") or "").strip(" -")
+
+
+def _swap_mutations(number: int, article: Json) -> Iterator[Mutation]:
+    """Two figures swapped between indicators: two metrics of one unit trade values (each pair of
+    neighbours), and two neighbouring numbers of one sentence trade places when they are of one kind:
+    the same unit and the same scale word ("17.9% and 16.8%", "1.2 billion and 3.4 billion"). Swapping
+    4.6% with 0.3 percentage points, or 140 with 3.8 trillion, is not this error (it is a unit or scale
+    error, which the kinds above cover)."""
+    metrics = article["metrics"]
+    for m in range(len(metrics) - 1):
+        first, second = metrics[m], metrics[m + 1]
+        if first["unit"] != second["unit"] or abs(first["value"]) == abs(second["value"]):
+            continue
+        if first.get("value_max") is not None or second.get("value_max") is not None:
+            continue
+
+        def apply(data: Json, a: int = m, b: int = m + 1) -> None:
+            data["metrics"][a]["value"], data["metrics"][b]["value"] = data["metrics"][b]["value"], data["metrics"][a]["value"]
+
+        yield Mutation("swap", number, f"/metrics/{m}/", f"values of metrics {m} and {m + 1} swapped", apply,
+                       also=(f"/metrics/{m + 1}/",))  # fmt: skip
+    for path, text, _ in _prose_fields(article):
+        pointer = "/" + "/".join(map(str, path))
+        protected = _protected(article, text)
+        numbers = [
+            match for match in _NUMBER.finditer(text)
+            if not any(s <= match.start() < e for s, e in protected)
+            and not re.fullmatch(r"(?:19|20)\d\d", match.group("digits"))
+        ]  # fmt: skip
+        for first, second in zip(numbers, numbers[1:], strict=False):
+            if _number_kind(first) != _number_kind(second) or first.group() == second.group():
+                continue
+            swapped = (
+                text[: first.start()] + second.group() + text[first.end() : second.start()] + first.group()
+                + text[second.end() :]
+            )  # fmt: skip
+            yield Mutation("swap", number, pointer, f"{first.group()} <-> {second.group()}",
+                           _replace(path, 0, len(text), swapped))  # fmt: skip
+
+
+def _item_mutations(number: int, article: Json) -> Iterator[Mutation]:
+    """A wrong year on a target (with or without a number) and a digit changed in a name."""
+    for t, target in enumerate(article["targets"]):
+        if target.get("period"):
+            for shift in (-1, 1):
+                moved = _shift_years(target["period"], shift)
+                yield Mutation("wrong_year", number, f"/targets/{t}/", f"target period {target['period']} -> {moved}",
+                               _set(["targets", t, "period"], moved))  # fmt: skip
+    for kind in ("programmes", "organisations"):
+        for i, item in enumerate(article[kind]):
+            name = item["name_en"]
+            digits = re.search(r"\d+", name)
+            if digits is None:
+                continue
+            run = digits.group()
+            changed = run[:-1] + str((int(run[-1]) + 1) % 10)
+            renamed = name[: digits.start()] + changed + name[digits.end() :]
+            yield Mutation("name_digit", number, f"/{kind}/{i}/name_en", f"{run} -> {changed} in the name",
+                           _set([kind, i, "name_en"], renamed))  # fmt: skip
+
+
+def _mutations(reference: Reference) -> list[Mutation]:
+    data = _reference(reference)
     found: list[Mutation] = []
     seen: set[tuple[str, int, str, str]] = set()
-    for number, article in enumerate(reference["articles"]):
-        for mutation in [*_metric_mutations(number, article), *_prose_mutations(number, article)]:
+    for number, article in enumerate(data["articles"]):
+        for mutation in [
+            *_metric_mutations(number, article),
+            *_prose_mutations(number, article),
+            *_swap_mutations(number, article),
+            *_item_mutations(number, article),
+        ]:
             key = (mutation.kind, mutation.article, mutation.pointer, mutation.description)
             if key not in seen:
                 seen.add(key)
@@ -417,7 +523,7 @@ def _mutations() -> list[Mutation]:
     return found
 
 
-def _caught(mutation: Mutation, article: Json) -> bool:
+def _caught(reference: Reference, mutation: Mutation, article: Json) -> bool:
     mutated = copy.deepcopy(article)
     mutation.apply(mutated)
     if mutated == article:
@@ -426,28 +532,30 @@ def _caught(mutation: Mutation, article: Json) -> bool:
         briefing = ArticleBriefing.model_validate(mutated)
     except ValidationError:
         return True
-    source = _sources()[briefing.index if briefing.index is not None else mutation.article]
+    source = _sources(reference)[briefing.index if briefing.index is not None else mutation.article]
     results = verify_article(source, briefing)
-    return any(not r.ok and r.pointer.startswith(mutation.pointer.rstrip("/")) for r in results)
+    targets = [p.rstrip("/") for p in (mutation.pointer, *mutation.also)]
+    return any(r.verdict == "contradicted" and r.pointer.startswith(tuple(targets)) for r in results)
 
 
-def test_reference_is_clean_before_mutation() -> None:
-    reference = _reference()
-    for article in reference["articles"]:
+@pytest.mark.parametrize("reference", _references())
+def test_reference_is_clean_before_mutation(reference: Reference) -> None:
+    for article in _reference(reference)["articles"]:
         briefing = ArticleBriefing.model_validate(article)
-        results = verify_article(_sources()[article["index"]], briefing)
+        results = verify_article(_sources(reference)[article["index"]], briefing)
         assert all(r.ok for r in results), [r.message for r in results if not r.ok]
 
 
-def test_mutations_are_caught(capsys: pytest.CaptureFixture[str]) -> None:
-    reference = _reference()
-    mutations = _mutations()
+@pytest.mark.parametrize("reference", _references())
+def test_mutations_are_caught(reference: Reference, capsys: pytest.CaptureFixture[str]) -> None:
+    data = _reference(reference)
+    mutations = _mutations(reference)
     total: Counter[str] = Counter()
     caught: Counter[str] = Counter()
     missed: list[str] = []
     for mutation in mutations:
         total[mutation.kind] += 1
-        if _caught(mutation, reference["articles"][mutation.article]):
+        if _caught(reference, mutation, data["articles"][mutation.article]):
             caught[mutation.kind] += 1
         else:
             missed.append(
@@ -456,12 +564,11 @@ def test_mutations_are_caught(capsys: pytest.CaptureFixture[str]) -> None:
     all_caught, all_total = sum(caught.values()), sum(total.values())
     rate = all_caught / all_total
     with capsys.disabled():
-        print(f"\nmutation test: caught {all_caught} / {all_total} = {rate:.2%}")
+        print(f"\nmutation test, {reference.name}: caught {all_caught} / {all_total} = {rate:.2%}")
         for kind in sorted(total):
             print(f"  {kind:16} {caught[kind]:5} / {total[kind]:5} = {caught[kind] / total[kind]:.1%}")
         for line in missed:
             print("  missed:", line)
-    assert all_total > 500, "the generator should produce hundreds of mutations"
-    assert set(total) >= {"digit_off", "x10", "wan_yi", "million_billion", "percent_point", "qualifier", "status",
-                          "wrong_year", "drop_hedge", "rounding", "rounding_bound"}  # fmt: skip
+    assert all_total > 100, "the generator should produce hundreds of mutations"
+    assert set(total) >= {"digit_off", "x10", "qualifier", "swap", "rounding"}
     assert rate >= THRESHOLD, f"caught {rate:.2%} of mutations; missed: {missed[:20]}"
