@@ -315,7 +315,7 @@ _DATE_RE = re.compile(
     rf"\b(?:\d{{1,2}}\s+(?:{_MONTHS})\b|(?:{_MONTHS})\.?\s+\d{{1,2}}(?!\d)(?:st|nd|rd|th)?)|\b\d{{4}}-\d{{2}}(?:-\d{{2}})?\b",
     re.IGNORECASE,
 )
-_CLOCK_RE = re.compile(r"(?<![\w.:])\d{1,2}:\d{2}(?![\w:])")
+_CLOCK_RE = re.compile(r"(?<![\w.:])\d{1,2}:\d{1,2}(?![\w:])")
 _DAY_RANGE_RE = re.compile(
     rf"\b\d{{1,2}}\s*(?:-|–|—|to|and)\s*\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\s*(?:-|–|—|to)\s*\d{{1,2}}\b",
     re.IGNORECASE,

@@ -43,6 +43,7 @@ from summarizer.verify.compare import (
     source_figure,
 )
 from summarizer.verify.context import CheckContext, short
+from summarizer.verify.dates import parse_english_date, valid_day
 from summarizer.verify.english_numbers import (
     APPROXIMATE,
     EnglishNumber,
@@ -123,6 +124,9 @@ def check_prose(
                     f"({', '.join(map(str, sorted(years)))})",
                 )  # fmt: skip
                 continue
+            if number.kind == "date":
+                _check_date(context, pointer, claim, number, sentence[number.end :])
+                continue
             before = len(context.results)
             has_hedge = hedged or is_hedged(sentence, number, hedges)
             _check_number(
@@ -169,6 +173,64 @@ def _check_number(
         _check_duration(context, pointer, where, claim, number)
         return
     _check_quantity(context, pointer, where, claim, number, sentence_years, has_hedge, pool, disputes)
+
+
+def _check_date(context: CheckContext, pointer: str, claim: str, number: EnglishNumber, following: str) -> None:
+    """A day, a span of days or a clock time must be one the article gives (:mod:`.dates`)."""
+    parsed = parse_english_date(number.text, following)
+    if parsed is None:
+        return
+    where = pointer.lstrip("/")
+    dates = context.source.dates()
+    if parsed.clock is not None:
+        hour, minute = parsed.clock
+        if hour > 24 or minute > 59 or len(number.text.split(":")[1]) != 2:
+            context.contradicted(pointer, claim, "wrong_value", f"{where}: '{claim}' is not a time of day")
+        elif parsed.clock in dates.clocks:
+            context.verified(pointer, claim, f"{where}: '{claim}' is a time the article gives")
+        else:
+            context.contradicted(
+                pointer, claim, "unsupported_number",
+                f"{where}: '{claim}' is not a time the article gives (it writes times as 8时, 8点30分 or 08:00)",
+            )  # fmt: skip
+        return
+    invalid = [(m, d) for m, d in parsed.days if not valid_day(m, d)]
+    if invalid:
+        context.contradicted(pointer, claim, "wrong_value", f"{where}: '{claim}' is not a day of the calendar")
+        return
+    missing = [(m, d) for m, d in parsed.days if not dates.has_day(m, d)]
+    if missing:
+        verdict = context.unconfirmed if dates.vague else context.contradicted
+        verdict(
+            pointer, claim, "wrong_period",
+            f"{where}: {', '.join(f'{m}月{d}日' for m, d in missing)} is not a day the article gives, nor one its "
+            "date names (今天, 昨天, 明天); state the day the source states",
+        )  # fmt: skip
+        return
+    if parsed.year is not None:
+        for month, day in parsed.days:
+            years = dates.years_of(month, day)
+            if None not in years and parsed.year not in years:
+                context.contradicted(
+                    pointer, claim, "wrong_period",
+                    f"{where}: the article gives {month}月{day}日 in {', '.join(map(str, sorted(y for y in years if y)))}, "
+                    f"not in {parsed.year}",
+                )  # fmt: skip
+                return
+    if parsed.span:
+        first, last = parsed.days
+        if first > last:
+            context.contradicted(pointer, claim, "wrong_value", f"{where}: '{claim}' runs backwards: a span of days runs from the earlier day")
+            return
+        stated = [span for span in dates.spans if span[0] == first or span[1] == last]
+        if stated and (first, last) not in dates.spans:
+            (m1, d1), (m2, d2) = stated[0]
+            context.contradicted(
+                pointer, claim, "wrong_period",
+                f"{where}: '{claim}' but the article gives the span {m1}月{d1}日 to {m2}月{d2}日",
+            )  # fmt: skip
+            return
+    context.verified(pointer, claim, f"{where}: '{claim}' is a day the article gives")
 
 
 def _check_duration(context: CheckContext, pointer: str, where: str, claim: str, number: EnglishNumber) -> None:

@@ -27,6 +27,7 @@ from summarizer.rules.periods import PeriodMention, find_periods
 from summarizer.rules.quantities import parse_quantity
 from summarizer.text.textmap import MappedText, normalize
 from summarizer.text.textmap import normalize_string as _normalize_string
+from summarizer.verify.dates import SourceDates, source_dates
 from summarizer.vocab import PERCENT_LIKE_UNITS, Status
 
 if TYPE_CHECKING:
@@ -106,6 +107,7 @@ class Evidence:
     indicator_en: str | None = None
     spans: tuple[tuple[int, int], ...] = ()
     sentence: str = ""
+    measure: str | None = None
 
     @property
     def is_fact(self) -> bool:
@@ -182,6 +184,7 @@ def _fact_evidence(fact: Fact) -> Evidence:
         indicator_en=fact.indicator_en,
         spans=((fact.start, fact.end), *((int(a), int(b)) for a, b in fact.also_at)),
         sentence=fact.sentence,
+        measure=fact.measure,
     )
 
 
@@ -242,6 +245,7 @@ class ArticleSource:
     _starts: list[int] = field(default_factory=list, repr=False)
     _by_value: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _stripped: tuple[str, list[int]] | None = field(default=None, repr=False)
+    _dates: SourceDates | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.evidence.sort(key=lambda item: (item.start, item.end))
@@ -443,6 +447,15 @@ class ArticleSource:
                              quantity.unit, quantity.qualifier, "label", spans=((located.start, located.end),))
                 )  # fmt: skip
         return found
+
+    def dates(self) -> SourceDates:
+        """The days, spans of days and clock times the article gives (:mod:`summarizer.verify.dates`)."""
+        if self._dates is None:
+            texts = [self.text] + ([self.headline.text] if self.headline is not None else [])
+            if self.article_text is not None:
+                texts.append(self.article_text.text)
+            self._dates = source_dates("\n".join(texts), self.document_date)
+        return self._dates
 
     def in_set_aside(self, start: int, end: int) -> str | None:
         """The kind of set-aside passage that holds [start, end), if any."""
