@@ -23,8 +23,10 @@ names), but only the names themselves: the hedge words around them stay.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from summarizer.briefing.models import Span
+from summarizer.verify.binding import describe
 from summarizer.verify.compare import (
     MARKED_UNITS,
     UNIT_WORDS,
@@ -53,7 +55,6 @@ from summarizer.verify.english_numbers import (
     is_hedged,
     may_contain_number,
     nearest_years,
-    number_context,
     sentences,
 )
 from summarizer.verify.source import Evidence, period_years
@@ -115,7 +116,8 @@ def check_prose(
         numbers = find_english_numbers(sentence)
         year_mentions = [n for n in numbers if n.kind == "year"]
         hedges = () if hedged else hedge_positions(sentence)
-        for number in numbers:
+        described: dict[int, frozenset[str]] | None = None
+        for index, number in enumerate(numbers):
             claim = text[sentence_start + number.start : sentence_start + number.end]
             if number.kind == "year" and years and int(number.value) not in years and not number.base:
                 context.contradicted(
@@ -135,7 +137,10 @@ def check_prose(
             failed = any(not r.verified for r in context.results[before:])
             if number.kind == "quantity" and not failed and not pointer.endswith("/indicator_en"):
                 checked = len(context.results)
-                _check_against_metrics(context, pointer, claim, sentence, number, numbers, subject)
+                if described is None:
+                    described = describe(sentence, numbers)
+                if index in described:
+                    _check_against_metrics(context, pointer, claim, number, described[index] | content_words(subject))
                 if len(context.results) > checked:
                     del context.results[before:checked]  # one verdict per number: the binding's
 
@@ -514,99 +519,93 @@ def _diagnose(
     )
 
 
-def _check_against_metrics(
-    context: CheckContext,
-    pointer: str,
-    claim: str,
-    sentence: str,
-    number: EnglishNumber,
-    numbers: list[EnglishNumber],
-    subject: str,
-) -> None:
-    """A number in prose must belong to what the words around it describe.
+@dataclass(frozen=True, slots=True)
+class _Figure:
+    """A figure the words of a sentence may describe: a metric of the briefing or a labelled fact."""
 
-    Two views of "what it describes": the briefing's own metrics (their indicator_en and values) and
-    the source's facts (their English labels and values). When the words fit one metric or fact well,
-    its value is another, and nothing with this value is described nearly as well, the prose binds the
-    number to the wrong figure (two figures swapped, or a digit off that lands on another figure).
-    """
-    words = number_context(sentence, number, numbers) | content_words(subject)
-    if len(words) < 2:
-        return
-    units = prose_units(number.unit)
-    if number.unit == "plain" and number.value < 1e6:
-        units = units - money_units()
-    found = _described_better(context, words, number, units)
-    if found is None:
-        return
-    label, value, unit, span, _ = found
-    leader_words = content_words(label)
-    # Sure only when the rules know what every figure of this value measures, and none of it is what
-    # the words around the number say.
-    same = [e for e in context.source.with_value(number.value) if e.is_fact and e.prose_unit() in units]
-    labels = [e.indicator_en or context.labels_by_span.get((e.start, e.end)) for e in same]
-    labelled = all(labels)
-    unrelated = all(_unrelated(words, other or "", leader_words) for other in labels)
-    # No fact has this value (only a bare numeral or a class label), or every fact that has it measures
-    # something the words do not name.
-    verdict = context.contradicted if labelled and unrelated else context.unconfirmed
-    verdict(
-        pointer,
-        claim,
-        "wrong_indicator",
-        f"{pointer.lstrip('/')}: '{claim}' but the words around it describe {label} = {fmt(value)} {unit}; "
-        "state the figure of what the sentence names",
-        span,
-    )
+    label: str
+    words: frozenset[str]
+    value: float
+    unit: str
+    span: Span | None
+    fits: bool  # its value is the number's
+    is_metric: bool
 
 
-def _unrelated(words: frozenset[str], label: str, leader_words: frozenset[str]) -> bool:
-    """The words share nothing with ``label``, or a single word the better-described figure's label
-    shares too ("industrial" in both "industrial enterprises" and "industrial clusters" tells them
-    not apart)."""
-    shared = words & content_words(label)
-    return not shared or (len(shared) == 1 and shared <= leader_words)
-
-
-def _described_better(
-    context: CheckContext, words: frozenset[str], number: EnglishNumber, units: frozenset[str]
-) -> tuple[str, float, str, Span | None, bool] | None:
-    ranked: list[tuple[float, int, str, float, str, Span | None, bool, bool]] = []
+def _figures(context: CheckContext, words: frozenset[str], number: EnglishNumber, units: frozenset[str]) -> list[_Figure]:
+    figures: list[_Figure] = []
     sharing = {position for word in words for position in context.word_index.get(word, ())}
-    for position in sharing:
+    for position in sorted(sharing):
         index, metric_words, values = context.metric_words[position]
         if index in context.failed_metrics:
             continue  # a metric the source does not support says nothing about the prose
         fitting = [v for v, unit in values if prose_unit_of(unit) in units]
         if not fitting:
             continue
-        overlap = len(words & metric_words)
-        same = any(_fits(number, abs(v)) for v in fitting)
         metric = context.article.metrics[index]
-        ranked.append((overlap / max(len(metric_words), 1), overlap, f"metrics[{index}] ({short(metric.indicator_en, 50)})",
-                       metric.value, metric.unit, metric.value_span, same, True))  # fmt: skip
+        figures.append(
+            _Figure(f"metrics[{index}] ({short(metric.indicator_en, 50)})", metric_words, metric.value, metric.unit,
+                    metric.value_span, any(_fits(number, abs(v)) for v in fitting), True)
+        )  # fmt: skip
     for item in context.source.facts():
         if not item.indicator_en or item.prose_unit() not in units:
             continue
         label_words = content_words(item.indicator_en)
-        overlap = len(words & label_words)
-        if overlap == 0:
+        if not words & label_words:
             continue
-        same = _fits(number, item.prose_value()) or _fits(number, item.prose_max())
-        ranked.append((overlap / max(len(label_words), 1), overlap, f"{item.text} ({item.indicator_en})",
-                       item.value, item.unit, Span(start=item.start, end=item.end), same, False))  # fmt: skip
-    if not ranked:
-        return None
-    top = max((coverage, overlap) for coverage, overlap, *_ in ranked)
-    leaders = [item for item in ranked if (item[0], item[1]) == top]
-    if any(item[6] for item in leaders) or not (top[1] >= 3 or (top[1] >= 2 and top[0] >= 0.6)):
-        return None
-    best_same = max((item[0] for item in ranked if item[6]), default=0.0)
-    most_shared = max((item[1] for item in ranked if item[6]), default=0)
-    if best_same > top[0] - 0.3 or most_shared >= top[1]:
-        return None  # a figure of this value is described about as well: the words do not tell them apart
-    leader = min(leaders, key=lambda item: (not item[7], item[2]))
-    return leader[2], leader[3], leader[4], leader[5], leader[7]
+        fits = _fits(number, item.prose_value()) or _fits(number, item.prose_max())
+        figures.append(
+            _Figure(f"{item.text} ({item.indicator_en})", label_words, item.value, item.unit,
+                    Span(start=item.start, end=item.end), fits, False)
+        )  # fmt: skip
+    return figures
+
+
+def _check_against_metrics(
+    context: CheckContext, pointer: str, claim: str, number: EnglishNumber, words: frozenset[str]
+) -> None:
+    """A number in prose must be the figure of what the words around it describe (:mod:`.binding`).
+
+    Two views of what figures there are: the briefing's own metrics (their indicator_en and values) and
+    the source's facts (their English labels and values). The words name a figure when they share at
+    least two of its label's content words, covering most of it or three of them. When they name a
+    figure with another value, and every figure with this value shares with the words only words that
+    figure's label shares too (nothing that tells it apart), the prose binds the number to the wrong
+    figure: two figures swapped, or a digit off that lands on another figure. Contradicted when the
+    rules know what every figure of this value measures; else unconfirmed.
+    """
+    if len(words) < 2:
+        return
+    units = prose_units(number.unit)
+    if number.unit == "plain" and number.value < 1e6:
+        units = units - money_units()
+    figures = _figures(context, words, number, units)
+    others = [f for f in figures if not f.fits]
+    if not others:
+        return
+
+    def strength(figure: _Figure) -> tuple[int, float, bool]:
+        shared = len(words & figure.words)
+        return shared, shared / max(len(figure.words), 1), figure.is_metric
+
+    leader = max(others, key=strength)
+    shared, coverage, _ = strength(leader)
+    if shared < 2 or (shared < 3 and coverage < 0.6):
+        return  # the words name no figure clearly
+    named = words & leader.words
+    if any(words & f.words - named or words & f.words == named for f in figures if f.fits):
+        return  # a figure of this value is described as well, or by words the other lacks
+    same = [e for e in context.source.with_value(number.value) if e.is_fact and e.prose_unit() in units]
+    labelled = all(e.indicator_en or context.labels_by_span.get((e.start, e.end)) for e in same)
+    verdict = context.contradicted if labelled else context.unconfirmed
+    verdict(
+        pointer,
+        claim,
+        "wrong_indicator",
+        f"{pointer.lstrip('/')}: '{claim}' but the words around it describe {leader.label} = {fmt(leader.value)} "
+        f"{leader.unit}; state the figure of what the sentence names",
+        leader.span,
+    )
 
 
 def _fits(number: EnglishNumber, value: float) -> bool:
