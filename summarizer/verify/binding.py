@@ -40,10 +40,16 @@ _CONNECTOR = re.compile(r"\b(?:and|while|but|whereas|of which|including|as well 
 _LIST_GLUE = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)\s*", re.IGNORECASE)
 _ITEM_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"[;:()]")
+# Words of every kind of figure: they tell no indicator from another ("grew", "growth", "reached").
+_GENERIC = frozenset(
+    content_words("grew grow growth growing rose rise risen rising fell fall fallen falling increase increased "
+                  "decrease decreased decline declined reach reached stood stand amount amounted account accounted "
+                  "expect expected compared")
+)  # fmt: skip
 _PREPOSITION = re.compile(r"\b(?:by|in|for|from|at|on|to|among|across|through|than|since|during|within|into)\b", re.I)
 _ENDS_IN_PREPOSITION = re.compile(r"\b(?:in|of|to|from|at|for|by|with|across|among|under|over|into)\s*$", re.I)
-# Numbers whose words after are a phrase, not a noun: "ranked sixth in the country for …", "up 5% in …".
-_PHRASE_UNITS = frozenset({"rank", "percent", "percentage_point", "times"})
+# Numbers whose words after are a phrase, not what they measure: "up 5% at comparable prices".
+_PHRASE_UNITS = frozenset({"percent", "percentage_point", "times"})
 _OF = re.compile(r"\s*of(?:\s+the)?\s*", re.IGNORECASE)
 _RANGE_GLUE = re.compile(r"^\s*(?:-|–|—|to)\s*$", re.IGNORECASE)
 
@@ -100,8 +106,8 @@ def describe(sentence: str, numbers: list[EnglishNumber]) -> dict[int, frozenset
         next_number = following[0].start if following else len(sentence)
         after = sentence[number.end : min(next_boundary, next_number)]
         preposition = _PREPOSITION.search(after)
-        if preposition and number.unit not in _PHRASE_UNITS:
-            after = after[: preposition.start()]  # "12 key chains by share of …": the noun ends there
+        if preposition and number.unit == "plain":
+            after = after[: preposition.start()]  # "12 key chains by share of …": the count's noun ends there
         before = _nearest(before)
         words = content_words(before) | content_words(after)
         own[id(number)] = content_words(before)
@@ -110,10 +116,18 @@ def describe(sentence: str, numbers: list[EnglishNumber]) -> dict[int, frozenset
             if item is None:
                 continue  # a list whose items cannot be counted
             words = item | content_words(after)
-        elif len(words) < 2 and start == last_boundary and start > 0:
+        elif (
+            (len(words) < 2 or (len(content_words(before)) < 2 and number.unit in _PHRASE_UNITS))
+            and start == last_boundary
+            and start > 0
+        ):  # a percentage's words after it ("at comparable prices") name nothing it measures
             words |= _inherited(sentence, start, stops, boundaries, own)
         found[index] = words
-    return found
+    for pair in ranges(sentence, numbers):  # "12-16 degrees in Inner Mongolia": both ends, one description
+        low, high = numbers.index(pair.low), numbers.index(pair.high)
+        if low in found and high in found:
+            found[low] = found[high] = found[low] | found[high]
+    return {index: words - _GENERIC for index, words in found.items()}
 
 
 _WINDOW = 8  # content words before a number that may describe it: a long subject's far end names the agency
@@ -138,10 +152,13 @@ def _inherited(
     boundaries: list[tuple[int, int]],
     own: dict[int, frozenset[str]],
 ) -> frozenset[str]:
-    """What the clause before ``start`` describes: the words after its last figure, else that figure's own."""
+    """What the clause before ``start`` describes: the words after its last figure (a count's noun), else
+    that figure's own words before it (a percentage's subject)."""
     boundary_start = max([s for s, e in boundaries if e <= start], default=0)
     clause_start = max([e for s, e in boundaries if e <= boundary_start], default=0)
     inside = [n for n in stops if clause_start <= n.start and n.end <= boundary_start]
+    if inside and inside[-1].unit in _PHRASE_UNITS:
+        return own.get(id(inside[-1]), frozenset())  # "CPI up 0.2% month on month and down 0.3%": CPI
     tail_start = inside[-1].end if inside else clause_start
     words = content_words(sentence[tail_start:boundary_start])
     if len(words) < 2 and inside:

@@ -280,6 +280,11 @@ _PHYSICAL_UNITS: list[tuple[str, str]] = [
     ("hectares", "hectare"),
     ("mu", "mu"),
     ("TEU", "TEU"),
+    ("degrees Celsius", "degC"),
+    ("degree Celsius", "degC"),
+    ("degrees", "degC"),
+    ("°C", "degC"),
+    ("℃", "degC"),
 ]
 _PHYSICAL_RE = re.compile(
     r"^[\s-]?(?P<u>" + "|".join(re.escape(word) for word, _ in _PHYSICAL_UNITS) + r")(?![A-Za-z])", re.I

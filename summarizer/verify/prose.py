@@ -568,7 +568,7 @@ def _check_against_metrics(
 
     Two views of what figures there are: the briefing's own metrics (their indicator_en and values) and
     the source's facts (their English labels and values). The words name a figure when they share at
-    least two of its label's content words, covering most of it or three of them. When they name a
+    least three of its label's content words, or two that make most of its label or most of the words. When they name a
     figure with another value, and every figure with this value shares with the words only words that
     figure's label shares too (nothing that tells it apart), the prose binds the number to the wrong
     figure: two figures swapped, or a digit off that lands on another figure. Contradicted when the
@@ -590,7 +590,7 @@ def _check_against_metrics(
 
     leader = max(others, key=strength)
     shared, coverage, _ = strength(leader)
-    if shared < 2 or (shared < 3 and coverage < 0.6):
+    if shared < 2 or (shared < 3 and coverage < 0.6 and shared / len(words) < 0.6):
         return  # the words name no figure clearly
     named = words & leader.words
     if any(words & f.words - named or words & f.words == named for f in figures if f.fits):
