@@ -21,7 +21,7 @@ the verifier can compare it with the quantities of the Chinese source:
 
 Years (2023, "2023–2025") and calendar dates are reported with kind ``year`` / ``date``, the length
 of a period ("the first ten months", "the past five years") with kind ``duration`` and unit ``month``,
-``quarter`` or ``year``; names that
+``quarter`` or ``year``, the size of a unit ("per 10,000 yuan") with kind ``size``; names that
 contain digits ("4+6", "5G", a quoted "33618") with kind ``name``. Nothing here knows the source.
 
 The second half reads the prose around a number, for the verifier: :func:`sentences`, whether a
@@ -56,7 +56,7 @@ __all__ = [
     "sentences",
 ]
 
-NumberKind = Literal["quantity", "year", "date", "name", "ordinal", "duration"]
+NumberKind = Literal["quantity", "year", "date", "name", "ordinal", "duration", "size"]
 # Qualifiers that mark a number as approximate ("about 2 trillion", "nearly 10 million", "~5%").
 APPROXIMATE: frozenset[str] = frozenset({"about", "nearly"})
 
@@ -625,7 +625,7 @@ def _find_english_numbers(text: str) -> tuple[EnglishNumber, ...]:
             add(EnglishNumber(start, end, digits, value, "name", None, 0.0, "name"))
             continue  # bus route 838, Line 3, flight 5735: a name
         if _PER_BEFORE_RE.search(text[max(0, span_start - 12) : span_start]):
-            add(EnglishNumber(span_start, position, text[span_start:position], value * factor, "plain", None, 0.0, "date"))
+            add(EnglishNumber(span_start, position, text[span_start:position], value * factor, "plain", None, 0.0, "size"))
             continue  # per 10,000 yuan: the size of a unit, not a figure
         if qualifier is not None:
             span_start = min(span_start, qualifier_start)

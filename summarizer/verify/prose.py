@@ -177,6 +177,9 @@ def _check_number(
     if number.kind == "duration":
         _check_duration(context, pointer, where, claim, number)
         return
+    if number.kind == "size":
+        _check_size(context, pointer, where, claim, number)
+        return
     _check_quantity(context, pointer, where, claim, number, sentence_years, has_hedge, pool, disputes)
 
 
@@ -236,6 +239,18 @@ def _check_date(context: CheckContext, pointer: str, claim: str, number: English
             )  # fmt: skip
             return
     context.verified(pointer, claim, f"{where}: '{claim}' is a day the article gives")
+
+
+def _check_size(context: CheckContext, pointer: str, where: str, claim: str, number: EnglishNumber) -> None:
+    """"per 10,000 yuan" is 万元 (万元GDP能耗), "per 100 people" 每百人: the size of a unit is a number the
+    article writes, if only as a bare numeral."""
+    if context.source.with_value(number.value):
+        context.verified(pointer, claim, f"{where}: '{claim}' is a unit the article gives")
+    else:
+        context.contradicted(
+            pointer, claim, "unsupported_number",
+            f"{where}: '{claim}' is not a number of the article (万元 is 10,000 yuan, 亿元 100 million yuan)",
+        )  # fmt: skip
 
 
 def _check_duration(context: CheckContext, pointer: str, where: str, claim: str, number: EnglishNumber) -> None:
