@@ -119,6 +119,8 @@ def check_prose(
         described: dict[int, frozenset[str]] | None = None
         for index, number in enumerate(numbers):
             claim = text[sentence_start + number.start : sentence_start + number.end]
+            if number.kind == "year" and not number.base and _bound_year(context, pointer, claim, number, sentence):
+                continue
             if number.kind == "year" and years and int(number.value) not in years and not number.base:
                 context.contradicted(
                     pointer, claim, "wrong_period",
@@ -239,6 +241,49 @@ def _check_date(context: CheckContext, pointer: str, claim: str, number: English
             )  # fmt: skip
             return
     context.verified(pointer, claim, f"{where}: '{claim}' is a day the article gives")
+
+
+_PLAN_AFTER = re.compile(r"^\s*(?:plans?|targets?|tasks|goals?|objectives?|work plan)\b", re.IGNORECASE)
+_RESULT_AFTER = re.compile(r"^\s*(?:results?|achievements?|review|performance|outcomes?)\b", re.IGNORECASE)
+_WRITTEN_YEAR = re.compile(r"((?:19|20)\d{2})年")
+
+
+def _bound_year(context: CheckContext, pointer: str, claim: str, number: EnglishNumber, sentence: str) -> bool:
+    """A year the words bind to what the rules know the years of; True when it was checked so:
+
+    * "the 2024 plans", "the 2023 results": the years of the article's goals (targets and estimates the
+      rules are sure of) or of its achieved figures;
+    * a year in the headline must be a year the source's headline writes, when it writes any.
+    """
+    where = pointer.lstrip("/")
+    year = int(number.value)
+    following = sentence[number.end :]
+    for pattern, statuses, what in ((_PLAN_AFTER, {"target", "estimate"}, "goals"), (_RESULT_AFTER, {"actual"}, "results")):
+        if pattern.match(following):
+            known: set[int] = set()
+            for item in context.source.facts():
+                if item.status in statuses and item.status_sure and item.period_sure:
+                    known |= period_years(item.period)
+            if not known:
+                continue
+            if year in known:
+                context.verified(pointer, claim, f"{where}: {year} is a year of the article's {what}")
+            else:
+                context.contradicted(
+                    pointer, claim, "wrong_period",
+                    f"{where}: the article's {what} are for {', '.join(map(str, sorted(known)))}, not {year}",
+                )  # fmt: skip
+            return True
+    if pointer == "/headline_en":
+        title = context.source.headline.text if context.source.headline is not None else context.source.title
+        written = {int(y) for y in _WRITTEN_YEAR.findall(title)}
+        if written and year not in written:
+            context.contradicted(
+                pointer, claim, "wrong_period",
+                f"{where}: the source's headline is about {', '.join(map(str, sorted(written)))}, not {year}",
+            )  # fmt: skip
+            return True
+    return False
 
 
 def _check_size(context: CheckContext, pointer: str, where: str, claim: str, number: EnglishNumber) -> None:
