@@ -825,11 +825,15 @@ def is_hedged(sentence: str, number: EnglishNumber, positions: tuple[int, ...] |
 
 
 def nearest_years(
-    number: EnglishNumber, years: list[EnglishNumber], numbers: list[EnglishNumber] | None = None
+    number: EnglishNumber,
+    years: list[EnglishNumber],
+    numbers: list[EnglishNumber] | None = None,
+    sentence: str | None = None,
 ) -> set[int]:
     """The year(s) a number in a sentence is about: the nearest year mention(s) that is not a comparison
     base, and that no other figure stands between ("from 0.7 trillion to 2.1 trillion in 2022": 2022
-    is the second figure's year, not the first's)."""
+    is the second figure's year, not the first's); with the ``sentence``, a year of the number's own
+    clause before the others."""
     if not years or number.kind == "year":
         return set()
     others = [n for n in (numbers or []) if n.kind == "quantity" and n is not number]
@@ -841,6 +845,13 @@ def nearest_years(
     usable = [year for year in years if not year.base and not between(year)]
     if not usable:
         return set()
+    if sentence is not None:
+        # A year of the number's own clause first: "100 were under way in 2023 and 100 are to continue in 2024".
+        def clause(position: int) -> int:
+            return len(_CLAUSE_SPLIT.findall(sentence, 0, position))
+
+        own = [year for year in usable if clause(year.start) == clause(number.start)]
+        usable = own or usable
 
     def distance(year: EnglishNumber) -> int:
         return year.start - number.end if year.start >= number.end else number.start - year.end

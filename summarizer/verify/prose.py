@@ -134,7 +134,7 @@ def check_prose(
             before = len(context.results)
             has_hedge = hedged or is_hedged(sentence, number, hedges)
             _check_number(
-                context, pointer, claim, number, nearest_years(number, year_mentions, numbers), has_hedge, pool, disputes
+                context, pointer, claim, number, nearest_years(number, year_mentions, numbers, sentence), has_hedge, pool, disputes
             )
             failed = any(not r.verified for r in context.results[before:])
             if number.kind == "quantity" and not failed and not pointer.endswith("/indicator_en"):
@@ -438,6 +438,9 @@ def _check_quantity(
         )
         return
     candidates = qualified
+    goals = [e for e in candidates if e.is_fact and e.status in ("target", "estimate") and e.status_sure]
+    if has_hedge and goals and any(e.is_fact and e.status == "actual" for e in candidates):
+        candidates = goals  # "100 were under way in 2023 and 100 are to continue in 2024": the second is the goal
     if sentence_years:
         in_period = [
             e for e in candidates if e.period is None or period_years(e.period) & sentence_years or not e.is_fact
