@@ -46,7 +46,7 @@ _EN_SPAN_MONTH_FIRST = re.compile(
     rf"^(?P<m>{_MONTH})\.?\s+(?P<d1>\d{{1,2}}){_ORD}\s*(?P<sep>-|–|—|to)\s*(?P<d2>\d{{1,2}}){_ORD}$", re.I
 )
 _EN_CLOCK = re.compile(r"^(?P<h>\d{1,2}):(?P<mi>\d{1,2})$")
-_YEAR_AFTER = re.compile(r"^,?\s+(?P<y>(?:19|20)\d{2})(?![\d,.])")
+_YEAR_AFTER = re.compile(r"^,?\s+(?P<y>(?:19|20)\d{2})(?!\d|[.,]\d)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -488,8 +488,22 @@ def _is_rank_context(text: str, start: int, end: int) -> bool:
     return bool(_RANK_BEFORE_RE.search(text[max(0, start - 60) : start]) or _RANK_AFTER_RE.match(after))
 
 
+# "pick-up in growth of value added … from December 2022": a change measured from a year (not a span
+# "from 2021 to 2023").
+_BASE_FROM_RE = re.compile(
+    rf"\b(?:pick-?up|acceleration|increase|rise|growth|decline|drop|change|gain|improvement|slowdown)\b[^,.;:]{{0,80}}?"
+    rf"\bfrom\s+(?:the\s+)?(?:(?:end|whole)\s+of\s+)?(?:(?:{_MONTHS})\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _is_base_year(text: str, start: int) -> bool:
-    return bool(_BASE_YEAR_BEFORE_RE.search(text[max(0, start - 60) : start]))
+    if _BASE_YEAR_BEFORE_RE.search(text[max(0, start - 60) : start]):
+        return True
+    end = start + 4
+    return bool(_BASE_FROM_RE.search(text[max(0, start - 140) : start])) and not re.match(
+        r"\s*(?:to|until|through|-|–)\b", text[end:]
+    )
 
 
 def find_english_numbers(text: str) -> list[EnglishNumber]:

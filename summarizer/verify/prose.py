@@ -117,6 +117,7 @@ def check_prose(
         year_mentions = [n for n in numbers if n.kind == "year"]
         hedges = () if hedged else hedge_positions(sentence)
         described: dict[int, frozenset[str]] | None = None
+        read: dict[int, list[Evidence]] = {}  # the figures each verified number reads
         for index, number in enumerate(numbers):
             claim = text[sentence_start + number.start : sentence_start + number.end]
             if number.kind == "year" and not number.base and _bound_year(context, pointer, claim, number, sentence):
@@ -133,9 +134,11 @@ def check_prose(
                 continue
             before = len(context.results)
             has_hedge = hedged or is_hedged(sentence, number, hedges)
-            _check_number(
+            figures = _check_number(
                 context, pointer, claim, number, nearest_years(number, year_mentions, numbers, sentence), has_hedge, pool, disputes
             )
+            if figures is not None:
+                read[index] = figures
             failed = any(not r.verified for r in context.results[before:])
             if number.kind == "quantity" and not failed and not pointer.endswith("/indicator_en"):
                 checked = len(context.results)
@@ -145,6 +148,10 @@ def check_prose(
                     _check_against_metrics(context, pointer, claim, number, described[index] | content_words(subject))
                 if len(context.results) > checked:
                     del context.results[before:checked]  # one verdict per number: the binding's
+        for index, number in enumerate(numbers):
+            if number.kind == "year" and number.base:
+                claim = text[sentence_start + number.start : sentence_start + number.end]
+                _check_base_year(context, pointer, claim, sentence, numbers, index, read, pool)
 
 
 def _check_number(
@@ -156,10 +163,10 @@ def _check_number(
     has_hedge: bool,
     pool: list[Evidence] | None,
     disputes: bool,
-) -> None:
+) -> list[Evidence] | None:
     where = pointer.lstrip("/")
     if number.kind in ("date", "ordinal"):
-        return
+        return None
     if number.kind == "year":
         year = int(number.value)
         if year in context.source.years:
@@ -172,17 +179,17 @@ def _check_number(
                 f"{where}: the year {year} is not in the article nor given by its date "
                 f"({', '.join(map(str, sorted(context.source.years))) or 'no years'})",
             )
-        return
+        return None
     if number.kind == "name":
         _check_name(context, pointer, where, claim, number)
-        return
+        return None
     if number.kind == "duration":
         _check_duration(context, pointer, where, claim, number)
-        return
+        return None
     if number.kind == "size":
         _check_size(context, pointer, where, claim, number)
-        return
-    _check_quantity(context, pointer, where, claim, number, sentence_years, has_hedge, pool, disputes)
+        return None
+    return _check_quantity(context, pointer, where, claim, number, sentence_years, has_hedge, pool, disputes)
 
 
 def _check_date(context: CheckContext, pointer: str, claim: str, number: EnglishNumber, following: str) -> None:
@@ -243,6 +250,7 @@ def _check_date(context: CheckContext, pointer: str, claim: str, number: English
     context.verified(pointer, claim, f"{where}: '{claim}' is a day the article gives")
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:and|while|but|whereas)\b")
 _PLAN_AFTER = re.compile(r"^\s*(?:plans?|targets?|tasks|goals?|objectives?|work plan)\b", re.IGNORECASE)
 _RESULT_AFTER = re.compile(r"^\s*(?:results?|achievements?|review|performance|outcomes?)\b", re.IGNORECASE)
 _WRITTEN_YEAR = re.compile(r"((?:19|20)\d{2})年")
@@ -284,6 +292,65 @@ def _bound_year(context: CheckContext, pointer: str, claim: str, number: English
             )  # fmt: skip
             return True
     return False
+
+
+_COMPARED_WITH_LAST_YEAR = frozenset({"yoy", "vs_previous_year"})
+
+
+def _check_base_year(
+    context: CheckContext,
+    pointer: str,
+    claim: str,
+    sentence: str,
+    numbers: list[EnglishNumber],
+    index: int,
+    read: dict[int, list[Evidence]],
+    pool: list[Evidence] | None,
+) -> None:
+    """"1.1 percentage points faster than in December 2022": the year a figure is compared with.
+
+    The figure is the nearest quantity before it in its clause (an indicator's: its quote's figures).
+    When the rules are sure of the figure's year Y and read its comparison as one with the year before
+    (同比, 比上年), the base is Y-1; any comparison is with an earlier year ("unchanged from 2011" for a
+    figure of 2012). Else nothing is held."""
+    year = numbers[index]
+    clause = len(_CLAUSE_BREAK.findall(sentence, 0, year.start))
+    compared = [
+        i for i, n in enumerate(numbers[:index])
+        if n.kind == "quantity" and len(_CLAUSE_BREAK.findall(sentence, 0, n.start)) == clause
+    ]  # fmt: skip
+    if compared:
+        figures = [e for e in read.get(compared[-1], []) if e.is_fact]
+    else:
+        figures = [e for e in pool or [] if e.is_fact]
+    if not figures:
+        return
+    base = int(year.value)
+    expected: set[int] = set()
+    latest_allowed: int | None = None
+    for item in figures:
+        years = period_years(item.period)
+        if not item.period_certain({base}) or len(years) != 1:
+            return
+        (figure_year,) = years
+        if item.comparison in _COMPARED_WITH_LAST_YEAR:
+            expected.add(figure_year - 1)
+        elif item.period is not None and re.fullmatch(r"\d{4}", item.period):
+            latest_allowed = figure_year - 1 if latest_allowed is None else min(latest_allowed, figure_year - 1)
+        else:
+            return
+    where = pointer.lstrip("/")
+    if expected and base not in expected:
+        context.contradicted(
+            pointer, claim, "wrong_period",
+            f"{where}: the source compares {figures[0].text} with the year before its period "
+            f"({', '.join(map(str, sorted(expected)))}), not with {base}",
+        )  # fmt: skip
+    elif not expected and latest_allowed is not None and base > latest_allowed:
+        context.contradicted(
+            pointer, claim, "wrong_period",
+            f"{where}: {figures[0].text} is a figure of {latest_allowed + 1}; it cannot be compared with {base}",
+        )  # fmt: skip
 
 
 def _check_size(context: CheckContext, pointer: str, where: str, claim: str, number: EnglishNumber) -> None:
@@ -408,7 +475,7 @@ def _check_quantity(
     has_hedge: bool,
     pool: list[Evidence] | None,
     disputes: bool,
-) -> None:
+) -> list[Evidence] | None:
     units = prose_units(number.unit)
     value_matches = _candidates(context, number, 0.0, pool)
     unit_matches = [e for e in value_matches if e.prose_unit() in units]
@@ -422,7 +489,7 @@ def _check_quantity(
                 _reject_rounding(context, pointer, where, claim, number, rounded)
             else:
                 _diagnose(context, pointer, where, claim, number, value_matches, pool, disputes)
-            return
+            return None
         unit_matches, approximate = accepted, True
     qualified = unit_matches if approximate else [e for e in unit_matches if prose_qualifier_ok(number.qualifier, e.qualifier)]
     if not qualified:
@@ -436,7 +503,7 @@ def _check_quantity(
             f"({_QUALIFIER_WORDS[source.qualifier]}); match the source's wording",
             Span(start=source.start, end=source.end),
         )
-        return
+        return None
     candidates = qualified
     goals = [e for e in candidates if e.is_fact and e.status in ("target", "estimate") and e.status_sure]
     if has_hedge and goals and any(e.is_fact and e.status == "actual" for e in candidates):
@@ -460,7 +527,7 @@ def _check_quantity(
                 f"{', '.join(map(str, sorted(sentence_years)))}",
                 Span(start=source.start, end=source.end),
             )
-            return
+            return None
         candidates = in_period
     statuses = {e.status for e in candidates}
     source = candidates[0]
@@ -476,7 +543,7 @@ def _check_quantity(
             f"{where}: '{claim}' is {kind} in the source ({source.text}), but the sentence states it as a fact; say so with {words}",
             Span(start=source.start, end=source.end),
         )
-        return
+        return None
     for item in candidates:
         context.mark_mentioned(item.prose_value(), item.unit)
     if not any(e.is_fact or e.kind == "label" for e in candidates):
@@ -485,9 +552,10 @@ def _check_quantity(
             f"{where}: '{claim}' matches {source.text}, a numeral the rules do not read as a figure",
             Span(start=source.start, end=source.end),
         )  # fmt: skip
-        return
+        return None
     how = f"is an approximation of {source_figure(source)}" if approximate else f"matches {source.text}"
     context.verified(pointer, claim, f"{where}: '{claim}' {how}", Span(start=source.start, end=source.end))
+    return candidates
 
 
 def _reject_rounding(

@@ -108,6 +108,7 @@ class Evidence:
     spans: tuple[tuple[int, int], ...] = ()
     sentence: str = ""
     measure: str | None = None
+    comparison: str | None = None  # the kind of comparison the source states (yoy, vs_previous_year …)
 
     @property
     def is_fact(self) -> bool:
@@ -185,6 +186,7 @@ def _fact_evidence(fact: Fact) -> Evidence:
         spans=((fact.start, fact.end), *((int(a), int(b)) for a, b in fact.also_at)),
         sentence=fact.sentence,
         measure=fact.measure,
+        comparison=fact.comparison.kind if fact.comparison is not None else None,
     )
 
 
