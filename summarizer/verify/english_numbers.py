@@ -225,6 +225,8 @@ _QUALIFIER_BEFORE: list[tuple[str, Qualifier]] = [
     (r"under", "less_than"),
     (r"below", "less_than"),
     (r"up to", "less_than"),
+    # "within 10 days" renders both 10天内 (a bound) and 3天就能 (a plain duration): no bound of its own.
+    (r"within", "about"),
 ]
 _QUALIFIER_BEFORE_RE = re.compile(
     r"(?:^|(?<=[\s(\"“'‘]))(?P<q>"
@@ -232,6 +234,7 @@ _QUALIFIER_BEFORE_RE = re.compile(
     + r")(?:\s+|(?<=[~≈])\s?)(?:(?:CNY|RMB|Rmb|USD|US\$|EUR|€|¥|\$)\s?)?$",
     re.IGNORECASE,
 )
+_WITHIN_PERIOD_RE = re.compile(r"\S+\s+(?:years?|months?|quarters?)\b", re.IGNORECASE)
 _QUALIFIER_AFTER_RE = re.compile(
     r"^(?:\s*\+|-plus\b|\s+plus\b|\s+or more\b|\s+and above\b|(?P<about>\s+or so\b))", re.I
 )
@@ -280,6 +283,16 @@ _PHYSICAL_UNITS: list[tuple[str, str]] = [
     ("hectares", "hectare"),
     ("mu", "mu"),
     ("TEU", "TEU"),
+    ("milliseconds", "ms"),
+    ("millisecond", "ms"),
+    ("seconds", "s"),
+    ("second", "s"),
+    ("minutes", "min"),
+    ("minute", "min"),
+    ("hours", "h"),
+    ("hour", "h"),
+    ("days", "day"),
+    ("day", "day"),
     ("degrees Celsius", "degC"),
     ("degree Celsius", "degC"),
     ("degrees", "degC"),
@@ -421,6 +434,8 @@ def _qualifier_before(text: str, start: int) -> tuple[Qualifier | None, int]:
     if match is None:
         return None, start
     phrase = match.group("q").lower()
+    if phrase == "within" and _WITHIN_PERIOD_RE.match(text, start):
+        return None, start  # "within three years": the span of a plan, not a figure's bound
     for pattern, qualifier in _QUALIFIER_BEFORE:
         if re.fullmatch(pattern, phrase, re.IGNORECASE):
             return qualifier, start - (len(window) - match.start("q"))

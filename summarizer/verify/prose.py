@@ -139,7 +139,9 @@ def check_prose(
             )
             if figures is not None:
                 read[index] = figures
-            failed = any(not r.verified for r in context.results[before:])
+            # A number the source contradicts is wrong already; one matched (or only weakly matched: a bare
+            # numeral, a target stated as a fact) is held to what its words describe.
+            failed = any(not r.ok for r in context.results[before:])
             if number.kind == "quantity" and not failed and not pointer.endswith("/indicator_en"):
                 checked = len(context.results)
                 if described is None:
