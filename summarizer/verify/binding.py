@@ -74,12 +74,13 @@ def describe(sentence: str, numbers: list[EnglishNumber]) -> dict[int, frozenset
     # 5 parks"); inside a noun phrase ("power semiconductors and integrated circuits") it separates nothing.
     before_stops = list(punctuation)
     after_stops = list(punctuation)
+    figures = [n for n in stops if n.kind == "quantity"]
     for match in _CONNECTOR.finditer(sentence):
         clause_start = max([e for s, e in punctuation if e <= match.start()], default=0)
         clause_end = min([s for s, e in punctuation if s >= match.end()], default=len(sentence))
-        if any(clause_start <= n.start and n.end <= match.start() for n in stops):
+        if any(clause_start <= n.start and n.end <= match.start() for n in figures):
             before_stops.append(match.span())
-        if any(match.end() <= n.start and n.end <= clause_end for n in stops):
+        if any(match.end() <= n.start and n.end <= clause_end for n in figures):
             after_stops.append(match.span())
     boundaries = before_stops
     found: dict[int, frozenset[str]] = {}

@@ -596,6 +596,19 @@ def _diagnose(
 ) -> None:
     """Why a number matches no figure of the right unit: another unit, another scale, or none at all."""
     units = prose_units(number.unit)
+    evidence = context.source.evidence if pool is None else pool
+    if value_matches and number.unit != "plain" and all(e.unit != "number" for e in value_matches):
+        # "every 20 hours" is not 20家: with a unit of its own, a figure of that unit a power of ten away
+        # is what the number misreads.
+        for item in (e for e in evidence if e.prose_unit() in units and e.kind != "numeral"):
+            exponent = power_of_ten(number.value, item.prose_value())
+            if exponent is not None:
+                context.contradicted(
+                    pointer, claim, "wrong_scale",
+                    f"{where}: '{claim}' is 10^{exponent} times the source's {item.text} ({scale_hint(exponent)})",
+                    Span(start=item.start, end=item.end),
+                )  # fmt: skip
+                return
     if value_matches:
         source = value_matches[0]
         marked = number.unit in MARKED_UNITS and source.prose_unit() in MARKED_UNITS
@@ -609,7 +622,6 @@ def _diagnose(
             Span(start=source.start, end=source.end),
         )
         return
-    evidence = context.source.evidence if pool is None else pool
     same_unit = [e for e in evidence if e.prose_unit() in units and e.kind != "numeral"]
     # A bare English number a power of ten from a measurement (10,000 vs 10 km) says nothing of scale.
     scaled = same_unit if number.unit != "plain" else [e for e in same_unit if e.unit in money_units() | {"count", "number"}]
