@@ -120,7 +120,7 @@ def check_prose(
         read: dict[int, list[Evidence]] = {}  # the figures each verified number reads
         for index, number in enumerate(numbers):
             claim = text[sentence_start + number.start : sentence_start + number.end]
-            if number.kind == "year" and not number.base and _bound_year(context, pointer, claim, number, sentence):
+            if number.kind == "year" and not number.base and _bound_year(context, pointer, claim, number, sentence, hedged or bool(hedges)):
                 continue
             if number.kind == "year" and years and int(number.value) not in years and not number.base:
                 context.contradicted(
@@ -253,16 +253,21 @@ def _check_date(context: CheckContext, pointer: str, claim: str, number: English
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:and|while|but|whereas)\b")
+_DEADLINE_BEFORE = re.compile(r"\b(?:by|before|until|till)\s+(?:the\s+)?(?:(?:end|close)\s+of\s+|end-)?$", re.I)
 _PLAN_AFTER = re.compile(r"^\s*(?:plans?|targets?|tasks|goals?|objectives?|work plan)\b", re.IGNORECASE)
 _RESULT_AFTER = re.compile(r"^\s*(?:results?|achievements?|review|performance|outcomes?)\b", re.IGNORECASE)
 _WRITTEN_YEAR = re.compile(r"((?:19|20)\d{2})年")
 
 
-def _bound_year(context: CheckContext, pointer: str, claim: str, number: EnglishNumber, sentence: str) -> bool:
+def _bound_year(
+    context: CheckContext, pointer: str, claim: str, number: EnglishNumber, sentence: str, goal: bool
+) -> bool:
     """A year the words bind to what the rules know the years of; True when it was checked so:
 
     * "the 2024 plans", "the 2023 results": the years of the article's goals (targets and estimates the
       rules are sure of) or of its achieved figures;
+    * a goal "by the end of 2026", "by 2025" (``goal``: the sentence states goals): the years the article
+      gives as deadlines, a year's end or the period of a goal;
     * a year in the headline must be a year the source's headline writes, when it writes any.
     """
     where = pointer.lstrip("/")
@@ -283,6 +288,17 @@ def _bound_year(context: CheckContext, pointer: str, claim: str, number: English
                     pointer, claim, "wrong_period",
                     f"{where}: the article's {what} are for {', '.join(map(str, sorted(known)))}, not {year}",
                 )  # fmt: skip
+            return True
+    if goal and _DEADLINE_BEFORE.search(sentence[max(0, number.start - 30) : number.start]):
+        deadlines = set(context.source.deadline_years())
+        for item in context.source.facts():
+            if item.status in ("target", "estimate") and item.period_sure:
+                deadlines |= period_years(item.period)
+        if deadlines and year not in deadlines:
+            context.contradicted(
+                pointer, claim, "wrong_period",
+                f"{where}: the article's deadlines and year-ends are {', '.join(map(str, sorted(deadlines)))}, not {year}",
+            )  # fmt: skip
             return True
     if pointer == "/headline_en":
         title = context.source.headline.text if context.source.headline is not None else context.source.title

@@ -248,6 +248,7 @@ class ArticleSource:
     _by_value: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _stripped: tuple[str, list[int]] | None = field(default=None, repr=False)
     _dates: SourceDates | None = field(default=None, repr=False)
+    _deadline_years: set[int] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.evidence.sort(key=lambda item: (item.start, item.end))
@@ -458,6 +459,23 @@ class ArticleSource:
                 texts.append(self.article_text.text)
             self._dates = source_dates("\n".join(texts), self.document_date)
         return self._dates
+
+    def deadline_years(self) -> set[int]:
+        """Years the article gives as a deadline or a year's end: 到2025年, 力争到今年底, 截至2025年底,
+        2024年年底 (resolved with the document's date)."""
+        if self._deadline_years is None:
+            texts = [self.text] + ([self.headline.text] if self.headline is not None else [])
+            if self.article_text is not None:
+                texts.append(self.article_text.text)
+            years: set[int] = set()
+            for mention in find_periods("\n".join(texts)):
+                period = resolve_period(mention, self.document_date, ahead_allowed=True) if self.document_date else mention.period
+                if period is None:
+                    continue
+                if mention.deadline or mention.cumulative or re.search(r"-12(?:-31)?$", period):
+                    years |= period_years(period)
+            self._deadline_years = years
+        return self._deadline_years
 
     def in_set_aside(self, start: int, end: int) -> str | None:
         """The kind of set-aside passage that holds [start, end), if any."""
