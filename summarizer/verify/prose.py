@@ -58,6 +58,7 @@ from summarizer.verify.english_numbers import (
     sentences,
 )
 from summarizer.verify.source import Evidence, period_years
+from summarizer.vocab import COUNT_UNITS
 
 __all__ = ["check_name_digits", "check_prose"]
 
@@ -629,7 +630,13 @@ def _diagnose(
         source = value_matches[0]
         marked = number.unit in MARKED_UNITS and source.prose_unit() in MARKED_UNITS
         ratio_for_measure = number.unit in _NEVER_A_COUNT and source.prose_unit() not in MARKED_UNITS | {"number"}
-        verdict = context.contradicted if (marked or ratio_for_measure) and source.is_fact else context.unconfirmed
+        # "3 hours" is not 3个: what the source counts with a measure word is no duration, mass or length
+        # (3个小时 is read as hours).
+        measure_for_count = number.unit not in COUNT_UNITS | {"plain"} | MARKED_UNITS and all(
+            e.is_fact and e.unit == "count" for e in value_matches
+        )
+        sure = (marked or ratio_for_measure or measure_for_count) and source.is_fact
+        verdict = context.contradicted if sure else context.unconfirmed
         verdict(
             pointer,
             claim,
@@ -652,6 +659,17 @@ def _diagnose(
                 Span(start=item.start, end=item.end),
             )
             return
+    if pool is not None and number.unit != "plain":
+        # "the 10 billion-yuan class" for a quote of 十亿级: the quote's own numeral, a power of ten away
+        for item in (e for e in pool if e.kind != "fact"):
+            exponent = power_of_ten(number.value, item.prose_value())
+            if exponent is not None and not any(same_value(e.prose_value(), number.value) for e in pool):
+                context.contradicted(
+                    pointer, claim, "wrong_scale",
+                    f"{where}: '{claim}' is 10^{exponent} times the quote's {item.text} ({scale_hint(exponent)})",
+                    Span(start=item.start, end=item.end),
+                )  # fmt: skip
+                return
     if pool is not None and context.source.with_value(number.value):
         # In the article, not in the quote: the indicator's number describes something else. When the
         # quote states a number of this kind (六大 for "the seven clusters"), that one is the indicator's.
