@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from summarizer.verify.english_numbers import EnglishNumber, content_words
+from summarizer.verify.english_numbers import EnglishNumber, class_words, content_words
 
 __all__ = ["Range", "describe", "ranges"]
 
@@ -106,17 +106,18 @@ def describe(sentence: str, numbers: list[EnglishNumber]) -> dict[int, frozenset
         next_boundary = min([s for s, _ in after_stops if s >= number.end], default=len(sentence))
         next_number = following[0].start if following else len(sentence)
         after = sentence[number.end : min(next_boundary, next_number)]
+        classes = class_words(after)  # "50 in the 10-billion-yuan class": the class is the count's, however far
         preposition = _PREPOSITION.search(after)
         if preposition and number.unit == "plain":
             after = after[: preposition.start()]  # "12 key chains by share of …": the count's noun ends there
         before = _nearest(before)
-        words = content_words(before) | content_words(after)
-        own[id(number)] = content_words(before)
+        words = _words(before) | _words(after) | classes
+        own[id(number)] = _words(before)
         if id(number) in listed:
             item = listed[id(number)]
             if item is None:
                 continue  # a list whose items cannot be counted
-            words = item | content_words(after)
+            words = item | _words(after) | classes
         elif (
             (len(words) < 2 or (len(content_words(before)) < 2 and number.unit in _PHRASE_UNITS))
             and start == last_boundary
@@ -132,6 +133,10 @@ def describe(sentence: str, numbers: list[EnglishNumber]) -> dict[int, frozenset
 
 
 _WINDOW = 8  # content words before a number that may describe it: a long subject's far end names the agency
+
+
+def _words(text: str) -> frozenset[str]:
+    return content_words(text) | class_words(text)
 
 
 def _nearest(before: str) -> str:
@@ -161,7 +166,7 @@ def _inherited(
     if inside and inside[-1].unit in _PHRASE_UNITS:
         return own.get(id(inside[-1]), frozenset())  # "CPI up 0.2% month on month and down 0.3%": CPI
     tail_start = inside[-1].end if inside else clause_start
-    words = content_words(sentence[tail_start:boundary_start])
+    words = _words(sentence[tail_start:boundary_start])
     if len(words) < 2 and inside:
         words |= own.get(id(inside[-1]), frozenset())
     return words

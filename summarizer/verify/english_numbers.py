@@ -45,6 +45,7 @@ __all__ = [
     "HEDGE_WORDS",
     "EnglishNumber",
     "NumberKind",
+    "class_words",
     "content_words",
     "find_english_numbers",
     "hedge_positions",
@@ -792,6 +793,27 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(
         _stem(w) for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOPWORDS and not w.isdigit()
     )
+
+
+_CLASS_LABEL = re.compile(
+    r"(?<![\w.])(?:(?P<n>\d+(?:\.\d+)?)(?P<join>[\s-]))?(?P<scale>thousand|million|billion|trillion)-yuan"
+    r"(?P<cls>[\s-](?:class|level|grade|scale)\b)?",
+    re.IGNORECASE,
+)
+_CLASS_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+
+
+@lru_cache(maxsize=8192)
+def class_words(text: str) -> frozenset[str]:
+    """Class labels of ``text`` as words ("the 10-billion-yuan class" -> ``yuan:1e+10``): what tells the
+    百亿元 enterprises from the 千亿元 ones, which :func:`content_words` (no digits) cannot."""
+    found: set[str] = set()
+    for match in _CLASS_LABEL.finditer(text):
+        if match.group("n") and match.group("join") != "-" and not match.group("cls"):
+            continue  # "an investment of 10 billion-yuan …" is an amount, not a class
+        value = float(match.group("n") or 1) * _CLASS_SCALES[match.group("scale").lower()]
+        found.add(f"yuan:{value:.6g}")
+    return frozenset(found)
 
 
 def number_context(sentence: str, number: EnglishNumber, numbers: list[EnglishNumber]) -> frozenset[str]:

@@ -49,6 +49,7 @@ from summarizer.verify.dates import parse_english_date, valid_day
 from summarizer.verify.english_numbers import (
     APPROXIMATE,
     EnglishNumber,
+    class_words,
     content_words,
     find_english_numbers,
     hedge_positions,
@@ -729,7 +730,7 @@ def _figures(context: CheckContext, words: frozenset[str], number: EnglishNumber
     for item in context.source.facts():
         if not item.indicator_en or item.prose_unit() not in units:
             continue
-        label_words = content_words(item.indicator_en)
+        label_words = content_words(item.indicator_en) | class_words(item.indicator_en)
         if not words & label_words:
             continue
         fits = _fits(number, item.prose_value()) or _fits(number, item.prose_max())
