@@ -33,8 +33,9 @@ from itertools import pairwise
 
 from summarizer.verify.english_numbers import EnglishNumber, class_words, content_words
 
-__all__ = ["Range", "describe", "ranges"]
+__all__ = ["Range", "describe", "ranges", "without_digit_commas"]
 
+_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _PUNCTUATION = re.compile(r"[,;:()]|\s[-–—]\s")
 _CONNECTOR = re.compile(r"\b(?:and|while|but|whereas|of which|including|as well as|compared with|versus)\b", re.I)
 _LIST_GLUE = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)\s*", re.IGNORECASE)
@@ -44,14 +45,22 @@ _CLAUSE_START = re.compile(r"[;:()]")
 _GENERIC = frozenset(
     content_words("grew grow growth growing rose rise risen rising fell fall fallen falling increase increased "
                   "decrease decreased decline declined reach reached stood stand amount amounted account accounted "
-                  "expect expected compared")
+                  "expect expected compared class level grade")
 )  # fmt: skip
-_PREPOSITION = re.compile(r"\b(?:by|in|for|from|at|on|to|among|across|through|than|since|during|within|into)\b", re.I)
+# Prepositions that start a modifier of the whole statement, not the complement of the count's verb
+# ("12 key chains by share of …", but "13,000 enterprises moved to the cloud").
+_PREPOSITION = re.compile(r"\b(?:by|among|across|through|than|since|during|within|per)\b", re.I)
 _ENDS_IN_PREPOSITION = re.compile(r"\b(?:in|of|to|from|at|for|by|with|across|among|under|over|into)\s*$", re.I)
 # Numbers whose words after are a phrase, not what they measure: "up 5% at comparable prices".
 _PHRASE_UNITS = frozenset({"percent", "percentage_point", "times"})
 _OF = re.compile(r"\s*of(?:\s+the)?\s*", re.IGNORECASE)
 _RANGE_GLUE = re.compile(r"^\s*(?:-|–|—|to)\s*$", re.IGNORECASE)
+
+
+def without_digit_commas(text: str) -> str:
+    """``text`` with the thousands separators of its numbers blanked (same length): "133,000" is no clause
+    boundary."""
+    return _DIGIT_COMMA.sub(" ", text)
 
 
 def _separators(numbers: list[EnglishNumber]) -> list[EnglishNumber]:
@@ -68,7 +77,7 @@ def describe(sentence: str, numbers: list[EnglishNumber]) -> dict[int, frozenset
     """Content words describing each quantity of ``sentence``, by its index in ``numbers``; a quantity
     the words do not describe (a part, a member of a list without items) has none."""
     stops = _separators(numbers)
-    punctuation = [(m.start(), m.end()) for m in _PUNCTUATION.finditer(sentence)]
+    punctuation = [(m.start(), m.end()) for m in _PUNCTUATION.finditer(without_digit_commas(sentence))]
     # A connector separates the items of two figures: it starts a new item after a figure of its clause
     # ("grew 9.2% and retail sales … 5.5%"), and ends one before a figure of its clause ("77 factories and
     # 5 parks"); inside a noun phrase ("power semiconductors and integrated circuits") it separates nothing.
@@ -192,7 +201,7 @@ def _lists(sentence: str, stops: list[EnglishNumber]) -> dict[int, frozenset[str
         first = run[0]
         earlier = [n.end for n in stops if n.end <= first.start]
         clause = max([m.end() for m in _CLAUSE_START.finditer(sentence, 0, first.start)] + earlier + [0])
-        items = [item for item in _ITEM_SPLIT.split(sentence[clause : first.start].strip()) if item]
+        items = [item for item in _ITEM_SPLIT.split(without_digit_commas(sentence[clause : first.start]).strip()) if item]
         if len(items) < len(run):
             for number in run:
                 bound[id(number)] = None

@@ -870,7 +870,7 @@ def is_hedged(sentence: str, number: EnglishNumber, positions: tuple[int, ...] |
         return False
     if hedges[0] < number.start:
         return True
-    following = _CLAUSE_SPLIT.search(sentence, number.end)
+    following = _CLAUSE_SPLIT.search(re.sub(r"(?<=\d),(?=\d{3}(?!\d))", " ", sentence), number.end)
     clause_end = following.start() if following else len(sentence)
     return any(number.end <= position < clause_end for position in hedges)
 
@@ -898,8 +898,10 @@ def nearest_years(
         return set()
     if sentence is not None:
         # A year of the number's own clause first: "100 were under way in 2023 and 100 are to continue in 2024".
+        plain = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", " ", sentence)  # "1,132" is no clause boundary
+
         def clause(position: int) -> int:
-            return len(_CLAUSE_SPLIT.findall(sentence, 0, position))
+            return len(_CLAUSE_SPLIT.findall(plain, 0, position))
 
         own = [year for year in usable if clause(year.start) == clause(number.start)]
         usable = own or usable

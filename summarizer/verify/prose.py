@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from summarizer.briefing.models import Span
-from summarizer.verify.binding import describe
+from summarizer.verify.binding import describe, without_digit_commas
 from summarizer.verify.compare import (
     MARKED_UNITS,
     UNIT_WORDS,
@@ -334,10 +334,11 @@ def _check_base_year(
     (同比, 比上年), the base is Y-1; any comparison is with an earlier year ("unchanged from 2011" for a
     figure of 2012). Else nothing is held."""
     year = numbers[index]
-    clause = len(_CLAUSE_BREAK.findall(sentence, 0, year.start))
+    plain = without_digit_commas(sentence)
+    clause = len(_CLAUSE_BREAK.findall(plain, 0, year.start))
     compared = [
         i for i, n in enumerate(numbers[:index])
-        if n.kind == "quantity" and len(_CLAUSE_BREAK.findall(sentence, 0, n.start)) == clause
+        if n.kind == "quantity" and len(_CLAUSE_BREAK.findall(plain, 0, n.start)) == clause
     ]  # fmt: skip
     if compared:
         figures = [e for e in read.get(compared[-1], []) if e.is_fact]
