@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from summarizer.briefing.models import Span
-from summarizer.verify.binding import describe, without_digit_commas
+from summarizer.verify.binding import describe, ranges, without_digit_commas
 from summarizer.verify.compare import (
     MARKED_UNITS,
     UNIT_WORDS,
@@ -156,6 +156,10 @@ def check_prose(
             if number.kind == "year" and number.base:
                 claim = text[sentence_start + number.start : sentence_start + number.end]
                 _check_base_year(context, pointer, claim, sentence, numbers, index, read, pool)
+            elif number.kind == "ordinal":
+                claim = text[sentence_start + number.start : sentence_start + number.end]
+                _check_ordinal(context, pointer, claim, number, sentence[number.end :])
+        _check_structure(context, pointer, text[sentence_start : sentence_start + len(sentence)], sentence, numbers, read)
 
 
 def _check_number(
@@ -312,6 +316,114 @@ def _bound_year(
             )  # fmt: skip
             return True
     return False
+
+
+def _check_ordinal(context: CheckContext, pointer: str, claim: str, number: EnglishNumber, following: str) -> None:
+    """"the seventh Silk Road International Exposition" is 第七届: the number of a named session, event or
+    batch (an ordinal before a name) must be one the article gives (第N, N届, 十八大, 三中全会)."""
+    if number.value < 2 or not re.match(r"\s+[A-Z]", following):
+        return  # "the first …", "the seventh consecutive year": not the number of a named event
+    ordinals = context.source.ordinals()
+    where = pointer.lstrip("/")
+    if int(number.value) in ordinals:
+        context.verified(pointer, claim, f"{where}: '{claim}' is a number the article gives (第{int(number.value)})")
+    elif ordinals:
+        context.contradicted(
+            pointer, claim, "wrong_value",
+            f"{where}: '{claim}' but the article numbers its sessions and events {', '.join(map(str, sorted(ordinals)))}",
+        )  # fmt: skip
+
+
+_OF_WHICH = re.compile(r",\s*(?:of which|including)\s+$", re.IGNORECASE)
+_OF_THE = re.compile(r"^\s*of(?:\s+the)?\s*$", re.IGNORECASE)
+
+
+def _check_structure(
+    context: CheckContext,
+    pointer: str,
+    claim_text: str,
+    sentence: str,
+    numbers: list[EnglishNumber],
+    read: dict[int, list[Evidence]],
+) -> None:
+    """What the way figures are strung together says of them:
+
+    * a range runs from the lower figure to the higher ("6-10 degrees", "-10 to -6"), and is a range the
+      source states when the source states a range with either end ("12-16 degrees" for 12—16℃, not
+      "10-16");
+    * a part is no larger than its whole ("29 of 45 projects", "987.01 billion yuan, of which 283.44
+      billion …"), and is stated with it: "11 of the 12 clusters" needs the 11 in the paragraph of the
+      12 (12个成长性产业集群中11个), not elsewhere.
+    """
+    where = pointer.lstrip("/")
+
+    def claim_of(first: EnglishNumber, last: EnglishNumber) -> str:
+        return claim_text[first.start : last.end]
+
+    for pair in ranges(sentence, numbers):
+        low = -pair.low.value if pair.low.negative else pair.low.value
+        high = -pair.high.value if pair.high.negative else pair.high.value
+        claim = claim_of(pair.low, pair.high)
+        if low > high:
+            context.contradicted(pointer, claim, "wrong_value", f"{where}: '{claim}' runs backwards: a range runs from the lower figure")
+            continue
+        ends = sorted((pair.low.value, pair.high.value))
+        stated = [
+            e for e in context.source.facts()
+            if e.value_max is not None and units_of_range(e) and {e.prose_value(), e.prose_max()} & set(ends)
+        ]  # fmt: skip
+        if stated and not any(sorted((e.prose_value(), e.prose_max())) == ends for e in stated):
+            context.contradicted(
+                pointer, claim, "wrong_value",
+                f"{where}: '{claim}' but the source's range is {stated[0].text}",
+                Span(start=stated[0].start, end=stated[0].end),
+            )  # fmt: skip
+    quantities = [i for i, n in enumerate(numbers) if n.kind == "quantity"]
+    for first, second in zip(quantities, quantities[1:], strict=False):
+        part, whole = numbers[first], numbers[second]
+        glue = sentence[part.end : whole.start]
+        if _OF_THE.match(glue):
+            pass  # "29 of 45"
+        elif _OF_WHICH.search(sentence[part.end : whole.start]) and part.unit == whole.unit:
+            part, whole = whole, part  # "987.01 billion yuan, of which 283.44 billion"
+            first, second = second, first
+        else:
+            continue
+        claim = claim_of(numbers[min(first, second)], numbers[max(first, second)])
+        if part.value > whole.value:
+            context.contradicted(pointer, claim, "wrong_value", f"{where}: '{claim}': a part is larger than its whole")
+            continue
+        relations = {
+            pair for item in read.get(first, []) + read.get(second, []) if item.is_fact for pair in _parts_of(context, item)
+        }
+        if relations and not any(
+            same_value(w.prose_value(), whole.value) and same_value(p.prose_value(), part.value) for w, p in relations
+        ):
+            w, p = min(relations, key=lambda pair: pair[0].start)
+            context.contradicted(
+                pointer, claim, "wrong_value",
+                f"{where}: '{claim}' but the source states {p.text} of {w.text}",
+                Span(start=w.start, end=p.end),
+            )  # fmt: skip
+
+
+def units_of_range(item: Evidence) -> bool:
+    return item.kind == "fact"
+
+
+def _parts_of(context: CheckContext, item: Evidence) -> list[tuple[Evidence, Evidence]]:
+    """(whole, part) pairs the source states with ``item`` in them: 12个成长性产业集群中11个 (a part follows
+    its whole in the sentence, after 中)."""
+    original = context.source.original
+    if original is None:
+        return []
+    same = sorted((e for e in context.source.facts() if e.sentence == item.sentence), key=lambda e: e.start)
+    pairs: list[tuple[Evidence, Evidence]] = []
+    for whole, part in zip(same, same[1:], strict=False):
+        between = original[whole.end : part.start]
+        if len(between) <= 30 and "中" in between and not re.search(r"[，,。；;]", between) and item in (whole, part):
+            pairs.append((whole, part))
+    return pairs
 
 
 _COMPARED_WITH_LAST_YEAR = frozenset({"yoy", "vs_previous_year"})

@@ -215,6 +215,8 @@ _LABEL_RE = re.compile(
     r"|(?<![0-9一二两三四五六七八九十百千万亿第])(?P<big>[一二两三四五六七八九十]{1,3})大(?=[\u4e00-\u9fff])"
     r"|(?<![0-9.])(?P<top>[0-9]+)强"
 )
+_CN_RUN = "[零〇一二两三四五六七八九十百]+"
+_ORDINAL_RE = re.compile(rf"第(\d+|{_CN_RUN})|(\d+|{_CN_RUN})届|({_CN_RUN})大|({_CN_RUN})中全会")
 _NAME_SPANS = re.compile(r"《[^》\n]*》|“[^”\n]{0,20}”|\"[^\"\n]{0,20}\"|十[一二三四五六七八九]五")
 _MEASURES = frozenset("个家项条场堂座所名人次台辆种批件部支只头户处艘架颗款株张份例宗栋枚根类列笔位")
 # A place character on its own is its value: 百堂精品课, 千条线路, 万场活动.
@@ -249,6 +251,7 @@ class ArticleSource:
     _stripped: tuple[str, list[int]] | None = field(default=None, repr=False)
     _dates: SourceDates | None = field(default=None, repr=False)
     _deadline_years: set[int] | None = field(default=None, repr=False)
+    _ordinals: set[int] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.evidence.sort(key=lambda item: (item.start, item.end))
@@ -476,6 +479,29 @@ class ArticleSource:
                     years |= period_years(period)
             self._deadline_years = years
         return self._deadline_years
+
+    def ordinals(self) -> set[int]:
+        """The numbers the article gives sessions, events and batches: 第七届, 第3批, 19届, 十八大, 三中全会."""
+        if self._ordinals is None:
+            texts = [self.text] + ([self.headline.text] if self.headline is not None else [])
+            if self.article_text is not None:
+                texts.append(self.article_text.text)
+            found: set[int] = set()
+            for match in _ORDINAL_RE.finditer("\n".join(texts)):
+                run = next(group for group in match.groups() if group)
+                value = int(run) if run.isdigit() else parse_number(run)
+                if value is not None and value == int(value):
+                    found.add(int(value))
+            self._ordinals = found
+        return self._ordinals
+
+    def paragraph_of(self, position: int) -> tuple[int, int]:
+        """The original span of the line (paragraph) that holds ``position``."""
+        if self.original is None:
+            return 0, 0
+        start = self.original.rfind("\n", 0, position) + 1
+        end = self.original.find("\n", position)
+        return start, len(self.original) if end < 0 else end
 
     def in_set_aside(self, start: int, end: int) -> str | None:
         """The kind of set-aside passage that holds [start, end), if any."""
