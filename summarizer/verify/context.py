@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from summarizer.briefing.models import ArticleBriefing, Problem, Span, Verdict
-from summarizer.verify.english_numbers import content_words, find_english_numbers
+from summarizer.verify.english_numbers import class_words, content_words, find_english_numbers
 from summarizer.verify.report import ClaimResult
 from summarizer.verify.source import ArticleSource, value_key
 
@@ -60,7 +60,7 @@ class CheckContext:
             for mention in find_english_numbers(metric.indicator_en):
                 if mention.kind == "quantity":
                     values.append((mention.value, "count" if mention.unit == "plain" else mention.unit))
-            words = content_words(metric.indicator_en)
+            words = content_words(metric.indicator_en) | class_words(metric.indicator_en)
             for word in words:
                 self.word_index.setdefault(word, []).append(len(self.metric_words))
             self.metric_words.append((number, words, values))

@@ -21,7 +21,7 @@ the verifier can compare it with the quantities of the Chinese source:
 
 Years (2023, "2023–2025") and calendar dates are reported with kind ``year`` / ``date``, the length
 of a period ("the first ten months", "the past five years") with kind ``duration`` and unit ``month``,
-``quarter`` or ``year``; names that
+``quarter`` or ``year``, the size of a unit ("per 10,000 yuan") with kind ``size``; names that
 contain digits ("4+6", "5G", a quoted "33618") with kind ``name``. Nothing here knows the source.
 
 The second half reads the prose around a number, for the verifier: :func:`sentences`, whether a
@@ -45,6 +45,7 @@ __all__ = [
     "HEDGE_WORDS",
     "EnglishNumber",
     "NumberKind",
+    "class_words",
     "content_words",
     "find_english_numbers",
     "hedge_positions",
@@ -56,7 +57,7 @@ __all__ = [
     "sentences",
 ]
 
-NumberKind = Literal["quantity", "year", "date", "name", "ordinal", "duration"]
+NumberKind = Literal["quantity", "year", "date", "name", "ordinal", "duration", "size"]
 # Qualifiers that mark a number as approximate ("about 2 trillion", "nearly 10 million", "~5%").
 APPROXIMATE: frozenset[str] = frozenset({"about", "nearly"})
 
@@ -225,6 +226,8 @@ _QUALIFIER_BEFORE: list[tuple[str, Qualifier]] = [
     (r"under", "less_than"),
     (r"below", "less_than"),
     (r"up to", "less_than"),
+    # "within 10 days" renders both 10天内 (a bound) and 3天就能 (a plain duration): no bound of its own.
+    (r"within", "about"),
 ]
 _QUALIFIER_BEFORE_RE = re.compile(
     r"(?:^|(?<=[\s(\"“'‘]))(?P<q>"
@@ -232,6 +235,7 @@ _QUALIFIER_BEFORE_RE = re.compile(
     + r")(?:\s+|(?<=[~≈])\s?)(?:(?:CNY|RMB|Rmb|USD|US\$|EUR|€|¥|\$)\s?)?$",
     re.IGNORECASE,
 )
+_WITHIN_PERIOD_RE = re.compile(r"\S+\s+(?:years?|months?|quarters?)\b", re.IGNORECASE)
 _QUALIFIER_AFTER_RE = re.compile(
     r"^(?:\s*\+|-plus\b|\s+plus\b|\s+or more\b|\s+and above\b|(?P<about>\s+or so\b))", re.I
 )
@@ -280,6 +284,21 @@ _PHYSICAL_UNITS: list[tuple[str, str]] = [
     ("hectares", "hectare"),
     ("mu", "mu"),
     ("TEU", "TEU"),
+    ("milliseconds", "ms"),
+    ("millisecond", "ms"),
+    ("seconds", "s"),
+    ("second", "s"),
+    ("minutes", "min"),
+    ("minute", "min"),
+    ("hours", "h"),
+    ("hour", "h"),
+    ("days", "day"),
+    ("day", "day"),
+    ("degrees Celsius", "degC"),
+    ("degree Celsius", "degC"),
+    ("degrees", "degC"),
+    ("°C", "degC"),
+    ("℃", "degC"),
 ]
 _PHYSICAL_RE = re.compile(
     r"^[\s-]?(?P<u>" + "|".join(re.escape(word) for word, _ in _PHYSICAL_UNITS) + r")(?![A-Za-z])", re.I
@@ -315,7 +334,7 @@ _DATE_RE = re.compile(
     rf"\b(?:\d{{1,2}}\s+(?:{_MONTHS})\b|(?:{_MONTHS})\.?\s+\d{{1,2}}(?!\d)(?:st|nd|rd|th)?)|\b\d{{4}}-\d{{2}}(?:-\d{{2}})?\b",
     re.IGNORECASE,
 )
-_CLOCK_RE = re.compile(r"(?<![\w.:])\d{1,2}:\d{2}(?![\w:])")
+_CLOCK_RE = re.compile(r"(?<![\w.:])\d{1,2}:\d{1,2}(?![\w:])")
 _DAY_RANGE_RE = re.compile(
     rf"\b\d{{1,2}}\s*(?:-|–|—|to|and)\s*\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\s*(?:-|–|—|to)\s*\d{{1,2}}\b",
     re.IGNORECASE,
@@ -416,6 +435,8 @@ def _qualifier_before(text: str, start: int) -> tuple[Qualifier | None, int]:
     if match is None:
         return None, start
     phrase = match.group("q").lower()
+    if phrase == "within" and _WITHIN_PERIOD_RE.match(text, start):
+        return None, start  # "within three years": the span of a plan, not a figure's bound
     for pattern, qualifier in _QUALIFIER_BEFORE:
         if re.fullmatch(pattern, phrase, re.IGNORECASE):
             return qualifier, start - (len(window) - match.start("q"))
@@ -483,8 +504,22 @@ def _is_rank_context(text: str, start: int, end: int) -> bool:
     return bool(_RANK_BEFORE_RE.search(text[max(0, start - 60) : start]) or _RANK_AFTER_RE.match(after))
 
 
+# "pick-up in growth of value added … from December 2022": a change measured from a year (not a span
+# "from 2021 to 2023").
+_BASE_FROM_RE = re.compile(
+    rf"\b(?:pick-?up|acceleration|increase|rise|growth|decline|drop|change|gain|improvement|slowdown)\b[^,.;:]{{0,80}}?"
+    rf"\bfrom\s+(?:the\s+)?(?:(?:end|whole)\s+of\s+)?(?:(?:{_MONTHS})\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _is_base_year(text: str, start: int) -> bool:
-    return bool(_BASE_YEAR_BEFORE_RE.search(text[max(0, start - 60) : start]))
+    if _BASE_YEAR_BEFORE_RE.search(text[max(0, start - 60) : start]):
+        return True
+    end = start + 4
+    return bool(_BASE_FROM_RE.search(text[max(0, start - 140) : start])) and not re.match(
+        r"\s*(?:to|until|through|-|–)\b", text[end:]
+    )
 
 
 def find_english_numbers(text: str) -> list[EnglishNumber]:
@@ -620,7 +655,7 @@ def _find_english_numbers(text: str) -> tuple[EnglishNumber, ...]:
             add(EnglishNumber(start, end, digits, value, "name", None, 0.0, "name"))
             continue  # bus route 838, Line 3, flight 5735: a name
         if _PER_BEFORE_RE.search(text[max(0, span_start - 12) : span_start]):
-            add(EnglishNumber(span_start, position, text[span_start:position], value * factor, "plain", None, 0.0, "date"))
+            add(EnglishNumber(span_start, position, text[span_start:position], value * factor, "plain", None, 0.0, "size"))
             continue  # per 10,000 yuan: the size of a unit, not a figure
         if qualifier is not None:
             span_start = min(span_start, qualifier_start)
@@ -760,6 +795,27 @@ def content_words(text: str) -> frozenset[str]:
     )
 
 
+_CLASS_LABEL = re.compile(
+    r"(?<![\w.])(?:(?P<n>\d+(?:\.\d+)?)(?P<join>[\s-]))?(?P<scale>thousand|million|billion|trillion)-yuan"
+    r"(?P<cls>[\s-](?:class|level|grade|scale)\b)?",
+    re.IGNORECASE,
+)
+_CLASS_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+
+
+@lru_cache(maxsize=8192)
+def class_words(text: str) -> frozenset[str]:
+    """Class labels of ``text`` as words ("the 10-billion-yuan class" -> ``yuan:1e+10``): what tells the
+    百亿元 enterprises from the 千亿元 ones, which :func:`content_words` (no digits) cannot."""
+    found: set[str] = set()
+    for match in _CLASS_LABEL.finditer(text):
+        if match.group("n") and match.group("join") != "-" and not match.group("cls"):
+            continue  # "an investment of 10 billion-yuan …" is an amount, not a class
+        value = float(match.group("n") or 1) * _CLASS_SCALES[match.group("scale").lower()]
+        found.add(f"yuan:{value:.6g}")
+    return frozenset(found)
+
+
 def number_context(sentence: str, number: EnglishNumber, numbers: list[EnglishNumber]) -> frozenset[str]:
     """Content words that describe a number in its sentence.
 
@@ -814,17 +870,21 @@ def is_hedged(sentence: str, number: EnglishNumber, positions: tuple[int, ...] |
         return False
     if hedges[0] < number.start:
         return True
-    following = _CLAUSE_SPLIT.search(sentence, number.end)
+    following = _CLAUSE_SPLIT.search(re.sub(r"(?<=\d),(?=\d{3}(?!\d))", " ", sentence), number.end)
     clause_end = following.start() if following else len(sentence)
     return any(number.end <= position < clause_end for position in hedges)
 
 
 def nearest_years(
-    number: EnglishNumber, years: list[EnglishNumber], numbers: list[EnglishNumber] | None = None
+    number: EnglishNumber,
+    years: list[EnglishNumber],
+    numbers: list[EnglishNumber] | None = None,
+    sentence: str | None = None,
 ) -> set[int]:
     """The year(s) a number in a sentence is about: the nearest year mention(s) that is not a comparison
     base, and that no other figure stands between ("from 0.7 trillion to 2.1 trillion in 2022": 2022
-    is the second figure's year, not the first's)."""
+    is the second figure's year, not the first's); with the ``sentence``, a year of the number's own
+    clause before the others."""
     if not years or number.kind == "year":
         return set()
     others = [n for n in (numbers or []) if n.kind == "quantity" and n is not number]
@@ -836,6 +896,15 @@ def nearest_years(
     usable = [year for year in years if not year.base and not between(year)]
     if not usable:
         return set()
+    if sentence is not None:
+        # A year of the number's own clause first: "100 were under way in 2023 and 100 are to continue in 2024".
+        plain = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", " ", sentence)  # "1,132" is no clause boundary
+
+        def clause(position: int) -> int:
+            return len(_CLAUSE_SPLIT.findall(plain, 0, position))
+
+        own = [year for year in usable if clause(year.start) == clause(number.start)]
+        usable = own or usable
 
     def distance(year: EnglishNumber) -> int:
         return year.start - number.end if year.start >= number.end else number.start - year.end

@@ -2,9 +2,11 @@
 
 * a target's quote must be in the article and state a goal: a quote whose figures the source states
   as achieved, by a cue of their own sentence or as a plain report, is not a target; its period must
-  be a year the quote's figures, its sentence or the article give;
+  be a year the quote gives (its own time words, its figures, its sentence's figures, its section's
+  year): contradicted when the rules are sure of those, else a year of the article is unconfirmed;
 * a programme's and an organisation's Chinese name must be in the article, and the digits of the
-  English name those of the Chinese name;
+  English name those of the Chinese name; a year in its description or role must be a year of the
+  sentences that name it;
 * a caveat's quote must be in the article; a caveat that disputes the source (source_error,
   internal_inconsistency) may state a number the source does not (the correct sum), so such a number
   is unconfirmed, not contradicted;
@@ -21,7 +23,7 @@ from summarizer.rules.periods import find_periods
 from summarizer.verify.context import CheckContext
 from summarizer.verify.grounding import check_heading, ground
 from summarizer.verify.prose import check_name_digits, check_prose
-from summarizer.verify.source import Located, matching_form, period_years
+from summarizer.verify.source import Evidence, Located, matching_form, period_years
 
 __all__ = ["check_items"]
 
@@ -40,6 +42,51 @@ def _years_at(context: CheckContext, located: Located | None) -> set[int]:
 
 
 _SENTENCE_END = "。！？!?；;\n"
+
+
+def _target_years(
+    context: CheckContext, quote: str, located: Located | None, claimed: set[int]
+) -> tuple[set[int], bool]:
+    """The years the article gives a target's quote, and whether the rules are sure of them.
+
+    Sure: a time expression of the quote itself (今年 with the document's date, 到2025年), the periods of
+    the quote's figures, of its sentence's figures or of its section (a figure of the paragraph dated by
+    the section's heading, 2024年，…将…) when the rules are sure of those (:meth:`Evidence.period_certain`).
+    Else the years of the figures around it, which are not sure.
+    """
+    if located is None:
+        return set(), False
+    sure_years = _written_years(context, matching_form(quote))
+    inside = [e for e in context.source.evidence_within(located.start, located.end) if e.is_fact and e.period]
+    if inside:
+        sure_years |= _held_years(inside, claimed)
+        return sure_years, bool(sure_years)
+    body = context.source.body
+    text = body.text
+    needle = matching_form(quote).strip()
+    position = text.find(needle)
+    if position < 0:
+        return sure_years, bool(sure_years)
+    sentence = body.to_original(*_bounds(text, position, position + len(needle), _SENTENCE_END))
+    around = [e for e in context.source.evidence_within(*sentence) if e.is_fact and e.period]
+    paragraph = body.to_original(*_bounds(text, position, position + len(needle), "\n"))
+    around += [
+        e for e in context.source.evidence_within(*paragraph) if e.is_fact and e.period and e.period_scope == "section"
+    ]
+    sure_years |= _held_years(around, claimed)
+    if sure_years:
+        return sure_years, True
+    return _years_of_sentences(context, quote), False
+
+
+def _held_years(figures: list[Evidence], claimed: set[int]) -> set[int]:
+    """The years of ``figures`` when the rules are sure of every one of them, else none."""
+    if not all(e.period_certain(claimed) for e in figures):
+        return set()
+    years: set[int] = set()
+    for item in figures:
+        years |= period_years(item.period)
+    return years
 
 
 def _years_of_sentences(context: CheckContext, name: str) -> set[int]:
@@ -108,8 +155,15 @@ def check_items(context: CheckContext) -> None:
         years = _years_at(context, located)
         if target.period is not None:
             claimed = period_years(target.period)
-            if claimed & (years or source.years):
+            given, sure = _target_years(context, target.source_quote, located, claimed)
+            if claimed & (given or source.years):
                 context.verified(base + "/period", target.period, f"{label}: period is one the article gives")
+            elif given and sure:
+                context.contradicted(
+                    base + "/period", target.period, "wrong_period",
+                    f"{label}: period {target.period} but the article gives the quote for "
+                    f"{', '.join(map(str, sorted(given)))}",
+                )  # fmt: skip
             elif claimed & source.years:
                 context.unconfirmed(
                     base + "/period", target.period, "wrong_period",
@@ -138,7 +192,10 @@ def check_items(context: CheckContext) -> None:
             organisation.span = Span(start=located.start, end=located.end)
         check_name_digits(context, base + "/name_en", label, organisation.name_en, organisation.name_zh)
         if organisation.role_en:
-            check_prose(context, base + "/role_en", organisation.role_en)
+            check_prose(
+                context, base + "/role_en", organisation.role_en,
+                years=_years_of_sentences(context, organisation.name_zh) or None,
+            )  # fmt: skip
     for number, caveat in enumerate(article.caveats):
         base, label = f"/caveats/{number}", f"caveats[{number}]"
         located = None

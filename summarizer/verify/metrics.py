@@ -107,7 +107,8 @@ def _check_value(
         metric.unit == "percent" and best.prose_unit() == "percent"
     )
     if _same_magnitude(claimed, best):
-        _check_sign(context, base, label, metric, best, span)
+        if not _reads_another_figure(context, base, label, metric, best, candidates, span):
+            _check_sign(context, base, label, metric, best, span)
     elif unit_ok and (exponent := power_of_ten(claimed, best.value)) is not None:
         # Even a bare numeral is held: the quote states no number equal to the value, so nothing in it
         # supports the claim (the scale is only the likeliest way it went wrong).
@@ -146,6 +147,61 @@ def _check_value(
             span,
         )
     _check_qualifier(context, base, label, metric, best, span)
+
+
+_SCOPE_PREFIX = re.compile(r"^(?:全省|全市|全国|全区|全县|其中|全年|当年)")
+_CHANGE_SUFFIX = re.compile(r"(?:的)?(?:同比)?(?:增长|增速|增幅|下降|降幅|增加|减少|比重|占比)$")
+
+
+def _names(fact_zh: str, metric_zh: str) -> bool:
+    """Whether a metric's Chinese indicator names the figure the rules read as ``fact_zh``: it contains
+    it (工业税收增长 names 工业税收), or its core without the change word is part of it (软件信息服务增长
+    names 软件信息服务三大支柱产业)."""
+    fact = _SCOPE_PREFIX.sub("", fact_zh)
+    core = _CHANGE_SUFFIX.sub("", metric_zh)
+    return (len(fact) >= 2 and fact in metric_zh) or (len(core) >= 2 and core in fact)
+
+
+def _reads_another_figure(
+    context: CheckContext, base: str, label: str, metric: Metric, best: Evidence, candidates: list[Evidence], span: Span
+) -> bool:
+    """A quote states several figures (分别, a list, 10省市二级节点47个) and the metric's value is the figure
+    of another indicator than the one it names: two values swapped between metrics. Told apart by the
+    measure word (省市 is not 个) or by the indicator the rules read for each figure (工业税收 17.9%,
+    制造业税收 16.8%): the metric's indicator_zh names another figure of the quote and not this one."""
+    if not best.is_fact or metric.value_max is not None:
+        return False
+    # The metric's own comparison (从5小时缩短到2小时: from_value 5) is of the same indicator.
+    stated = [v for v in (metric.comparison.from_value, metric.comparison.difference) if v is not None] if metric.comparison else []
+    others = [
+        c for c in candidates
+        if c.is_fact and c is not best and units_compatible(metric.unit, c.unit) and not _same_magnitude(metric.value, c)
+        and not any(_same_magnitude(v, c) for v in stated)
+    ]  # fmt: skip
+    if not others:
+        return False
+    named: list[Evidence] = []
+    if metric.measure and best.measure and metric.measure != best.measure:
+        named = [c for c in others if c.measure == metric.measure]
+    zh = metric.indicator_zh
+    if not named and zh and best.indicator_zh and not _names(best.indicator_zh, zh):
+        named = [
+            c for c in others
+            if c.indicator_zh and _names(c.indicator_zh, zh)
+            and not _names(c.indicator_zh, best.indicator_zh) and not _names(best.indicator_zh, c.indicator_zh)
+        ]  # fmt: skip
+    if not named:
+        return False
+    other = named[0]
+    context.contradicted(
+        base + "/value",
+        metric.value,
+        "wrong_value",
+        f"{label}: value {fmt(metric.value)} is the quote's figure for {best.indicator_zh or best.text} ({best.text}); "
+        f"what the metric names ({zh or metric.measure}) is {other.text}: two figures swapped",
+        span,
+    )
+    return True
 
 
 def _check_sign(context: CheckContext, base: str, label: str, metric: Metric, best: Evidence, span: Span) -> None:

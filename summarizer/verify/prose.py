@@ -23,8 +23,11 @@ names), but only the names themselves: the hedge words around them stay.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from itertools import pairwise
 
 from summarizer.briefing.models import Span
+from summarizer.verify.binding import describe, ranges, without_digit_commas
 from summarizer.verify.compare import (
     MARKED_UNITS,
     UNIT_WORDS,
@@ -43,19 +46,21 @@ from summarizer.verify.compare import (
     source_figure,
 )
 from summarizer.verify.context import CheckContext, short
+from summarizer.verify.dates import parse_english_date, valid_day
 from summarizer.verify.english_numbers import (
     APPROXIMATE,
     EnglishNumber,
+    class_words,
     content_words,
     find_english_numbers,
     hedge_positions,
     is_hedged,
     may_contain_number,
     nearest_years,
-    number_context,
     sentences,
 )
 from summarizer.verify.source import Evidence, period_years
+from summarizer.vocab import COUNT_UNITS
 
 __all__ = ["check_name_digits", "check_prose"]
 
@@ -114,8 +119,12 @@ def check_prose(
         numbers = find_english_numbers(sentence)
         year_mentions = [n for n in numbers if n.kind == "year"]
         hedges = () if hedged else hedge_positions(sentence)
-        for number in numbers:
+        described: dict[int, frozenset[str]] | None = None
+        read: dict[int, list[Evidence]] = {}  # the figures each verified number reads
+        for index, number in enumerate(numbers):
             claim = text[sentence_start + number.start : sentence_start + number.end]
+            if number.kind == "year" and not number.base and _bound_year(context, pointer, claim, number, sentence, hedged or bool(hedges)):
+                continue
             if number.kind == "year" and years and int(number.value) not in years and not number.base:
                 context.contradicted(
                     pointer, claim, "wrong_period",
@@ -123,17 +132,35 @@ def check_prose(
                     f"({', '.join(map(str, sorted(years)))})",
                 )  # fmt: skip
                 continue
+            if number.kind == "date":
+                _check_date(context, pointer, claim, number, sentence[number.end :])
+                continue
             before = len(context.results)
             has_hedge = hedged or is_hedged(sentence, number, hedges)
-            _check_number(
-                context, pointer, claim, number, nearest_years(number, year_mentions, numbers), has_hedge, pool, disputes
+            figures = _check_number(
+                context, pointer, claim, number, nearest_years(number, year_mentions, numbers, sentence), has_hedge, pool, disputes
             )
-            failed = any(not r.verified for r in context.results[before:])
+            if figures is not None:
+                read[index] = figures
+            # A number the source contradicts is wrong already; one matched (or only weakly matched: a bare
+            # numeral, a target stated as a fact) is held to what its words describe.
+            failed = any(not r.ok for r in context.results[before:])
             if number.kind == "quantity" and not failed and not pointer.endswith("/indicator_en"):
                 checked = len(context.results)
-                _check_against_metrics(context, pointer, claim, sentence, number, numbers, subject)
+                if described is None:
+                    described = describe(sentence, numbers)
+                if index in described:
+                    _check_against_metrics(context, pointer, claim, number, described[index] | content_words(subject))
                 if len(context.results) > checked:
                     del context.results[before:checked]  # one verdict per number: the binding's
+        for index, number in enumerate(numbers):
+            if number.kind == "year" and number.base:
+                claim = text[sentence_start + number.start : sentence_start + number.end]
+                _check_base_year(context, pointer, claim, sentence, numbers, index, read, pool)
+            elif number.kind == "ordinal":
+                claim = text[sentence_start + number.start : sentence_start + number.end]
+                _check_ordinal(context, pointer, claim, number, sentence[number.end :])
+        _check_structure(context, pointer, text[sentence_start : sentence_start + len(sentence)], sentence, numbers, read)
 
 
 def _check_number(
@@ -145,10 +172,10 @@ def _check_number(
     has_hedge: bool,
     pool: list[Evidence] | None,
     disputes: bool,
-) -> None:
+) -> list[Evidence] | None:
     where = pointer.lstrip("/")
     if number.kind in ("date", "ordinal"):
-        return
+        return None
     if number.kind == "year":
         year = int(number.value)
         if year in context.source.years:
@@ -161,14 +188,315 @@ def _check_number(
                 f"{where}: the year {year} is not in the article nor given by its date "
                 f"({', '.join(map(str, sorted(context.source.years))) or 'no years'})",
             )
-        return
+        return None
     if number.kind == "name":
         _check_name(context, pointer, where, claim, number)
-        return
+        return None
     if number.kind == "duration":
         _check_duration(context, pointer, where, claim, number)
+        return None
+    if number.kind == "size":
+        _check_size(context, pointer, where, claim, number)
+        return None
+    return _check_quantity(context, pointer, where, claim, number, sentence_years, has_hedge, pool, disputes)
+
+
+def _check_date(context: CheckContext, pointer: str, claim: str, number: EnglishNumber, following: str) -> None:
+    """A day, a span of days or a clock time must be one the article gives (:mod:`.dates`)."""
+    parsed = parse_english_date(number.text, following)
+    if parsed is None:
         return
-    _check_quantity(context, pointer, where, claim, number, sentence_years, has_hedge, pool, disputes)
+    where = pointer.lstrip("/")
+    dates = context.source.dates()
+    if parsed.clock is not None:
+        hour, minute = parsed.clock
+        if hour > 24 or minute > 59 or len(number.text.split(":")[1]) != 2:
+            context.contradicted(pointer, claim, "wrong_value", f"{where}: '{claim}' is not a time of day")
+        elif parsed.clock in dates.clocks:
+            context.verified(pointer, claim, f"{where}: '{claim}' is a time the article gives")
+        else:
+            context.contradicted(
+                pointer, claim, "unsupported_number",
+                f"{where}: '{claim}' is not a time the article gives (it writes times as 8时, 8点30分 or 08:00)",
+            )  # fmt: skip
+        return
+    invalid = [(m, d) for m, d in parsed.days if not valid_day(m, d)]
+    if invalid:
+        context.contradicted(pointer, claim, "wrong_value", f"{where}: '{claim}' is not a day of the calendar")
+        return
+    missing = [(m, d) for m, d in parsed.days if not dates.has_day(m, d)]
+    if missing:
+        verdict = context.unconfirmed if dates.vague else context.contradicted
+        verdict(
+            pointer, claim, "wrong_period",
+            f"{where}: {', '.join(f'{m}月{d}日' for m, d in missing)} is not a day the article gives, nor one its "
+            "date names (今天, 昨天, 明天); state the day the source states",
+        )  # fmt: skip
+        return
+    if parsed.year is not None:
+        for month, day in parsed.days:
+            years = dates.years_of(month, day)
+            if None not in years and parsed.year not in years:
+                context.contradicted(
+                    pointer, claim, "wrong_period",
+                    f"{where}: the article gives {month}月{day}日 in {', '.join(map(str, sorted(y for y in years if y)))}, "
+                    f"not in {parsed.year}",
+                )  # fmt: skip
+                return
+    if parsed.span:
+        first, last = parsed.days
+        if first > last:
+            context.contradicted(pointer, claim, "wrong_value", f"{where}: '{claim}' runs backwards: a span of days runs from the earlier day")
+            return
+        stated = [span for span in dates.spans if span[0] == first or span[1] == last]
+        if stated and (first, last) not in dates.spans:
+            (m1, d1), (m2, d2) = stated[0]
+            context.contradicted(
+                pointer, claim, "wrong_period",
+                f"{where}: '{claim}' but the article gives the span {m1}月{d1}日 to {m2}月{d2}日",
+            )  # fmt: skip
+            return
+    context.verified(pointer, claim, f"{where}: '{claim}' is a day the article gives")
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:and|while|but|whereas)\b")
+_DEADLINE_BEFORE = re.compile(r"\b(?:by|before|until|till)\s+(?:the\s+)?(?:(?:end|close)\s+of\s+|end-)?$", re.I)
+_PLAN_AFTER = re.compile(r"^\s*(?:plans?|targets?|tasks|goals?|objectives?|work plan)\b", re.IGNORECASE)
+_RESULT_AFTER = re.compile(r"^\s*(?:results?|achievements?|review|performance|outcomes?)\b", re.IGNORECASE)
+_WRITTEN_YEAR = re.compile(r"((?:19|20)\d{2})年")
+
+
+def _bound_year(
+    context: CheckContext, pointer: str, claim: str, number: EnglishNumber, sentence: str, goal: bool
+) -> bool:
+    """A year the words bind to what the rules know the years of; True when it was checked so:
+
+    * "the 2024 plans", "the 2023 results": the years of the article's goals (targets and estimates the
+      rules are sure of) or of its achieved figures;
+    * a goal "by the end of 2026", "by 2025" (``goal``: the sentence states goals): the years the article
+      gives as deadlines, a year's end or the period of a goal;
+    * a year in the headline must be a year the source's headline writes, when it writes any.
+    """
+    where = pointer.lstrip("/")
+    year = int(number.value)
+    following = sentence[number.end :]
+    for pattern, statuses, what in ((_PLAN_AFTER, {"target", "estimate"}, "goals"), (_RESULT_AFTER, {"actual"}, "results")):
+        if pattern.match(following):
+            known: set[int] = set()
+            for item in context.source.facts():
+                if item.status in statuses and item.status_sure and item.period_sure:
+                    known |= period_years(item.period)
+            if not known:
+                continue
+            if year in known:
+                context.verified(pointer, claim, f"{where}: {year} is a year of the article's {what}")
+            else:
+                context.contradicted(
+                    pointer, claim, "wrong_period",
+                    f"{where}: the article's {what} are for {', '.join(map(str, sorted(known)))}, not {year}",
+                )  # fmt: skip
+            return True
+    if goal and _DEADLINE_BEFORE.search(sentence[max(0, number.start - 30) : number.start]):
+        deadlines = set(context.source.deadline_years())
+        for item in context.source.facts():
+            if item.status in ("target", "estimate") and item.period_sure:
+                deadlines |= period_years(item.period)
+        if deadlines and year not in deadlines:
+            context.contradicted(
+                pointer, claim, "wrong_period",
+                f"{where}: the article's deadlines and year-ends are {', '.join(map(str, sorted(deadlines)))}, not {year}",
+            )  # fmt: skip
+            return True
+    if pointer == "/headline_en":
+        title = context.source.headline.text if context.source.headline is not None else context.source.title
+        written = {int(y) for y in _WRITTEN_YEAR.findall(title)}
+        if written and year not in written:
+            context.contradicted(
+                pointer, claim, "wrong_period",
+                f"{where}: the source's headline is about {', '.join(map(str, sorted(written)))}, not {year}",
+            )  # fmt: skip
+            return True
+    return False
+
+
+def _check_ordinal(context: CheckContext, pointer: str, claim: str, number: EnglishNumber, following: str) -> None:
+    """"the seventh Silk Road International Exposition" is 第七届: the number of a named session, event or
+    batch (an ordinal before a name) must be one the article gives (第N, N届, 十八大, 三中全会)."""
+    if number.value < 2 or not re.match(r"\s+[A-Z]", following):
+        return  # "the first …", "the seventh consecutive year": not the number of a named event
+    ordinals = context.source.ordinals()
+    where = pointer.lstrip("/")
+    if int(number.value) in ordinals:
+        context.verified(pointer, claim, f"{where}: '{claim}' is a number the article gives (第{int(number.value)})")
+    elif ordinals:
+        context.contradicted(
+            pointer, claim, "wrong_value",
+            f"{where}: '{claim}' but the article numbers its sessions and events {', '.join(map(str, sorted(ordinals)))}",
+        )  # fmt: skip
+
+
+_OF_WHICH = re.compile(r",\s*(?:of which|including)\s+$", re.IGNORECASE)
+_OF_THE = re.compile(r"^\s*of(?:\s+the)?\s*$", re.IGNORECASE)
+
+
+def _check_structure(
+    context: CheckContext,
+    pointer: str,
+    claim_text: str,
+    sentence: str,
+    numbers: list[EnglishNumber],
+    read: dict[int, list[Evidence]],
+) -> None:
+    """What the way figures are strung together says of them:
+
+    * a range runs from the lower figure to the higher ("6-10 degrees", "-10 to -6"), and is a range the
+      source states when the source states a range with either end ("12-16 degrees" for 12—16℃, not
+      "10-16");
+    * a part is no larger than its whole ("29 of 45 projects", "987.01 billion yuan, of which 283.44
+      billion …"), and is stated with it: "11 of the 12 clusters" needs the 11 in the paragraph of the
+      12 (12个成长性产业集群中11个), not elsewhere.
+    """
+    where = pointer.lstrip("/")
+
+    def claim_of(first: EnglishNumber, last: EnglishNumber) -> str:
+        return claim_text[first.start : last.end]
+
+    for pair in ranges(sentence, numbers):
+        low = -pair.low.value if pair.low.negative else pair.low.value
+        high = -pair.high.value if pair.high.negative else pair.high.value
+        claim = claim_of(pair.low, pair.high)
+        if low > high:
+            context.contradicted(pointer, claim, "wrong_value", f"{where}: '{claim}' runs backwards: a range runs from the lower figure")
+            continue
+        ends = sorted((pair.low.value, pair.high.value))
+        stated = [
+            e for e in context.source.facts()
+            if e.value_max is not None and units_of_range(e) and {e.prose_value(), e.prose_max()} & set(ends)
+        ]  # fmt: skip
+        if stated and not any(sorted((e.prose_value(), e.prose_max())) == ends for e in stated):
+            context.contradicted(
+                pointer, claim, "wrong_value",
+                f"{where}: '{claim}' but the source's range is {stated[0].text}",
+                Span(start=stated[0].start, end=stated[0].end),
+            )  # fmt: skip
+    quantities = [i for i, n in enumerate(numbers) if n.kind == "quantity"]
+    for first, second in pairwise(quantities):
+        part, whole = numbers[first], numbers[second]
+        glue = sentence[part.end : whole.start]
+        if _OF_THE.match(glue):
+            pass  # "29 of 45"
+        elif _OF_WHICH.search(sentence[part.end : whole.start]) and part.unit == whole.unit:
+            part, whole = whole, part  # "987.01 billion yuan, of which 283.44 billion"
+            first, second = second, first
+        else:
+            continue
+        claim = claim_of(numbers[min(first, second)], numbers[max(first, second)])
+        if part.value > whole.value:
+            context.contradicted(pointer, claim, "wrong_value", f"{where}: '{claim}': a part is larger than its whole")
+            continue
+        relations = {
+            pair for item in read.get(first, []) + read.get(second, []) if item.is_fact for pair in _parts_of(context, item)
+        }
+        if relations and not any(
+            same_value(w.prose_value(), whole.value) and same_value(p.prose_value(), part.value) for w, p in relations
+        ):
+            w, p = min(relations, key=lambda pair: pair[0].start)
+            context.contradicted(
+                pointer, claim, "wrong_value",
+                f"{where}: '{claim}' but the source states {p.text} of {w.text}",
+                Span(start=w.start, end=p.end),
+            )  # fmt: skip
+
+
+def units_of_range(item: Evidence) -> bool:
+    return item.kind == "fact"
+
+
+def _parts_of(context: CheckContext, item: Evidence) -> list[tuple[Evidence, Evidence]]:
+    """(whole, part) pairs the source states with ``item`` in them: 12个成长性产业集群中11个 (a part follows
+    its whole in the sentence, after 中)."""
+    original = context.source.original
+    if original is None:
+        return []
+    same = sorted((e for e in context.source.facts() if e.sentence == item.sentence), key=lambda e: e.start)
+    pairs: list[tuple[Evidence, Evidence]] = []
+    for whole, part in pairwise(same):
+        between = original[whole.end : part.start]
+        if len(between) <= 30 and "中" in between and not re.search(r"[，,。；;]", between) and item in (whole, part):
+            pairs.append((whole, part))
+    return pairs
+
+
+_COMPARED_WITH_LAST_YEAR = frozenset({"yoy", "vs_previous_year"})
+
+
+def _check_base_year(
+    context: CheckContext,
+    pointer: str,
+    claim: str,
+    sentence: str,
+    numbers: list[EnglishNumber],
+    index: int,
+    read: dict[int, list[Evidence]],
+    pool: list[Evidence] | None,
+) -> None:
+    """"1.1 percentage points faster than in December 2022": the year a figure is compared with.
+
+    The figure is the nearest quantity before it in its clause (an indicator's: its quote's figures).
+    When the rules are sure of the figure's year Y and read its comparison as one with the year before
+    (同比, 比上年), the base is Y-1; any comparison is with an earlier year ("unchanged from 2011" for a
+    figure of 2012). Else nothing is held."""
+    year = numbers[index]
+    plain = without_digit_commas(sentence)
+    clause = len(_CLAUSE_BREAK.findall(plain, 0, year.start))
+    compared = [
+        i for i, n in enumerate(numbers[:index])
+        if n.kind == "quantity" and len(_CLAUSE_BREAK.findall(plain, 0, n.start)) == clause
+    ]  # fmt: skip
+    if compared:
+        figures = [e for e in read.get(compared[-1], []) if e.is_fact]
+    else:
+        figures = [e for e in pool or [] if e.is_fact]
+    if not figures:
+        return
+    base = int(year.value)
+    expected: set[int] = set()
+    latest_allowed: int | None = None
+    for item in figures:
+        years = period_years(item.period)
+        if not item.period_certain({base}) or len(years) != 1:
+            return
+        (figure_year,) = years
+        if item.comparison in _COMPARED_WITH_LAST_YEAR:
+            expected.add(figure_year - 1)
+        elif item.period is not None and re.fullmatch(r"\d{4}", item.period):
+            latest_allowed = figure_year - 1 if latest_allowed is None else min(latest_allowed, figure_year - 1)
+        else:
+            return
+    where = pointer.lstrip("/")
+    if expected and base not in expected:
+        context.contradicted(
+            pointer, claim, "wrong_period",
+            f"{where}: the source compares {figures[0].text} with the year before its period "
+            f"({', '.join(map(str, sorted(expected)))}), not with {base}",
+        )  # fmt: skip
+    elif not expected and latest_allowed is not None and base > latest_allowed:
+        context.contradicted(
+            pointer, claim, "wrong_period",
+            f"{where}: {figures[0].text} is a figure of {latest_allowed + 1}; it cannot be compared with {base}",
+        )  # fmt: skip
+
+
+def _check_size(context: CheckContext, pointer: str, where: str, claim: str, number: EnglishNumber) -> None:
+    """"per 10,000 yuan" is 万元 (万元GDP能耗), "per 100 people" 每百人: the size of a unit is a number the
+    article writes, if only as a bare numeral."""
+    if context.source.with_value(number.value):
+        context.verified(pointer, claim, f"{where}: '{claim}' is a unit the article gives")
+    else:
+        context.contradicted(
+            pointer, claim, "unsupported_number",
+            f"{where}: '{claim}' is not a number of the article (万元 is 10,000 yuan, 亿元 100 million yuan)",
+        )  # fmt: skip
 
 
 def _check_duration(context: CheckContext, pointer: str, where: str, claim: str, number: EnglishNumber) -> None:
@@ -281,7 +609,7 @@ def _check_quantity(
     has_hedge: bool,
     pool: list[Evidence] | None,
     disputes: bool,
-) -> None:
+) -> list[Evidence] | None:
     units = prose_units(number.unit)
     value_matches = _candidates(context, number, 0.0, pool)
     unit_matches = [e for e in value_matches if e.prose_unit() in units]
@@ -295,7 +623,7 @@ def _check_quantity(
                 _reject_rounding(context, pointer, where, claim, number, rounded)
             else:
                 _diagnose(context, pointer, where, claim, number, value_matches, pool, disputes)
-            return
+            return None
         unit_matches, approximate = accepted, True
     qualified = unit_matches if approximate else [e for e in unit_matches if prose_qualifier_ok(number.qualifier, e.qualifier)]
     if not qualified:
@@ -309,8 +637,11 @@ def _check_quantity(
             f"({_QUALIFIER_WORDS[source.qualifier]}); match the source's wording",
             Span(start=source.start, end=source.end),
         )
-        return
+        return None
     candidates = qualified
+    goals = [e for e in candidates if e.is_fact and e.status in ("target", "estimate") and e.status_sure]
+    if has_hedge and goals and any(e.is_fact and e.status == "actual" for e in candidates):
+        candidates = goals  # "100 were under way in 2023 and 100 are to continue in 2024": the second is the goal
     if sentence_years:
         in_period = [
             e for e in candidates if e.period is None or period_years(e.period) & sentence_years or not e.is_fact
@@ -330,7 +661,7 @@ def _check_quantity(
                 f"{', '.join(map(str, sorted(sentence_years)))}",
                 Span(start=source.start, end=source.end),
             )
-            return
+            return None
         candidates = in_period
     statuses = {e.status for e in candidates}
     source = candidates[0]
@@ -346,7 +677,7 @@ def _check_quantity(
             f"{where}: '{claim}' is {kind} in the source ({source.text}), but the sentence states it as a fact; say so with {words}",
             Span(start=source.start, end=source.end),
         )
-        return
+        return None
     for item in candidates:
         context.mark_mentioned(item.prose_value(), item.unit)
     if not any(e.is_fact or e.kind == "label" for e in candidates):
@@ -355,9 +686,10 @@ def _check_quantity(
             f"{where}: '{claim}' matches {source.text}, a numeral the rules do not read as a figure",
             Span(start=source.start, end=source.end),
         )  # fmt: skip
-        return
+        return None
     how = f"is an approximation of {source_figure(source)}" if approximate else f"matches {source.text}"
     context.verified(pointer, claim, f"{where}: '{claim}' {how}", Span(start=source.start, end=source.end))
+    return candidates
 
 
 def _reject_rounding(
@@ -396,11 +728,30 @@ def _diagnose(
 ) -> None:
     """Why a number matches no figure of the right unit: another unit, another scale, or none at all."""
     units = prose_units(number.unit)
+    evidence = context.source.evidence if pool is None else pool
+    if value_matches and number.unit != "plain" and all(e.unit != "number" for e in value_matches):
+        # "every 20 hours" is not 20家: with a unit of its own, a figure of that unit a power of ten away
+        # is what the number misreads.
+        for item in (e for e in evidence if e.prose_unit() in units and e.kind != "numeral"):
+            exponent = power_of_ten(number.value, item.prose_value())
+            if exponent is not None:
+                context.contradicted(
+                    pointer, claim, "wrong_scale",
+                    f"{where}: '{claim}' is 10^{exponent} times the source's {item.text} ({scale_hint(exponent)})",
+                    Span(start=item.start, end=item.end),
+                )  # fmt: skip
+                return
     if value_matches:
         source = value_matches[0]
         marked = number.unit in MARKED_UNITS and source.prose_unit() in MARKED_UNITS
         ratio_for_measure = number.unit in _NEVER_A_COUNT and source.prose_unit() not in MARKED_UNITS | {"number"}
-        verdict = context.contradicted if (marked or ratio_for_measure) and source.is_fact else context.unconfirmed
+        # "3 hours" is not 3个: what the source counts with a measure word is no duration, mass or length
+        # (3个小时 is read as hours).
+        measure_for_count = number.unit not in COUNT_UNITS | {"plain"} | MARKED_UNITS and all(
+            e.is_fact and e.unit == "count" for e in value_matches
+        )
+        sure = (marked or ratio_for_measure or measure_for_count) and source.is_fact
+        verdict = context.contradicted if sure else context.unconfirmed
         verdict(
             pointer,
             claim,
@@ -409,7 +760,6 @@ def _diagnose(
             Span(start=source.start, end=source.end),
         )
         return
-    evidence = context.source.evidence if pool is None else pool
     same_unit = [e for e in evidence if e.prose_unit() in units and e.kind != "numeral"]
     # A bare English number a power of ten from a measurement (10,000 vs 10 km) says nothing of scale.
     scaled = same_unit if number.unit != "plain" else [e for e in same_unit if e.unit in money_units() | {"count", "number"}]
@@ -424,6 +774,17 @@ def _diagnose(
                 Span(start=item.start, end=item.end),
             )
             return
+    if pool is not None and number.unit != "plain":
+        # "the 10 billion-yuan class" for a quote of 十亿级: the quote's own numeral, a power of ten away
+        for item in (e for e in pool if e.kind != "fact"):
+            exponent = power_of_ten(number.value, item.prose_value())
+            if exponent is not None and not any(same_value(e.prose_value(), number.value) for e in pool):
+                context.contradicted(
+                    pointer, claim, "wrong_scale",
+                    f"{where}: '{claim}' is 10^{exponent} times the quote's {item.text} ({scale_hint(exponent)})",
+                    Span(start=item.start, end=item.end),
+                )  # fmt: skip
+                return
     if pool is not None and context.source.with_value(number.value):
         # In the article, not in the quote: the indicator's number describes something else. When the
         # quote states a number of this kind (六大 for "the seven clusters"), that one is the indicator's.
@@ -452,99 +813,93 @@ def _diagnose(
     )
 
 
-def _check_against_metrics(
-    context: CheckContext,
-    pointer: str,
-    claim: str,
-    sentence: str,
-    number: EnglishNumber,
-    numbers: list[EnglishNumber],
-    subject: str,
-) -> None:
-    """A number in prose must belong to what the words around it describe.
+@dataclass(frozen=True, slots=True)
+class _Figure:
+    """A figure the words of a sentence may describe: a metric of the briefing or a labelled fact."""
 
-    Two views of "what it describes": the briefing's own metrics (their indicator_en and values) and
-    the source's facts (their English labels and values). When the words fit one metric or fact well,
-    its value is another, and nothing with this value is described nearly as well, the prose binds the
-    number to the wrong figure (two figures swapped, or a digit off that lands on another figure).
-    """
-    words = number_context(sentence, number, numbers) | content_words(subject)
-    if len(words) < 2:
-        return
-    units = prose_units(number.unit)
-    if number.unit == "plain" and number.value < 1e6:
-        units = units - money_units()
-    found = _described_better(context, words, number, units)
-    if found is None:
-        return
-    label, value, unit, span, _ = found
-    leader_words = content_words(label)
-    # Sure only when the rules know what every figure of this value measures, and none of it is what
-    # the words around the number say.
-    same = [e for e in context.source.with_value(number.value) if e.is_fact and e.prose_unit() in units]
-    labels = [e.indicator_en or context.labels_by_span.get((e.start, e.end)) for e in same]
-    labelled = all(labels)
-    unrelated = all(_unrelated(words, other or "", leader_words) for other in labels)
-    # No fact has this value (only a bare numeral or a class label), or every fact that has it measures
-    # something the words do not name.
-    verdict = context.contradicted if labelled and unrelated else context.unconfirmed
-    verdict(
-        pointer,
-        claim,
-        "wrong_indicator",
-        f"{pointer.lstrip('/')}: '{claim}' but the words around it describe {label} = {fmt(value)} {unit}; "
-        "state the figure of what the sentence names",
-        span,
-    )
+    label: str
+    words: frozenset[str]
+    value: float
+    unit: str
+    span: Span | None
+    fits: bool  # its value is the number's
+    is_metric: bool
 
 
-def _unrelated(words: frozenset[str], label: str, leader_words: frozenset[str]) -> bool:
-    """The words share nothing with ``label``, or a single word the better-described figure's label
-    shares too ("industrial" in both "industrial enterprises" and "industrial clusters" tells them
-    not apart)."""
-    shared = words & content_words(label)
-    return not shared or (len(shared) == 1 and shared <= leader_words)
-
-
-def _described_better(
-    context: CheckContext, words: frozenset[str], number: EnglishNumber, units: frozenset[str]
-) -> tuple[str, float, str, Span | None, bool] | None:
-    ranked: list[tuple[float, int, str, float, str, Span | None, bool, bool]] = []
+def _figures(context: CheckContext, words: frozenset[str], number: EnglishNumber, units: frozenset[str]) -> list[_Figure]:
+    figures: list[_Figure] = []
     sharing = {position for word in words for position in context.word_index.get(word, ())}
-    for position in sharing:
+    for position in sorted(sharing):
         index, metric_words, values = context.metric_words[position]
         if index in context.failed_metrics:
             continue  # a metric the source does not support says nothing about the prose
         fitting = [v for v, unit in values if prose_unit_of(unit) in units]
         if not fitting:
             continue
-        overlap = len(words & metric_words)
-        same = any(_fits(number, abs(v)) for v in fitting)
         metric = context.article.metrics[index]
-        ranked.append((overlap / max(len(metric_words), 1), overlap, f"metrics[{index}] ({short(metric.indicator_en, 50)})",
-                       metric.value, metric.unit, metric.value_span, same, True))  # fmt: skip
+        figures.append(
+            _Figure(f"metrics[{index}] ({short(metric.indicator_en, 50)})", metric_words, metric.value, metric.unit,
+                    metric.value_span, any(_fits(number, abs(v)) for v in fitting), True)
+        )  # fmt: skip
     for item in context.source.facts():
         if not item.indicator_en or item.prose_unit() not in units:
             continue
-        label_words = content_words(item.indicator_en)
-        overlap = len(words & label_words)
-        if overlap == 0:
+        label_words = content_words(item.indicator_en) | class_words(item.indicator_en)
+        if not words & label_words:
             continue
-        same = _fits(number, item.prose_value()) or _fits(number, item.prose_max())
-        ranked.append((overlap / max(len(label_words), 1), overlap, f"{item.text} ({item.indicator_en})",
-                       item.value, item.unit, Span(start=item.start, end=item.end), same, False))  # fmt: skip
-    if not ranked:
-        return None
-    top = max((coverage, overlap) for coverage, overlap, *_ in ranked)
-    leaders = [item for item in ranked if (item[0], item[1]) == top]
-    if any(item[6] for item in leaders) or not (top[1] >= 3 or (top[1] >= 2 and top[0] >= 0.6)):
-        return None
-    best_same = max((item[0] for item in ranked if item[6]), default=0.0)
-    most_shared = max((item[1] for item in ranked if item[6]), default=0)
-    if best_same > top[0] - 0.3 or most_shared >= top[1]:
-        return None  # a figure of this value is described about as well: the words do not tell them apart
-    leader = min(leaders, key=lambda item: (not item[7], item[2]))
-    return leader[2], leader[3], leader[4], leader[5], leader[7]
+        fits = _fits(number, item.prose_value()) or _fits(number, item.prose_max())
+        figures.append(
+            _Figure(f"{item.text} ({item.indicator_en})", label_words, item.value, item.unit,
+                    Span(start=item.start, end=item.end), fits, False)
+        )  # fmt: skip
+    return figures
+
+
+def _check_against_metrics(
+    context: CheckContext, pointer: str, claim: str, number: EnglishNumber, words: frozenset[str]
+) -> None:
+    """A number in prose must be the figure of what the words around it describe (:mod:`.binding`).
+
+    Two views of what figures there are: the briefing's own metrics (their indicator_en and values) and
+    the source's facts (their English labels and values). The words name a figure when they share at
+    least three of its label's content words, or two that make most of its label or most of the words. When they name a
+    figure with another value, and every figure with this value shares with the words only words that
+    figure's label shares too (nothing that tells it apart), the prose binds the number to the wrong
+    figure: two figures swapped, or a digit off that lands on another figure. Contradicted when the
+    rules know what every figure of this value measures; else unconfirmed.
+    """
+    if len(words) < 2:
+        return
+    units = prose_units(number.unit)
+    if number.unit == "plain" and number.value < 1e6:
+        units = units - money_units()
+    figures = _figures(context, words, number, units)
+    others = [f for f in figures if not f.fits]
+    if not others:
+        return
+
+    def strength(figure: _Figure) -> tuple[int, float, bool]:
+        shared = len(words & figure.words)
+        return shared, shared / max(len(figure.words), 1), figure.is_metric
+
+    leader = max(others, key=strength)
+    shared, coverage, _ = strength(leader)
+    if shared < 2 or (shared < 3 and coverage < 0.6 and shared / len(words) < 0.6):
+        return  # the words name no figure clearly
+    named = words & leader.words
+    if any(words & f.words - named or words & f.words == named for f in figures if f.fits):
+        return  # a figure of this value is described as well, or by words the other lacks
+    same = [e for e in context.source.with_value(number.value) if e.is_fact and e.prose_unit() in units]
+    labelled = all(e.indicator_en or context.labels_by_span.get((e.start, e.end)) for e in same)
+    verdict = context.contradicted if labelled else context.unconfirmed
+    verdict(
+        pointer,
+        claim,
+        "wrong_indicator",
+        f"{pointer.lstrip('/')}: '{claim}' but the words around it describe {leader.label} = {fmt(leader.value)} "
+        f"{leader.unit}; state the figure of what the sentence names",
+        leader.span,
+    )
 
 
 def _fits(number: EnglishNumber, value: float) -> bool:

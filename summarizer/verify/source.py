@@ -27,6 +27,7 @@ from summarizer.rules.periods import PeriodMention, find_periods
 from summarizer.rules.quantities import parse_quantity
 from summarizer.text.textmap import MappedText, normalize
 from summarizer.text.textmap import normalize_string as _normalize_string
+from summarizer.verify.dates import SourceDates, source_dates
 from summarizer.vocab import PERCENT_LIKE_UNITS, Status
 
 if TYPE_CHECKING:
@@ -106,6 +107,8 @@ class Evidence:
     indicator_en: str | None = None
     spans: tuple[tuple[int, int], ...] = ()
     sentence: str = ""
+    measure: str | None = None
+    comparison: str | None = None  # the kind of comparison the source states (yoy, vs_previous_year …)
 
     @property
     def is_fact(self) -> bool:
@@ -182,6 +185,8 @@ def _fact_evidence(fact: Fact) -> Evidence:
         indicator_en=fact.indicator_en,
         spans=((fact.start, fact.end), *((int(a), int(b)) for a, b in fact.also_at)),
         sentence=fact.sentence,
+        measure=fact.measure,
+        comparison=fact.comparison.kind if fact.comparison is not None else None,
     )
 
 
@@ -210,6 +215,8 @@ _LABEL_RE = re.compile(
     r"|(?<![0-9一二两三四五六七八九十百千万亿第])(?P<big>[一二两三四五六七八九十]{1,3})大(?=[\u4e00-\u9fff])"
     r"|(?<![0-9.])(?P<top>[0-9]+)强"
 )
+_CN_RUN = "[零〇一二两三四五六七八九十百]+"
+_ORDINAL_RE = re.compile(rf"第(\d+|{_CN_RUN})|(\d+|{_CN_RUN})届|({_CN_RUN})大|({_CN_RUN})中全会")
 _NAME_SPANS = re.compile(r"《[^》\n]*》|“[^”\n]{0,20}”|\"[^\"\n]{0,20}\"|十[一二三四五六七八九]五")
 _MEASURES = frozenset("个家项条场堂座所名人次台辆种批件部支只头户处艘架颗款株张份例宗栋枚根类列笔位")
 # A place character on its own is its value: 百堂精品课, 千条线路, 万场活动.
@@ -242,6 +249,9 @@ class ArticleSource:
     _starts: list[int] = field(default_factory=list, repr=False)
     _by_value: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _stripped: tuple[str, list[int]] | None = field(default=None, repr=False)
+    _dates: SourceDates | None = field(default=None, repr=False)
+    _deadline_years: set[int] | None = field(default=None, repr=False)
+    _ordinals: set[int] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.evidence.sort(key=lambda item: (item.start, item.end))
@@ -448,6 +458,55 @@ class ArticleSource:
                              quantity.unit, quantity.qualifier, "label", spans=((located.start, located.end),))
                 )  # fmt: skip
         return found
+
+    def dates(self) -> SourceDates:
+        """The days, spans of days and clock times the article gives (:mod:`summarizer.verify.dates`)."""
+        if self._dates is None:
+            texts = [self.text] + ([self.headline.text] if self.headline is not None else [])
+            if self.article_text is not None:
+                texts.append(self.article_text.text)
+            self._dates = source_dates("\n".join(texts), self.document_date)
+        return self._dates
+
+    def deadline_years(self) -> set[int]:
+        """Years the article gives as a deadline or a year's end: 到2025年, 力争到今年底, 截至2025年底,
+        2024年年底 (resolved with the document's date)."""
+        if self._deadline_years is None:
+            texts = [self.text] + ([self.headline.text] if self.headline is not None else [])
+            if self.article_text is not None:
+                texts.append(self.article_text.text)
+            years: set[int] = set()
+            for mention in find_periods("\n".join(texts)):
+                period = resolve_period(mention, self.document_date, ahead_allowed=True) if self.document_date else mention.period
+                if period is None:
+                    continue
+                if mention.deadline or mention.cumulative or re.search(r"-12(?:-31)?$", period):
+                    years |= period_years(period)
+            self._deadline_years = years
+        return self._deadline_years
+
+    def ordinals(self) -> set[int]:
+        """The numbers the article gives sessions, events and batches: 第七届, 第3批, 19届, 十八大, 三中全会."""
+        if self._ordinals is None:
+            texts = [self.text] + ([self.headline.text] if self.headline is not None else [])
+            if self.article_text is not None:
+                texts.append(self.article_text.text)
+            found: set[int] = set()
+            for match in _ORDINAL_RE.finditer("\n".join(texts)):
+                run = next(group for group in match.groups() if group)
+                value = int(run) if run.isdigit() else parse_number(run)
+                if value is not None and value == int(value):
+                    found.add(int(value))
+            self._ordinals = found
+        return self._ordinals
+
+    def paragraph_of(self, position: int) -> tuple[int, int]:
+        """The original span of the line (paragraph) that holds ``position``."""
+        if self.original is None:
+            return 0, 0
+        start = self.original.rfind("\n", 0, position) + 1
+        end = self.original.find("\n", position)
+        return start, len(self.original) if end < 0 else end
 
     def in_set_aside(self, start: int, end: int) -> str | None:
         """The kind of set-aside passage that holds [start, end), if any."""
