@@ -244,6 +244,8 @@ _COUNT_MEASURES: Final[dict[str, str]] = {
     "部": "署|分|门|长|委|件|位|队|局|省|属|地|落|际",
     "株": "",
     "棵": "",
+    "堂": "皇|兄|弟|姐|妹|哥|屋|而",
+    "档": "次|位|期|案|口|子",
     "张": "贴|扬|力|弛|家",
     "份": "额|子|量",
     "例": "如|外|会",
@@ -380,7 +382,7 @@ _NOT_QUANTITY_AFTER: Final = re.compile(
     r" ?(?:多|余)?"
     r"(?:个(?:多|余)?(?:月|季度|工作日|星期|年头)"
     r"|年|月|日(?!元|币)|号|季度|季|周年|周岁|岁|世纪|届|中全会|次全会|点钟|时(?!速)|周(?!边|转)|星期"
-    r"|代(?!表)|级|强|大(?!型|中型|于)|星|号线|线|期|轮|版|档|维|环|路|层|楼|型|式|章|节|代表大会)"
+    r"|代(?!表)|级|强|大(?!型|中型|于)|星|号线|线|期|轮|版|档(?![^，。；、\n]{0,6}(?:节目|栏目|综艺|剧集|电视剧))|维|环|路|层|楼|型|式|章|节|代表大会)"
 )
 
 # Arabic-number constructs that are not quantities: dates, ratios and clock times, programme
@@ -457,6 +459,14 @@ _CANDIDATE_RE: Final = compile_with_first_chars(
     r"|(?P<top>前(?:\d+|[一二两三四五六七八九十]+))"
     rf"|(?P<di>第(?:\d+|[{CN_ALL}]+))"
     rf"|(?P<num>{_NUMERAL_RE.pattern})",
+)
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+_LONE_TEN_THOUSAND: Final = Numeral(
+    value=10_000.0, number_len=1, scale_word=None, digit_string=False, has_big_unit=True, has_unit=True,
+    arabic=False, single_char=True,
 )
 _APPROX_CHARS: Final = "多余几"
 _APPROX_PAIR_FIRST: Final = "一两二三四五六七八"
@@ -588,6 +598,13 @@ class _Scanner:
                            _Unit("fraction", "ratio"))  # fmt: skip
             self._extend_unit(draft)
             return draft, draft.end
+        if norm[start] in "万萬" and end == start + 1:
+            # 开展万场活动: a lone 万 is no numeral of its own (万一, 万物), nor a unit heading (猪（万头）);
+            # between a verb and a measure word with its noun it counts ten thousand things (see
+            # _numeral_is_quantity).
+            if _is_han(previous) and previous not in "每均" and end + 1 < len(norm) and _is_han(norm[end + 1]):
+                return self._quantity_from_numeral(start, end, _LONE_TEN_THOUSAND)
+            return None, end
         parsed = self._longest_valid_numeral(start, end)
         if parsed is None:
             return None, end

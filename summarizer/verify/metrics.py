@@ -20,6 +20,7 @@ claimed value reads is compared field by field. What the rules are sure of decid
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from summarizer.briefing.models import Metric, Span
 from summarizer.verify.compare import (
@@ -34,13 +35,23 @@ from summarizer.verify.compare import (
 )
 from summarizer.verify.context import CheckContext, short
 from summarizer.verify.grounding import ground
-from summarizer.verify.source import Evidence, Located, period_years
+from summarizer.verify.source import Evidence, Located, period_end, period_years
 
 __all__ = ["check_metric", "check_metric_consistency"]
 
 _STATUS_WORDS = {"actual": "achieved", "estimate": "an estimate", "target": "a target"}
 _DECLINE_WORDS = re.compile(r"\b(?:declin|fall|fell|drop|decreas|reduc|down|cut|sav|lower|contract|shrink)", re.I)
 _UPPER_BOUNDS = frozenset({"nearly", "less_than"})
+
+
+_WRITTEN_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def _label_years(metric: Metric) -> set[int] | None:
+    """The years an indicator's English label may name: its period's and those its quote and Chinese
+    indicator write ("the second half of 2023" for 2023年下半年财经精品节目)."""
+    written = _WRITTEN_YEAR.findall(metric.source_quote + (metric.indicator_zh or ""))
+    return period_years(metric.period) | {int(year) for year in written} or None
 
 
 def check_metric(context: CheckContext, number: int, metric: Metric) -> None:
@@ -59,7 +70,7 @@ def check_metric(context: CheckContext, number: int, metric: Metric) -> None:
     candidates = context.source.evidence_within(located.start, located.end)
     if not candidates and located.where == "article":
         candidates = context.source.quote_figures(metric.source_quote, located)
-    check_prose(context, base + "/indicator_en", metric.indicator_en, hedged=True, pool=candidates)
+    check_prose(context, base + "/indicator_en", metric.indicator_en, hedged=True, pool=candidates, years=_label_years(metric))
     if not candidates:
         context.contradicted(
             base + "/value",
@@ -273,6 +284,15 @@ def _check_status(context: CheckContext, base: str, label: str, metric: Metric, 
             span,
         )
         return
+    if metric.status == "actual" and _not_over(context, metric.period):
+        context.contradicted(
+            pointer, metric.status, "wrong_status",
+            f"{label}: status 'actual' for {metric.period}, but the article is dated {context.source.document_date} "
+            f"and the rules read {best.text} as {_STATUS_WORDS[best.status]}: a result for a period not yet over "
+            "is not known",
+            span,
+        )  # fmt: skip
+        return
     verdict = context.contradicted if best.marked_achieved else context.unconfirmed
     verdict(
         pointer,
@@ -281,6 +301,17 @@ def _check_status(context: CheckContext, base: str, label: str, metric: Metric, 
         f"{label}: status '{metric.status}' but the rules read {best.text} as {_STATUS_WORDS[best.status]}",
         span,
     )
+
+
+# A release may report a month or a quarter in its last days (a January report of 1月 figures): a period
+# ending more than a month after the article's date has not been lived through.
+_NOT_YET_OVER = timedelta(days=31)
+
+
+def _not_over(context: CheckContext, period: str | None) -> bool:
+    """Whether ``period`` ends well after the article's date, so that no result for it can be known."""
+    end, written = period_end(period), context.source.document_date
+    return end is not None and written is not None and end > written + _NOT_YET_OVER
 
 
 def _check_period(

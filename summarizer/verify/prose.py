@@ -67,6 +67,34 @@ __all__ = ["check_name_digits", "check_prose"]
 # Units English always marks that no count the source states with a measure word can be (3家 is not
 # "3 percentage points" nor "third").
 _NEVER_A_COUNT = frozenset({"percent", "percentage_point", "permille", "basis_point", "rank"})
+# What a bare number before a noun ("fifty ministries", "16.352 million tourist visits") can count: things,
+# visits, containers. Never minutes, kilometres or yuan, which English names with the number.
+_COUNTED_UNITS = COUNT_UNITS | {"person_time", "TEU"}
+# The noun a bare number counts: a lower-case word after it that is no function word, unit or verb.
+_COUNTED_NOUN = re.compile(
+    r"\s+(?!(?:of|to|and|or|nor|in|on|at|by|for|from|with|than|per|a|an|the|is|are|was|were|be|been|has|have|"
+    r"had|will|would|can|could|more|less|fewer|over|under|up|down|each|times|percent|per|cent|as|into|out|"
+    r"this|that|these|those|its|their|it|they|which|who|while|but|so|if|then|year|years|month|months|day|days|"
+    r"week|weeks|hour|hours|minute|minutes|second|seconds|degrees?|point|points|without|within|after|before|"
+    r"since|until|among|between|through|via|against|across|about|around|below|above|near|beyond|behind|except|"
+    r"like|unlike|despite|during|toward|towards|upon|not|yet|also|only|all|both|such|respectively|apiece|or)\b)[a-z][a-z'-]*\b"
+)
+# Words after a number that state it as a change on a year earlier.
+_YEAR_ON_YEAR = re.compile(
+    r"\s*(?:percent\s+|per cent\s+)?(?:year[- ]on[- ]year|from a year (?:earlier|ago|before)|on a year earlier"
+    r"|over the same period (?:of )?(?:last|the previous) year)\b",
+    re.IGNORECASE,
+)
+_CHANGE_INDICATOR = re.compile("增|涨|降|减|速|幅|比|升|跌")
+
+
+def _is_change(item: Evidence) -> bool:
+    """Whether the source states ``item`` as a change (增长5%, 同比上升, 增速, 降幅), not as a level."""
+    return bool(item.change or item.comparison or _CHANGE_INDICATOR.search(item.indicator_zh or "")) or (
+        item.unit == "percentage_point"
+    )
+
+
 _QUALIFIER_WORDS = {"exact": "no qualifier", "more_than": "more than", "nearly": "nearly", "about": "about",
                     "less_than": "less than"}  # fmt: skip
 
@@ -137,9 +165,12 @@ def check_prose(
                 continue
             before = len(context.results)
             has_hedge = hedged or is_hedged(sentence, number, hedges)
+            counted = number.kind == "quantity" and number.unit == "plain" and bool(_COUNTED_NOUN.match(sentence, number.end))
+            year_on_year = number.kind == "quantity" and bool(_YEAR_ON_YEAR.match(sentence, number.end))
             figures = _check_number(
-                context, pointer, claim, number, nearest_years(number, year_mentions, numbers, sentence), has_hedge, pool, disputes
-            )
+                context, pointer, claim, number, nearest_years(number, year_mentions, numbers, sentence), has_hedge, pool,
+                disputes, counted, year_on_year,
+            )  # fmt: skip
             if figures is not None:
                 read[index] = figures
             # A number the source contradicts is wrong already; one matched (or only weakly matched: a bare
@@ -172,7 +203,11 @@ def _check_number(
     has_hedge: bool,
     pool: list[Evidence] | None,
     disputes: bool,
+    counted: bool = False,
+    year_on_year: bool = False,
 ) -> list[Evidence] | None:
+    """``counted``: the number is bare and a noun follows it ("fifty ministries"): it counts things.
+    ``year_on_year``: the words state it as a change on a year earlier ("up 67.9% year on year")."""
     where = pointer.lstrip("/")
     if number.kind in ("date", "ordinal"):
         return None
@@ -198,7 +233,9 @@ def _check_number(
     if number.kind == "size":
         _check_size(context, pointer, where, claim, number)
         return None
-    return _check_quantity(context, pointer, where, claim, number, sentence_years, has_hedge, pool, disputes)
+    return _check_quantity(
+        context, pointer, where, claim, number, sentence_years, has_hedge, pool, disputes, counted, year_on_year
+    )
 
 
 def _check_date(context: CheckContext, pointer: str, claim: str, number: EnglishNumber, following: str) -> None:
@@ -335,6 +372,38 @@ def _check_ordinal(context: CheckContext, pointer: str, claim: str, number: Engl
         )  # fmt: skip
 
 
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|around\s+|nearly\s+|more than\s+)?$", re.IGNORECASE)
+_TO_BETWEEN = re.compile(r"\s+(?:in\s+[A-Za-z]+(?:\s+\d{4})?\s+|in\s+\d{4}\s+)?to\s+(?:about\s+|around\s+|nearly\s+)?")
+_LABEL_BEFORE = re.compile(r"\b(?:level|grade|class|tier|phase|stage|category|no\.|number|line|route|batch)\s+$", re.I)
+_DOWN_VERBS = re.compile(
+    r"\b(?:cut|cuts|cutting|reduc\w*|shorten\w*|lower\w*|decreas\w*|fell|fall\w*|drop\w*|declin\w*|shrank|"
+    r"shrink\w*|slow\w*|down)\b",
+    re.IGNORECASE,
+)
+_UP_VERBS = re.compile(
+    r"\b(?:rais\w*|rose|rise|rises|rising|increas\w*|grew|grow\w*|expand\w*|climb\w*|up|boost\w*|lift\w*|"
+    r"doubl\w*|tripl\w*|jump\w*|surg\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _change_direction(sentence: str, old: EnglishNumber, new: EnglishNumber) -> str | None:
+    """"up" or "down" when ``old`` and ``new`` are the two ends of a change "from A to B" of one unit
+    whose clause has a verb of one direction only; None otherwise (levels, labels, two verbs)."""
+    if old.unit != new.unit:
+        return None
+    if not _FROM_BEFORE.search(sentence, 0, old.start) or not _TO_BETWEEN.fullmatch(sentence, old.end, new.start):
+        return None
+    if _LABEL_BEFORE.search(sentence, 0, old.start) or _LABEL_BEFORE.search(sentence, 0, new.start):
+        return None
+    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, old.start)), default=0)
+    clause = sentence[clause_start : old.start]
+    down, up = bool(_DOWN_VERBS.search(clause)), bool(_UP_VERBS.search(clause))
+    if down == up:
+        return None
+    return "down" if down else "up"
+
+
 _OF_WHICH = re.compile(r",\s*(?:of which|including)\s+$", re.IGNORECASE)
 _OF_THE = re.compile(r"^\s*of(?:\s+the)?\s*$", re.IGNORECASE)
 
@@ -354,12 +423,28 @@ def _check_structure(
       "10-16");
     * a part is no larger than its whole ("29 of 45 projects", "987.01 billion yuan, of which 283.44
       billion …"), and is stated with it: "11 of the 12 clusters" needs the 11 in the paragraph of the
-      12 (12个成长性产业集群中11个), not elsewhere.
+      12 (12个成长性产业集群中11个), not elsewhere;
+    * a change "from A to B" goes the way its verb says: "cutting travel from 5 hours to 2 hours", "rose
+      from 3.1% to 4.5%".
     """
     where = pointer.lstrip("/")
 
     def claim_of(first: EnglishNumber, last: EnglishNumber) -> str:
         return claim_text[first.start : last.end]
+
+    for old, new in pairwise(n for n in numbers if n.kind == "quantity"):
+        direction = _change_direction(sentence, old, new)
+        if direction is None:
+            continue
+        before = -old.value if old.negative else old.value
+        after = -new.value if new.negative else new.value
+        if (direction == "down" and after > before) or (direction == "up" and after < before):
+            claim = claim_of(old, new)
+            context.contradicted(
+                pointer, claim, "wrong_value",
+                f"{where}: '{claim}' goes {'up' if after > before else 'down'}, but its verb says the figure went "
+                f"{direction}: state the source's figures in their order",
+            )  # fmt: skip
 
     for pair in ranges(sentence, numbers):
         low = -pair.low.value if pair.low.negative else pair.low.value
@@ -609,8 +694,10 @@ def _check_quantity(
     has_hedge: bool,
     pool: list[Evidence] | None,
     disputes: bool,
+    counted: bool,
+    year_on_year: bool,
 ) -> list[Evidence] | None:
-    units = prose_units(number.unit)
+    units = _COUNTED_UNITS if counted else prose_units(number.unit)
     value_matches = _candidates(context, number, 0.0, pool)
     unit_matches = [e for e in value_matches if e.prose_unit() in units]
     approximate = False
@@ -622,7 +709,7 @@ def _check_quantity(
             if rounded:
                 _reject_rounding(context, pointer, where, claim, number, rounded)
             else:
-                _diagnose(context, pointer, where, claim, number, value_matches, pool, disputes)
+                _diagnose(context, pointer, where, claim, number, value_matches, pool, disputes, units)
             return None
         unit_matches, approximate = accepted, True
     qualified = unit_matches if approximate else [e for e in unit_matches if prose_qualifier_ok(number.qualifier, e.qualifier)]
@@ -639,6 +726,19 @@ def _check_quantity(
         )
         return None
     candidates = qualified
+    if year_on_year:
+        changes = [e for e in candidates if _is_change(e)]
+        if changes:
+            candidates = changes
+        elif all(e.is_fact for e in candidates):
+            source = candidates[0]
+            context.contradicted(
+                pointer, claim, "wrong_value",
+                f"{where}: '{claim}' is stated as a change on a year earlier, but the source's {source.text} is a "
+                f"level ({source.indicator_zh or 'no change word'}), not a change",
+                Span(start=source.start, end=source.end),
+            )  # fmt: skip
+            return None
     goals = [e for e in candidates if e.is_fact and e.status in ("target", "estimate") and e.status_sure]
     if has_hedge and goals and any(e.is_fact and e.status == "actual" for e in candidates):
         candidates = goals  # "100 were under way in 2023 and 100 are to continue in 2024": the second is the goal
@@ -725,11 +825,12 @@ def _diagnose(
     value_matches: list[Evidence],
     pool: list[Evidence] | None,
     disputes: bool,
+    units: frozenset[str],
 ) -> None:
-    """Why a number matches no figure of the right unit: another unit, another scale, or none at all."""
-    units = prose_units(number.unit)
+    """Why a number matches no figure of the right unit (``units``): another unit, another scale, or none
+    at all."""
     evidence = context.source.evidence if pool is None else pool
-    if value_matches and number.unit != "plain" and all(e.unit != "number" for e in value_matches):
+    if value_matches and number.unit != "plain" and all(e.unit != "number" or e.kind == "numeral" for e in value_matches):
         # "every 20 hours" is not 20家: with a unit of its own, a figure of that unit a power of ten away
         # is what the number misreads.
         for item in (e for e in evidence if e.prose_unit() in units and e.kind != "numeral"):
@@ -750,7 +851,9 @@ def _diagnose(
         measure_for_count = number.unit not in COUNT_UNITS | {"plain"} | MARKED_UNITS and all(
             e.is_fact and e.unit == "count" for e in value_matches
         )
-        sure = (marked or ratio_for_measure or measure_for_count) and source.is_fact
+        # "fifty ministries" is not 50分钟: a bare number counting a noun is no measurement
+        count_for_measure = units is _COUNTED_UNITS and all(e.is_fact for e in value_matches)
+        sure = (marked or ratio_for_measure or measure_for_count or count_for_measure) and source.is_fact
         verdict = context.contradicted if sure else context.unconfirmed
         verdict(
             pointer,

@@ -13,6 +13,7 @@ purpose (千亿元级, 六大集群, 500强) and every other numeral of the arti
 
 from __future__ import annotations
 
+import calendar
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -54,6 +55,24 @@ def period_years(period: str | None) -> set[int]:
         return set()
     years = [int(y) for y in _YEAR_IN_PERIOD.findall(period)]
     return set(range(min(years), max(years) + 1)) if years else set()
+
+
+_PERIOD_END = re.compile(r"(\d{4})(?:-(?:Q([1-4])|H([12])|(\d{2})))?")
+
+
+def period_end(period: str | None) -> date | None:
+    """The last day a period covers (2022-Q1 -> 2022-03-31, 2021-01/2021-09 -> 2021-09-30, 2026 ->
+    2026-12-31); None for a period not written in the schema's convention."""
+    if not period:
+        return None
+    match = _PERIOD_END.fullmatch(period.rsplit("/", 1)[-1])
+    if match is None:
+        return None
+    year, quarter, half, month = match.groups()
+    last_month = 3 * int(quarter) if quarter else 6 * int(half) if half else int(month) if month else 12
+    if not 1 <= last_month <= 12:
+        return None
+    return date(int(year), last_month, calendar.monthrange(int(year), last_month)[1])
 
 
 _FIRST_MONTHS = re.compile(r"(?:^|:|\d{4}-)(?:--)?01/(?:--|\d{4}-)(\d{2})$")
