@@ -257,6 +257,13 @@ FOUND_CASES: list[tuple[str, str, float, str, str | None, str]] = [
     ("带动就业十余万人", "十余万人", 1e5, "count", "人", "more_than"),
     ("上万家企业", "上万家", 1e4, "count", "家", "more_than"),
     ("获得50万元（含）以上支持", "50万元（含）以上", 5e5, "CNY", None, "more_than"),
+    # a lone place character between a verb and a measure word with its noun counts things
+    ("计划打造百堂示范课程", "百堂", 100, "count", "堂", "exact"),
+    ("推出千条旅游线路", "千条", 1000, "count", "条", "exact"),
+    ("全年开展万场科普活动", "万场", 1e4, "count", "场", "exact"),
+    ("推出三堂公开课", "三堂", 3, "count", "堂", "exact"),
+    # 档 counts programmes
+    ("电视台推出12档新节目", "12档", 12, "count", "档", "exact"),
 ]
 
 
@@ -408,6 +415,11 @@ def test_traditional_characters() -> None:
 
 # (sentence, what must not be reported: no quantity may overlap it)
 NOT_QUANTITY_CASES = [
+    # a lone 万 that is a denominator, a unit heading or part of a word; 档 as a tier
+    ("每万人拥有医生数", "万人"),
+    ("猪（万头）", "万头"),
+    ("万一出现险情", "万一"),
+    ("电价分为3档", "3档"),
     # years, months, dates, periods and durations
     ("2023年，湖南省数字经济增长", "2023年"),
     ("而这一数值将在2024年年底变为", "2024年年底"),

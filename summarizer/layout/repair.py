@@ -423,7 +423,13 @@ def _find_pull_quotes(paragraphs: list[_Paragraph], matching_form: _MatchingForm
             continue
         shared_grams = [gram for gram in grams[index] if len(postings[gram]) > 1]
         rare = sorted(shared_grams, key=lambda gram: (len(postings[gram]), gram))[:_PROBE_GRAMS]
-        others = {other for gram in rare for other in postings[gram][:_PROBE_POSTINGS]} - {index} - found.keys()
+        # (filtered one by one: subtracting found.keys() would copy the ever-growing set of quotes found)
+        others = {
+            other
+            for gram in rare
+            for other in postings[gram][:_PROBE_POSTINGS]
+            if other != index and other not in found
+        }
         best, best_shared = -1, 0
         for other in sorted(others):
             shared = len(grams[index] & grams[other])
