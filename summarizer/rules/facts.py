@@ -266,8 +266,10 @@ _Spanned = TypeVar("_Spanned", Quantity, PeriodMention, RegionMention)
 
 
 def _within(items: list[_Spanned], starts: list[int], start: int, end: int) -> list[_Spanned]:
+    # Indexed, not sliced: a slice would copy the rest of the article's items at every call.
     result: list[_Spanned] = []
-    for item in items[bisect_left(starts, start) :]:
+    for index in range(bisect_left(starts, start), len(items)):
+        item = items[index]
         if item.start >= end:
             break
         if item.end <= end:
