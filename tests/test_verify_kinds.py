@@ -81,6 +81,12 @@ def _results(source: ArticleSource, article: ArticleBriefing, pointer: str) -> l
             "Example Province created 100 fine courses and 10,000 talks last year.",
             "missing_hedge",
         ),
+        # a day told with figures is the day of the passage that states them (昨天 resolved)
+        (
+            "The expressway, about 48 km long, was fully opened on 19 January.",
+            "The expressway, about 48 km long, was fully opened on 20 January.",
+            "wrong_period",
+        ),
         # 档 counts programmes
         (
             "The station announced 18 fine programmes.",

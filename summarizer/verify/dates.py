@@ -132,8 +132,10 @@ def _small(text: str) -> int | None:
 
 
 @lru_cache(maxsize=256)
-def source_dates(text: str, document_date: date | None) -> SourceDates:
-    """The days, spans and times ``text`` (an article in matching form) gives, with its document's date."""
+def source_dates(text: str, document_date: date | None, *, with_date: bool = True) -> SourceDates:
+    """The days, spans and times ``text`` (an article in matching form) gives, with its document's date
+    (``with_date``: the date itself is one of them, as for an article; a passage of it only has the days
+    it states, 今天 and 昨天 among them)."""
     days: set[tuple[int | None, int, int]] = set()
     default_year = document_date.year if document_date is not None else None
     for match in _CN_DATE.finditer(text):
@@ -161,7 +163,7 @@ def source_dates(text: str, document_date: date | None) -> SourceDates:
             continue
         named = document_date + timedelta(days=_RELATIVE_DAYS[match.group()])
         days.add((named.year, named.month, named.day))
-    if document_date is not None:
+    if document_date is not None and with_date:
         days.add((document_date.year, document_date.month, document_date.day))
     clocks: set[tuple[int, int]] = set()
     for match in _CN_CLOCK.finditer(text):

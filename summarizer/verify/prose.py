@@ -46,7 +46,7 @@ from summarizer.verify.compare import (
     source_figure,
 )
 from summarizer.verify.context import CheckContext, short
-from summarizer.verify.dates import parse_english_date, valid_day
+from summarizer.verify.dates import parse_english_date, source_dates, valid_day
 from summarizer.verify.english_numbers import (
     APPROXIMATE,
     EnglishNumber,
@@ -59,7 +59,7 @@ from summarizer.verify.english_numbers import (
     nearest_years,
     sentences,
 )
-from summarizer.verify.source import Evidence, period_years
+from summarizer.verify.source import Evidence, matching_form, period_years
 from summarizer.vocab import COUNT_UNITS
 
 __all__ = ["check_name_digits", "check_prose"]
@@ -184,6 +184,7 @@ def check_prose(
                     _check_against_metrics(context, pointer, claim, number, described[index] | content_words(subject))
                 if len(context.results) > checked:
                     del context.results[before:checked]  # one verdict per number: the binding's
+        _check_days_of_paragraph(context, pointer, text, sentence_start, sentence, numbers, read)
         for index, number in enumerate(numbers):
             if number.kind == "year" and number.base:
                 claim = text[sentence_start + number.start : sentence_start + number.end]
@@ -294,6 +295,58 @@ def _check_date(context: CheckContext, pointer: str, claim: str, number: English
             )  # fmt: skip
             return
     context.verified(pointer, claim, f"{where}: '{claim}' is a day the article gives")
+
+
+def _check_days_of_paragraph(
+    context: CheckContext,
+    pointer: str,
+    text: str,
+    sentence_start: int,
+    sentence: str,
+    numbers: list[EnglishNumber],
+    read: dict[int, list[Evidence]],
+) -> None:
+    """A day told with figures is the day of the passage that states them: in a page of briefs
+    ("the expressway, 48 km long, opened on 8 August, a 50-minute drive"), when every figure the
+    sentence reads comes from one paragraph that gives a day, the sentence's days must be that
+    paragraph's (今天 and 昨天 resolved with the article's date)."""
+    original = context.source.original
+    if original is None or not read or sum(n.kind == "date" for n in numbers) != 1:
+        return  # two days in a sentence ("said on 19 January that, as of 31 December, …") bind apart
+    shared: set[tuple[int, int]] | None = None
+    for figures in read.values():
+        paragraphs = {context.source.paragraph_of(e.start) for e in figures if e.is_fact}
+        if not paragraphs:
+            return
+        shared = paragraphs if shared is None else shared & paragraphs
+    if not shared:
+        return
+    # The passages that hold every figure of the sentence and give a day (a headline line repeating a
+    # figure gives none).
+    dated = [
+        (start, end, days)
+        for start, end in sorted(shared)
+        if (days := source_dates(matching_form(original[start:end]), context.source.document_date, with_date=False)).days
+    ]
+    if not dated:
+        return
+    where = pointer.lstrip("/")
+    for number in numbers:
+        if number.kind != "date":
+            continue
+        parsed = parse_english_date(number.text, sentence[number.end :])
+        if parsed is None or parsed.clock is not None:
+            continue
+        if all(any(days.has_day(m, d) for _, _, days in dated) for m, d in parsed.days):
+            continue
+        claim = text[sentence_start + number.start : sentence_start + number.end]
+        start, end, days = dated[0]
+        stated = ", ".join(f"{m}月{d}日" for _, m, d in sorted(days.days, key=lambda day: day[1:]))
+        context.contradicted(
+            pointer, claim, "wrong_period",
+            f"{where}: '{claim}' but the passage whose figures this sentence gives is dated {stated}",
+            Span(start=start, end=end),
+        )  # fmt: skip
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:and|while|but|whereas)\b")
