@@ -87,6 +87,12 @@ def _results(source: ArticleSource, article: ArticleBriefing, pointer: str) -> l
             "The expressway, about 48 km long, was fully opened on 20 January.",
             "wrong_period",
         ),
+        # a noun whose measure word tells it apart: depots are 座, batches 批次
+        (
+            "The province organised 29 reserve depots to dispatch 18 batches of supplies.",
+            "The province organised 18 reserve depots to dispatch 29 batches of supplies.",
+            "wrong_indicator",
+        ),
         # 档 counts programmes
         (
             "The station announced 18 fine programmes.",

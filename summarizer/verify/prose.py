@@ -79,6 +79,36 @@ _COUNTED_NOUN = re.compile(
     r"since|until|among|between|through|via|against|across|about|around|below|above|near|beyond|behind|except|"
     r"like|unlike|despite|during|toward|towards|upon|not|yet|also|only|all|both|such|respectively|apiece|or)\b)[a-z][a-z'-]*\b"
 )
+# The measure words that count what an English noun names, for nouns whose measure word tells them
+# apart: "18 reserve depots" is no 18批次, "29 batches" no 29座. Measures outside every row (个, 项, 家
+# …) count anything and are never held against a noun.
+_NOUN_MEASURES: dict[str, frozenset[str]] = {
+    noun: frozenset(measures.split())
+    for nouns, measures in (
+        ("batch batches consignment consignments", "批 批次"),
+        ("depot depots warehouse warehouses bridge bridges tunnel tunnels dam dams tower towers reservoir "
+         "reservoirs building buildings", "座 个 处 栋 幢 条 所"),
+        ("ship ships vessel vessels boat boats", "艘 条 个"),
+        ("vehicle vehicles car cars bus buses truck trucks", "辆 台 部"),
+        ("household households", "户 家 个"),
+        ("aircraft plane planes flight flights sortie sorties", "架 架次 班 班次 个"),
+    )
+    for noun in nouns.split()
+}  # fmt: skip
+_TELLING_MEASURES = frozenset().union(*_NOUN_MEASURES.values()) - {"个"}
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+def _noun_measures(sentence: str, number: EnglishNumber) -> frozenset[str] | None:
+    """The measure words that may count the noun a bare number counts ("18 national reserve depots"):
+    the first noun of the table among the four words after it."""
+    for word in _WORD.findall(sentence, number.end, number.end + 40)[:4]:
+        measures = _NOUN_MEASURES.get(word.lower())
+        if measures is not None:
+            return measures
+    return None
+
+
 # Words after a number that state it as a change on a year earlier.
 _YEAR_ON_YEAR = re.compile(
     r"\s*(?:percent\s+|per cent\s+)?(?:year[- ]on[- ]year|from a year (?:earlier|ago|before)|on a year earlier"
@@ -167,9 +197,10 @@ def check_prose(
             has_hedge = hedged or is_hedged(sentence, number, hedges)
             counted = number.kind == "quantity" and number.unit == "plain" and bool(_COUNTED_NOUN.match(sentence, number.end))
             year_on_year = number.kind == "quantity" and bool(_YEAR_ON_YEAR.match(sentence, number.end))
+            measures = _noun_measures(sentence, number) if counted else None
             figures = _check_number(
                 context, pointer, claim, number, nearest_years(number, year_mentions, numbers, sentence), has_hedge, pool,
-                disputes, counted, year_on_year,
+                disputes, counted, year_on_year, measures,
             )  # fmt: skip
             if figures is not None:
                 read[index] = figures
@@ -206,9 +237,11 @@ def _check_number(
     disputes: bool,
     counted: bool = False,
     year_on_year: bool = False,
+    measures: frozenset[str] | None = None,
 ) -> list[Evidence] | None:
     """``counted``: the number is bare and a noun follows it ("fifty ministries"): it counts things.
-    ``year_on_year``: the words state it as a change on a year earlier ("up 67.9% year on year")."""
+    ``year_on_year``: the words state it as a change on a year earlier ("up 67.9% year on year").
+    ``measures``: the measure words that may count the noun it counts ("depots": 座, 个 …)."""
     where = pointer.lstrip("/")
     if number.kind in ("date", "ordinal"):
         return None
@@ -235,7 +268,7 @@ def _check_number(
         _check_size(context, pointer, where, claim, number)
         return None
     return _check_quantity(
-        context, pointer, where, claim, number, sentence_years, has_hedge, pool, disputes, counted, year_on_year
+        context, pointer, where, claim, number, sentence_years, has_hedge, pool, disputes, counted, year_on_year, measures
     )
 
 
@@ -749,6 +782,7 @@ def _check_quantity(
     disputes: bool,
     counted: bool,
     year_on_year: bool,
+    measures: frozenset[str] | None,
 ) -> list[Evidence] | None:
     units = _COUNTED_UNITS if counted else prose_units(number.unit)
     value_matches = _candidates(context, number, 0.0, pool)
@@ -789,6 +823,19 @@ def _check_quantity(
                 pointer, claim, "wrong_value",
                 f"{where}: '{claim}' is stated as a change on a year earlier, but the source's {source.text} is a "
                 f"level ({source.indicator_zh or 'no change word'}), not a change",
+                Span(start=source.start, end=source.end),
+            )  # fmt: skip
+            return None
+    if measures is not None:
+        counting = [e for e in candidates if e.measure is None or e.measure in measures or e.measure not in _TELLING_MEASURES]
+        if counting:
+            candidates = counting
+        elif all(e.is_fact for e in candidates):
+            source = candidates[0]
+            context.contradicted(
+                pointer, claim, "wrong_indicator",
+                f"{where}: '{claim}' but the source's {source.text} counts with {source.measure}, which is not "
+                f"how it counts these ({' / '.join(sorted(measures))})",
                 Span(start=source.start, end=source.end),
             )  # fmt: skip
             return None
