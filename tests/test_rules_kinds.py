@@ -1,0 +1,60 @@
+"""Kinds of text the rules read, one table per kind (invented sentences of the kind, not corpus prose).
+
+Each table holds sentences that share the grammar of the kind and vary everything else (the subject,
+the figure, the place, the words around), and sentences that look alike but are not of the kind.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from summarizer.errors import InputError
+from summarizer.layout.segment import segment_document
+from summarizer.rules.facts import Fact, extract_facts
+from summarizer.text.ingest import read_document
+
+
+def facts_of(text: str, document_date: date | None = None) -> list[Fact]:
+    page = segment_document(read_document(text.encode("utf-8"), name="fixture.txt"))
+    return extract_facts(page, document_date=document_date).facts
+
+
+def fact_at(text: str, figure: str, document_date: date | None = None) -> Fact:
+    facts = [f for f in facts_of(text, document_date) if f.text == figure]
+    assert facts, f"{figure!r} not found in {text!r}"
+    return facts[0]
+
+
+# --- the non-Chinese-input detector: units of reading, not letters -------------------------------------
+
+# A Chinese article that quotes English (a name, a sentence, a slogan) is Chinese: a word of English
+# is one unit of reading, as a Chinese character is, not as many units as it has letters.
+CHINESE_WITH_ENGLISH = [
+    "本报讯 一季度全市外贸进出口增长5%。市长在开幕式上说：“We are open for business and we welcome partners "
+    "from every corner of the world.”",
+    "该企业今年营业收入突破20亿元。其口号是“Make things better, make life easier for everyone we serve.”",
+    "首届数字经济论坛昨日开幕，主题为“Digital Economy and Green Growth in the Asia Pacific Region Today”。",
+    "今年上半年，港口集装箱吞吐量同比增长8%，创历史同期新高。The port handled more containers in the first half than in any half-year before.",
+]
+# Text in another language stays refused, even with a Chinese name or two in it.
+NOT_CHINESE = [
+    "Foreign trade in the city grew five percent in the first quarter, officials said on Monday.",
+    "The mayor of 深圳 told reporters that exports of electric vehicles doubled over the past year.",
+    "Le commerce extérieur de la ville a progressé de cinq pour cent au premier trimestre.",
+    "Внешняя торговля города выросла на пять процентов в первом квартале этого года.",
+    "市の輸出は第一四半期に五パーセント増えたと市長は月曜日に述べました。",
+]
+
+
+@pytest.mark.parametrize("text", CHINESE_WITH_ENGLISH)
+def test_a_chinese_article_quoting_english_is_read(text: str) -> None:
+    assert read_document(text.encode("utf-8"), name="fixture.txt").original == text
+    assert sum(c.isascii() and c.isalpha() for c in text) > sum("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+@pytest.mark.parametrize("text", NOT_CHINESE)
+def test_text_in_another_language_is_still_refused(text: str) -> None:
+    with pytest.raises(InputError, match="not Chinese text"):
+        read_document(text.encode("utf-8"), name="fixture.txt")
