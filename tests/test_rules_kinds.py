@@ -58,3 +58,42 @@ def test_a_chinese_article_quoting_english_is_read(text: str) -> None:
 def test_text_in_another_language_is_still_refused(text: str) -> None:
     with pytest.raises(InputError, match="not Chinese text"):
         read_document(text.encode("utf-8"), name="fixture.txt")
+
+
+# --- 计划: a plan verb after a time word or as the verb of its clause; a noun in a project's size -------
+
+# (sentence, figure, indicator): 计划 governs the figure as a plan; it is not part of what is measured.
+PLAN_VERB = [
+    ("今年计划投资1500亿元，用于交通和水利建设。", "1500亿元", "投资"),
+    ("全年计划完成固定资产投资3200亿元。", "3200亿元", "固定资产投资"),
+    ("明年计划新开工重点项目45个。", "45个", "新开工重点项目"),
+    ("2025年计划改造老旧小区120个。", "120个", "老旧小区"),
+    ("下半年计划投资80亿元建设数据中心。", "80亿元", "投资"),
+    ("我市计划投资60亿元建设充电设施。", "60亿元", "投资"),
+    ("省交通厅计划新建农村公路3000公里。", "3000公里", "农村公路"),
+]
+# A project's planned total (计划总投资, 项目计划投资) is a fact about the project, reported as it stands;
+# so is the plan as a noun (完成年度计划的85%: a share of the plan reached).
+PLAN_NOUN = [
+    ("该项目计划总投资50亿元，建设期三年。", "50亿元", "计划总投资"),
+    ("产业园一期项目计划总投资28亿元。", "28亿元", "计划总投资"),
+    ("该项目计划投资12亿元，占地300亩。", "12亿元", "计划投资"),
+    ("引水工程计划投资95亿元，全长120公里。", "95亿元", "计划投资"),
+    ("全市工业投资完成年度计划的85%。", "85%", None),
+]
+
+
+@pytest.mark.parametrize(("text", "figure", "indicator"), PLAN_VERB)
+def test_plan_verb_makes_a_target(text: str, figure: str, indicator: str) -> None:
+    fact = fact_at(text, figure, date(2022, 4, 26))
+    assert (fact.status, fact.status_cue) == ("target", "计划")
+    assert fact.indicator_zh == indicator
+
+
+@pytest.mark.parametrize(("text", "figure", "indicator"), PLAN_NOUN)
+def test_plan_noun_is_a_fact_about_the_project(text: str, figure: str, indicator: str | None) -> None:
+    fact = fact_at(text, figure, date(2022, 4, 26))
+    assert fact.status == "actual"
+    assert fact.status_cue is None
+    if indicator is not None:
+        assert fact.indicator_zh is not None and fact.indicator_zh.endswith(indicator)

@@ -6,8 +6,8 @@ the verifier reads the status from the facts (it never decides status itself).
 A cue has a **meaning**, not just characters:
 
 * **target** — a goal the source sets: 力争, 争取, 确保, 目标 (but not 完成…目标, which reports an
-  achievement), 预期目标 (the "expected target" of a plan is a target), 计划 (but not 计划总投资, a
-  project's size), 拟, 将 (the future, not 将近 "nearly" nor 将…纳入 "put … into"), 要达到, 规划到,
+  achievement), 预期目标 (the "expected target" of a plan is a target), 计划 as a verb (今年计划投资…, 全年计划完成…, 我市计划新开工…; but not the nouns: 计划总投资 and
+  项目计划投资, a project's size stated as a fact about it; 年度计划的85%, 计划任务), 拟, 将 (the future, not 将近 "nearly" nor 将…纳入 "put … into"), 要达到, 规划到,
   经过N年努力 (a deadline such as 到2025年 is a target when it lies ahead: the fact engine decides that
   with the document's date, :mod:`summarizer.rules.dates`);
 * **estimate** — a projection: 预计, 预测, 有望, 估计, 初步测算, 预期 as a verb (预期增长7%), and what a
@@ -64,7 +64,7 @@ _EXPECTATION_NOUN: Final = compile_with_first_chars(
 _TARGET: Final = compile_with_first_chars(
     "预力争确目计拟规将要经通用",
     r"预期目标|力争|争取|确保(?!了)|(?<!完成)(?<!实现)(?<!达成)(?<!实现了)(?<!完成了)(?<!超额完成)目标(?!任务完成)"
-    r"|计划(?!总投资|投资|单列|生育)|拟(?=[\u4e00-\u9fff])|规划(?:到|期末|目标)"
+    r"|计划(?!总投资|投资|单列|生育|的|任务)|(?<!项目)(?<!工程)计划(?=投资)|拟(?=[\u4e00-\u9fff])|规划(?:到|期末|目标)"
     r"|将(?!近|[^，。；]{0,12}(?:作为|纳入|列为|视为|列入|转化为|分为))"
     r"|要(?:达到|实现|突破|超过|完成|确保|力争)|(?:经过|通过|用)[一二两三四五六七八九十\d]+年(?:左右)?(?:的)?努力"
 )

@@ -45,7 +45,7 @@ __all__ = ["clean_phrase", "english_label", "following_noun_phrase", "noun_phras
 # Words around a figure that are not part of what it measures.
 _LEADING_WORDS: Final = (
     r"(?:(?:建成|投产|竣工|完工)后|(?:增速)?(?:快于|慢于|高于|低于)[^，。]{1,16}$|范围|其中|同时|此外|另外|如|而|并|且|全年|当年|目前|已|累计|新增|新建|新认定|新获评|认定|获评|实现|完成|达到|"
-    r"力争|预计|争取|确保|有望|将|全球|共有|拥有|有|"
+    r"力争|预计|争取|确保|有望|将|计划(?!总投资|单列|生育|的|任务)|全球|共有|拥有|有|"
     r"建成|打造|培育|实施|入选|接入|评选|储备|整合|持续实施|首批认定|共同推进|突破|超过|超|近|约|达|为|"
     r"是|在|对|从|由|较|比|同比|全省|全市|全区|全县|全国|我国|本市|本省|共计|共|分别|均|"
     r"[（(]?[一二三四五六七八九十]{1,3}[)）、]|第[一二三四五六七八九十百\d]+届|(?:春节|国庆|五一|端午|中秋)?假期(?:期间)?|"
@@ -190,10 +190,20 @@ def _name_starts_with_place(indicator: str, length: int) -> bool:
 def noun_phrase(raw: str) -> str:
     """The noun phrase that names what a figure measures, from the words before it in its clause."""
     text = clean_phrase(raw)
+    plan = _PLAN_VERB.search(text) if "计划" in text else None
+    if plan is not None:
+        text = clean_phrase(text[plan.end() :])  # 省交通厅计划新建农村公路: what the plan is for
     if len(text) > 3:
         text = clean_phrase(_after_predicate(text))
     text = _without_leading_verb(_without_trailing_predicate(clean_phrase(strip_scope(text))))
     return text if _is_nominal(text) else ""
+
+
+# 计划 as the verb of its clause, after its subject (我市计划投资…, 省交通厅计划新建…): what is measured
+# follows it. Not the nouns 计划总投资 / 项目计划投资 (a project's planned size), 年度计划的, 计划任务.
+_PLAN_VERB: Final = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?<!项目)(?<!工程)计划(?!总投资|单列|生育|的|任务)(?=[\u4e00-\u9fff]{2})"
+)
 
 
 # Verbs of building that lead what was built (建设农村公路124.7公里, 改建村卫生室).
