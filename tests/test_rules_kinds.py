@@ -97,3 +97,48 @@ def test_plan_noun_is_a_fact_about_the_project(text: str, figure: str, indicator
     assert fact.status_cue is None
     if indicator is not None:
         assert fact.indicator_zh is not None and fact.indicator_zh.endswith(indicator)
+
+
+# --- 去年同期 as the time of a figure: the passage's period, a year (前年同期: two) earlier ---------------
+
+# (text, document date, figure, period): the convention of periods is kept (2022-Q1, 2022-H1,
+# 2022-01/2022-02, 2022), only the year moves.
+SAME_PERIOD_LAST_YEAR = [
+    ("一季度，全省规模以上工业增加值同比增长6.5%，去年同期增长3.1%。", date(2022, 4, 26), "3.1%", "2021-Q1"),
+    ("一季度，全市完成固定资产投资120亿元，上年同期为98亿元。", date(2022, 4, 26), "98亿元", "2021-Q1"),
+    ("上半年，全市出口下降2%，上年同期增长5%。", date(2022, 7, 20), "5%", "2021-H1"),
+    ("1—2月，全省社会消费品零售总额增长9%。去年同期，全省社会消费品零售总额下降4%。", date(2023, 3, 20), "4%",
+     "2022-01/2022-02"),
+    ("前三季度，全县粮食产量达到52万吨，前年同期为47万吨。", date(2023, 10, 25), "47万吨", "2021-01/2021-09"),
+    ("2021年，全市地区生产总值增长8%，去年同期增长3%。", date(2022, 1, 25), "3%", "2020"),
+]
+# A comparison base is never the period: the figure keeps the passage's own.
+SAME_PERIOD_AS_BASE = [
+    ("一季度，全省工业增加值比去年同期增长5%。", date(2022, 4, 26), "5%", "2022-Q1"),
+    ("一季度，全省工业投资较上年同期增长7%。", date(2022, 4, 26), "7%", "2022-Q1"),
+    ("上半年，全市消费与去年同期相比增长4%。", date(2022, 7, 20), "4%", "2022-H1"),
+    ("一季度，受上年同期基数较高影响，全省出口下降2%。", date(2022, 4, 26), "2%", "2022-Q1"),
+    ("上半年，全市税收收入超去年同期12%。", date(2022, 7, 20), "12%", "2022-H1"),
+]
+
+
+@pytest.mark.parametrize(("text", "document_date", "figure", "period"), SAME_PERIOD_LAST_YEAR)
+def test_same_period_last_year_is_the_period_a_year_earlier(text: str, document_date: date, figure: str, period: str) -> None:
+    fact = fact_at(text, figure, document_date)
+    assert fact.period == period
+    assert fact.period_text is not None and fact.period_text.endswith("同期")
+    assert fact.status == "actual"
+
+
+@pytest.mark.parametrize(("text", "document_date", "figure", "period"), SAME_PERIOD_AS_BASE)
+def test_same_period_last_year_as_a_base_is_not_the_period(text: str, document_date: date, figure: str, period: str) -> None:
+    assert fact_at(text, figure, document_date).period == period
+
+
+def test_a_result_of_last_year_after_a_goal_is_actual() -> None:
+    fact = fact_at("一季度，全省力争工业增加值增长7%，去年同期增长5%。", "5%", date(2022, 2, 26))
+    assert (fact.status, fact.period) == ("actual", "2021-Q1")
+
+
+def test_same_period_last_year_without_a_known_period_is_unknown() -> None:
+    assert fact_at("全省工业增加值去年同期增长3%。", "3%").period is None

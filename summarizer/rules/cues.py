@@ -18,7 +18,7 @@ A cue has a **meaning**, not just characters:
 * **plan list** — 方案明确 / 规划提出 / 意见要求 …: a plan's text introduces a list of goals that may run
   over several sentences, so its reach is the rest of the paragraph;
 * **reset** — words that bring a passage back to what has happened: 已 / 已经 (a goal date already
-  reached), 目前, 截至目前, 去年 (not 比去年, a comparison), 此前. A reset after a cue makes the figures
+  reached), 目前, 截至目前, 去年 and 去年同期 (not 比去年 / 比去年同期, a comparison), 此前. A reset after a cue makes the figures
   after it actual again.
 
 The reach of a cue is the rest of its sentence (plan lists: the rest of the paragraph), from where
@@ -78,10 +78,10 @@ _PLAN_LIST: Final = re.compile(
     r"(?:方案|规划|计划|意见|纲要|通知|措施|行动|办法|政策|文件|目标)[^，。；]{0,4}"
     r"(?:明确|提出|要求|指出|规定|确定|部署)"
 )
-# 已 before a verb (已建成, 已达到), never 已经 twice; 去年/上年 not as a comparison base (比去年).
+# 已 before a verb (已建成, 已达到), never 已经 twice; 去年/上年 (同期) not as a comparison base (比去年, 与上年同期相比).
 _RESET: Final = compile_with_first_chars(
     "已业目当截此去上",
-    r"已经|业已|已有|已(?=[\u4e00-\u9fff])|目前|当前|截至目前|截止目前|此前|(?<![比较与同于])(?:去年|上年)(?!同期)"
+    r"已经|业已|已有|已(?=[\u4e00-\u9fff])|目前|当前|截至目前|截止目前|此前|(?<![比较与同于和跟超过])(?:去年|上年)(?!同期(?:相比|相较|比较|对比|基数|水平))"
 )
 _PRELIMINARY: Final = re.compile(r"初步核算|初步统计|据初步统计|初步汇总")
 # Cue words inside a document title 《…》 or a quoted name “…” are part of a name, not a cue.

@@ -28,6 +28,7 @@ How a reader scopes a figure, and so how the rules do:
 
 from __future__ import annotations
 
+import calendar
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -239,6 +240,7 @@ class _When:
     text: str
     period: str | None
     mention: PeriodMention
+    years_back: int = 0  # 去年同期: the period the passage speaks of, this many years earlier
 
 
 @dataclass(slots=True)
@@ -552,6 +554,45 @@ def _is_base(sentence: str, mention: PeriodMention, start: int, end: int) -> boo
     return False
 
 
+# 去年同期 / 上年同期 / 前年同期 standing as the time of a figure (去年同期增长3.1%), not after a comparison
+# word (比去年同期, 与上年同期相比): the same period as the passage's, one or two years earlier.
+_SAME_PERIOD_YEARS_BACK = {"last_year": 1, "year_before_last": 2}
+_SAME_PERIOD_COMPARED = re.compile(r"同期(?:相比|相较|比较|对比|基数|水平)")
+_BASE_BEFORE_SAME_PERIOD = re.compile(r"(?:和|跟|及|超|于)$")
+
+
+def _same_period_back(sentence: str, mention: PeriodMention, start: int, end: int) -> int:
+    """How many years back 去年同期 (1) or 前年同期 (2) at ``start``..``end`` puts the figures it governs;
+    0 when the mention is not one, or is a comparison base (比去年同期, 与上年同期相比, 超去年同期)."""
+    back = _SAME_PERIOD_YEARS_BACK.get(mention.relative or "", 0)
+    if not back or mention.kind != "year" or not sentence.startswith("同期", end):
+        return 0
+    before = sentence[max(0, start - 3) : start]
+    if _BASE_BEFORE.search(before) or _BASE_BEFORE_SAME_PERIOD.search(before):
+        return 0
+    if _SAME_PERIOD_COMPARED.match(sentence, end):
+        return 0
+    return back
+
+
+def _years_earlier(period: str, years: int) -> str | None:
+    """``period`` (2022, 2022-Q1, 2022-H1, 2022-03, 2022-03-31, 2022-01/2022-03 …) ``years`` earlier."""
+    parts = []
+    for part in period.split("/"):
+        match = re.fullmatch(r"(\d{4})((?:-(?:Q[1-4]|H[12]|\d{2}))?)(?:-(\d{2}))?", part)
+        if match is None:
+            return None
+        year = int(match.group(1)) - years
+        day = match.group(3)
+        if day is not None:
+            month = int(match.group(2)[1:])
+            day = f"{min(int(day), calendar.monthrange(year, month)[1]):02d}"
+            parts.append(f"{year}{match.group(2)}-{day}")
+        else:
+            parts.append(f"{year}{match.group(2)}")
+    return "/".join(parts)
+
+
 def _is_plan(mention: PeriodMention) -> bool:
     return mention.kind == "multi_year" and bool(re.fullmatch(r"十[一二三四五六七八九]五.*", mention.text))
 
@@ -812,6 +853,11 @@ class _SegmentReader:
         bases: list[_When] = []
         for mention in mentions:
             lo, hi = mention.start - start, mention.end - start
+            back = _same_period_back(text, mention, lo, hi) if lo != base_end else 0
+            if back:
+                # resolved per figure (:meth:`_SegmentReader._period`): the period it shifts is the figure's
+                periods.append(_When(lo, hi + 2, text[lo : hi + 2], None, mention, years_back=back))
+                continue
             if lo == base_end or _is_base(text, mention, lo, hi):
                 base_end = hi  # a base runs on: 比去年全年, 比上年12月
                 bases.append(_When(lo, hi, mention.text, None, mention))
@@ -824,6 +870,8 @@ class _SegmentReader:
         sentence = _Sentence(text, clauses, figures, periods, SentenceCues.of_masked(masked), by_clause, bases)
         sentence_year = explicit_year
         for when in periods:
+            if when.years_back:
+                continue
             if text[when.end : when.end + 2] == "以来" and when.mention.kind == "month":
                 when.period = _since_month(when.mention, self.context.reference)
                 continue
@@ -963,6 +1011,13 @@ class _SegmentReader:
             return cell.period or frame.period, None, "table"
         # The nearest time expression governs, even one the rules cannot resolve (then: unknown).
         governing = [p for p in before if p.mention.relative != "to_date"]
+        if governing and governing[-1].years_back:
+            # 一季度…，去年同期增长3.1%: the period the figure would have without it, a year earlier.
+            same = governing[-1]
+            without = [p for p in before if not p.years_back]
+            underlying, _, _ = self._period(sentence, figure, without, frame, carried, status, cell)
+            shifted = _years_earlier(underlying, same.years_back) if underlying else None
+            return shifted, same.text, "sentence"
         if not governing and frame.period is None and self.context.reference and any(
             p.mention.relative == "to_date" for p in before
         ):
