@@ -142,3 +142,45 @@ def test_a_result_of_last_year_after_a_goal_is_actual() -> None:
 
 def test_same_period_last_year_without_a_known_period_is_unknown() -> None:
     assert fact_at("全省工业增加值去年同期增长3%。", "3%").period is None
+
+
+# --- comparison bases and multi-year averages: the comparison, never the period nor the indicator ------
+
+# (text, document date, figure, indicator, period, comparison kind, comparison baseline)
+BASES_AND_AVERAGES = [
+    ("一季度，全省工业增加值比2019年同期增长10.2%。", date(2021, 4, 20), "10.2%", "工业增加值", "2021-Q1", "vs_period",
+     "2019-Q1"),
+    ("一季度，全省工业增加值两年平均增长5.0%。", date(2021, 4, 20), "5.0%", "工业增加值", "2021-Q1", "average_annual",
+     "2019-Q1"),
+    ("上半年，全市固定资产投资两年平均增长4.1%。", date(2021, 7, 18), "4.1%", "固定资产投资", "2021-H1", "average_annual",
+     "2019-H1"),
+    ("前三季度，全国社会消费品零售总额比2019年同期增长8%，两年平均增长3.9%。", date(2021, 10, 18), "3.9%",
+     "社会消费品零售总额", "2021-01/2021-09", "average_annual", "2019-01/2019-09"),
+    ("2021年，全市旅游收入比2019年增长6%。", date(2022, 1, 20), "6%", "旅游收入", "2021", "vs_period", "2019"),
+    ("一季度，与2019年同期相比，全省出口增长12%。", date(2021, 4, 20), "12%", "出口", "2021-Q1", "vs_period", "2019-Q1"),
+    ("一季度，全省进口较2019年同期增长7%。", date(2021, 4, 20), "7%", "进口", "2021-Q1", "vs_period", "2019-Q1"),
+    ("一季度，规模以上工业增加值与上年同期相比提高1个百分点。", date(2022, 4, 26), "1个百分点", "规模以上工业增加值",
+     "2022-Q1", "vs_previous_year", "previous_year"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "document_date", "figure", "indicator", "period", "kind", "baseline"), BASES_AND_AVERAGES
+)
+def test_a_base_or_an_average_is_the_comparison(
+    text: str, document_date: date, figure: str, indicator: str, period: str, kind: str, baseline: str
+) -> None:
+    fact = fact_at(text, figure, document_date)
+    assert fact.period == period
+    assert fact.indicator_zh == indicator
+    assert fact.comparison is not None
+    assert (fact.comparison.kind, fact.comparison.baseline) == (kind, baseline)
+
+
+def test_a_same_period_aside_in_brackets_speaks_for_itself() -> None:
+    # （2021年同期增速为6%）: the time of the figure in the brackets; not a base, and not the period after them
+    fact = fact_at("一季度，全市出口增长9%（2021年同期增速为6%），拉动经济增长1.2个百分点。", "6%", date(2022, 4, 26))
+    assert fact.period == "2021-Q1"
+    assert fact.comparison is None
+    after = fact_at("一季度，全市出口增长9%（2021年同期增速为6%），拉动经济增长1.2个百分点。", "1.2个百分点", date(2022, 4, 26))
+    assert after.period == "2022-Q1"
