@@ -184,3 +184,30 @@ def test_a_same_period_aside_in_brackets_speaks_for_itself() -> None:
     assert fact.comparison is None
     after = fact_at("一季度，全市出口增长9%（2021年同期增速为6%），拉动经济增长1.2个百分点。", "1.2个百分点", date(2022, 4, 26))
     assert after.period == "2022-Q1"
+
+
+# --- indicator labels: a plan's words before the name, an adverb after it, are not part of it ----------
+
+# (text, figure, indicator)
+INDICATOR_CUTS = [
+    # 预期目标是 / 主要目标为 / 发展目标是 …: the goal's words open the sentence, the name follows
+    ("今年经济社会发展的预期目标是地区生产总值增长5.5%左右。", "5.5%左右", "地区生产总值"),
+    ("全年主要目标为规模以上工业增加值增长7%。", "7%", "规模以上工业增加值"),
+    ("发展目标是社会消费品零售总额增长8%以上。", "8%以上", "社会消费品零售总额"),
+    ("明年的目标是城镇新增就业12万人。", "12万人", "城镇新增就业"),
+    # an adverb between the subject and its verb: 仍 / 还 / 也 / 均 / 都 / 再 / 已
+    ("单位地区生产总值能耗强度仍下降3%。", "3%", "单位地区生产总值能耗强度"),
+    ("全市工业用电量还增长2%。", "2%", "工业用电量"),
+    ("全省出口也增长6%。", "6%", "出口"),
+    ("重点企业营业收入均增长4%。", "4%", "重点企业营业收入"),
+    ("粮食产量再增长1.5%。", "1.5%", "粮食产量"),
+    ("全县森林覆盖率已提高到65%。", "65%", "森林覆盖率"),
+    ("居民人均可支配收入再创新高，达到4万元。", "4万元", "居民人均可支配收入"),
+    # …and words that end in those characters keep them
+    ("全市居民人均增长6%。", "6%", "居民人均"),
+]
+
+
+@pytest.mark.parametrize(("text", "figure", "indicator"), INDICATOR_CUTS)
+def test_indicator_is_the_name_alone(text: str, figure: str, indicator: str) -> None:
+    assert fact_at(text, figure, date(2022, 1, 20)).indicator_zh == indicator

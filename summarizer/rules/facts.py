@@ -415,7 +415,7 @@ def _following_noun(after: str) -> str:
     return nominal if len(nominal) >= 2 and len(nominal) < len(phrase) else phrase
 
 
-_SUBJECT_END = re.compile(r"持续|保持|实现|完成|达到|增长|下降|稳步|加快|继续|进一步|均|同比|比上年|达|为|是|有")
+_SUBJECT_END = re.compile(r"再创|创下|创出|持续|保持|实现|完成|达到|增长|下降|稳步|加快|继续|进一步|(?<![人户年日月])均|同比|比上年|达|为|是|有")
 
 
 def _remove_periods(text: str, periods: list[_When], offset: int) -> str:
