@@ -211,3 +211,47 @@ INDICATOR_CUTS = [
 @pytest.mark.parametrize(("text", "figure", "indicator"), INDICATOR_CUTS)
 def test_indicator_is_the_name_alone(text: str, figure: str, indicator: str) -> None:
     assert fact_at(text, figure, date(2022, 1, 20)).indicator_zh == indicator
+
+
+# --- page furniture: a line that asks the reader to share, follow, save or scan ------------------------
+
+SHARE_PROMPT_LINES = [
+    "点击右上角分享到朋友圈",
+    "点击右上角，分享到朋友圈",
+    "请点击下方“阅读原文”查看更多",
+    "【点击蓝字 关注我们】",
+    "喜欢就点个赞，分享给更多朋友吧！",
+    "长按识别二维码关注我们",
+    "长按识别图中二维码，关注“江城发布”",
+    "扫码关注我们，获取更多资讯",
+    "扫一扫二维码，订阅每日早报",
+    "转发 | 收藏",
+]
+# News lines that tell of sharing, scanning or clicking are article text.
+NEWS_ABOUT_SHARING = [
+    "用户点击分享按钮后，即可将视频转发给好友，该功能已覆盖200万用户。",
+    "转发量达到500万次",
+    "点击量突破1亿次，转发超过500万次。",
+    "扫码支付已覆盖全市商户",
+    "市民可扫码关注“健康码”了解出行政策，目前已有300万人使用。",
+    "记者在现场看到，不少游客点击手机分享美景。",
+    "扫码领取50元红包",  # an advert, not a share prompt
+]
+
+
+@pytest.mark.parametrize("line", SHARE_PROMPT_LINES)
+def test_a_share_prompt_line_is_set_aside(line: str) -> None:
+    from summarizer.layout.boilerplate import paragraph_kind
+
+    assert paragraph_kind(line) == "share_prompt"
+    text = f"全省工业稳步增长\n本报讯 一季度，全省规模以上工业增加值增长6%。\n{line}\n"
+    page = segment_document(read_document(text.encode("utf-8"), name="fixture.txt"))
+    assert [(item.kind, item.text) for item in page.set_aside] == [("share_prompt", line)]
+    assert all(line not in segment.text for segment in page.segments)
+
+
+@pytest.mark.parametrize("line", NEWS_ABOUT_SHARING)
+def test_news_that_mentions_sharing_is_not_a_share_prompt(line: str) -> None:
+    from summarizer.layout.boilerplate import paragraph_kind
+
+    assert paragraph_kind(line) != "share_prompt"
