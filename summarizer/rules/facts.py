@@ -313,7 +313,7 @@ class _Scans:
 # --- the parts of a fact -------------------------------------------------------------------------------
 
 
-def _comparison(sentence: str, clause_start: int, figure: _Figure) -> FactComparison | None:
+def _comparison(sentence: str, clause_start: int, figure: _Figure, previous_start: int = 0) -> FactComparison | None:
     """The comparison stated before a figure within its clause (the last one before it wins)."""
     window_start = max(clause_start, figure.start - _INDICATOR_WINDOW)
     last: re.Match[str] | None = None
@@ -327,7 +327,6 @@ def _comparison(sentence: str, clause_start: int, figure: _Figure) -> FactCompar
             last = match  # the last one that states a comparison wins: only it is built
     if last is None and clause_start > 0:
         # 与2019年同期相比，出口增长12%: a clause that is nothing but the comparison governs the next one.
-        previous_start = max(sentence.rfind(mark, 0, clause_start - 1) for mark in "，,；;：:") + 1
         own = _COMPARISON_WORDS.fullmatch(sentence, previous_start, clause_start - 1)
         if own is not None and own.group().endswith(("相比", "相较", "比较")):
             last = own
@@ -620,12 +619,17 @@ def _same_period(sentence: str, mention: PeriodMention, start: int, end: int) ->
     return back, year
 
 
+_ASIDE_REACH = 40  # how far before a period its opening bracket may stand
+
+
 def _closed_bracket_between(text: str, start: int, end: int) -> bool:
-    """Whether a bracket open at ``start`` closes before ``end``."""
-    opened = max(text.rfind("（", 0, start), text.rfind("(", 0, start))
+    """Whether a bracket open at ``start`` (opened at most :data:`_ASIDE_REACH` before) closes before ``end``."""
+    floor = max(0, start - _ASIDE_REACH)
+    opened = max(text.rfind("（", floor, start), text.rfind("(", floor, start))
     if opened < 0 or max(text.rfind("）", opened, start), text.rfind(")", opened, start)) >= 0:
         return False
-    return "）" in text[start:end] or ")" in text[start:end]
+    reach = min(end, start + 4 * _ASIDE_REACH)
+    return text.find("）", start, reach) >= 0 or text.find(")", start, reach) >= 0
 
 
 def _years_earlier(period: str, years: int) -> str | None:
@@ -949,7 +953,7 @@ class _SegmentReader:
     ) -> tuple[Fact, str]:
         text = sentence.text
         cell = self.tables.get(self._line_start(sent_start + figure.start)) if self.tables else None
-        comparison = _comparison(text, figure.clause, figure)
+        comparison = _comparison(text, figure.clause, figure, sentence.clauses.previous(figure.clause))
         if cell is not None and figure.unit == "number":
             indicator = cell.indicator
         else:
