@@ -4,7 +4,8 @@ Two families, recognised by kind, never by one page's exact words:
 
 * **boilerplate** — adverts and promotions (领取50元红包, 100%有奖, 扫码下载…客户端, 关注…公众号), editor and
   responsibility lines (责任编辑：…, 校对：…), image and video credits (图片来源：…, （新华社记者 张三 摄）),
-  share prompts and navigation (分享到, 阅读原文, 上一篇), copyright lines (版权所有, 未经授权不得转载), and
+  share prompts and navigation (分享到, 点击右上角分享到朋友圈, 长按识别二维码, 扫码关注, 阅读原文, 上一篇: a
+  whole line of them, not a sentence that tells of sharing), copyright lines (版权所有, 未经授权不得转载), and
   trailers for other programmes (…栏目将播出对…的专访). A whole paragraph of furniture is set aside;
   so is a credit in brackets inside a paragraph.
 * **suspected injection** — a sentence that addresses an AI or a summariser instead of a reader
@@ -28,7 +29,35 @@ SetAsideKind = Literal[
 
 _SHORT = 90  # furniture paragraphs are short; an article paragraph that mentions 扫码 is not furniture
 
+# A prompt to the reader to share, follow, save or scan: 点击右上角分享到朋友圈, 长按识别二维码关注我们,
+# 扫码关注…, 分享给更多朋友. Set aside only as a whole line of such prompts (one or more, joined by
+# commas), never a news sentence that tells of sharing (用户点击分享后…, 转发量达到…).
+_CLAUSE_CHARS: Final = r"[^。！？!?，,；;、\d\n]"
+_SHARE_PROMPT_CLAUSE: Final = (
+    r"(?:请|欢迎|记得|别忘了|喜欢就|觉得不错就|觉得有用就)?"
+    rf"(?:(?:点击|点|轻点|轻触|戳){_CLAUSE_CHARS}{{0,10}}?(?:分享|转发|收藏|关注|订阅|赞|在看|星标|置顶|阅读原文|查看原文|查看更多|阅读更多|查看详情)"
+    rf"|长按(?:识别|扫描|扫码)?{_CLAUSE_CHARS}{{0,6}}?二维码"
+    rf"|(?:扫码|扫一扫|扫描{_CLAUSE_CHARS}{{0,4}}?二维码){_CLAUSE_CHARS}{{0,4}}?"
+    r"(?:关注|订阅|阅读|观看|收听|查看|进群|加入|了解更多|下载)"
+    rf"|(?:分享|转发)(?:给|到|至){_CLAUSE_CHARS}{{0,8}}?(?:朋友|好友|朋友圈|微信|微博|群)"
+    r"|(?:点击|点)(?:右上角|左上角|右下角|下方|上方|这里|此处|图片|链接|标题下方)"
+    rf"|(?:关注|订阅)(?:我们|本号|“[^”\n]{{1,12}}”|{_CLAUSE_CHARS}{{0,8}}?(?:公众号|视频号|早报|晚报|频道))"
+    r"|(?:获取|了解|查看|阅读|发现)更多(?:资讯|精彩|内容|信息|新闻)?)"
+    rf"{_CLAUSE_CHARS}{{0,16}}"
+)
+# 扫一扫二维码 / 扫描下方二维码 as a clause of its own (what to do next follows after a comma).
+_BARE_SCAN: Final = (
+    rf"(?:请|欢迎)?(?:扫一扫(?:{_CLAUSE_CHARS}{{0,4}}?二维码)?|扫描{_CLAUSE_CHARS}{{0,4}}?二维码)(?=[，,、。！!～~…\s】\]）)]|$)"
+)
+_PROMPT_CLAUSE: Final = rf"(?:{_BARE_SCAN}|{_SHARE_PROMPT_CLAUSE})"
+_SHARE_PROMPT_LINE: Final = re.compile(
+    r"^(?!.*(?:红包|有奖|抽奖|优惠券|领取))[\s【\[（(]*"
+    rf"{_PROMPT_CLAUSE}(?:[，,、]\s*{_PROMPT_CLAUSE})*"
+    r"[。！!～~…]*[\s】\]）)]*$"
+)
+
 _PARAGRAPH_KINDS: Final[tuple[tuple[SetAsideKind, re.Pattern[str]], ...]] = (
+    ("share_prompt", _SHARE_PROMPT_LINE),
     (
         "editor_line",
         re.compile(
@@ -55,7 +84,11 @@ _PARAGRAPH_KINDS: Final[tuple[tuple[SetAsideKind, re.Pattern[str]], ...]] = (
     ),
     (
         "share_prompt",
-        re.compile(r"^(?:分享到|分享至|转发|点赞|收藏|阅读原文|返回顶部|上一篇|下一篇|打印本页|关闭窗口|【字体|字号[:：])"),
+        # 转发 / 点赞 / 收藏 as a button's word, not 转发量达到… (a news line about sharing)
+        re.compile(
+            r"^(?:分享到|分享至|(?:转发|点赞|收藏|在看)(?=$|[\s|｜/·:：,，])|阅读原文|返回顶部|上一篇|下一篇|打印本页|关闭窗口|"
+            r"【字体|字号[:：])"
+        ),
     ),
     ("copyright", re.compile(r"版权所有|未经(?:授权|许可)[^。]{0,10}(?:转载|使用)|违者必究|Copyright|©")),
     ("trailer", re.compile(r"^[^。]{0,40}(?:栏目|频道|节目)[^。]{0,30}将(?:于[^。]{0,12})?播出[^。]*[。]?$|敬请(?:收看|关注)")),

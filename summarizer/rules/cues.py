@@ -6,8 +6,8 @@ the verifier reads the status from the facts (it never decides status itself).
 A cue has a **meaning**, not just characters:
 
 * **target** — a goal the source sets: 力争, 争取, 确保, 目标 (but not 完成…目标, which reports an
-  achievement), 预期目标 (the "expected target" of a plan is a target), 计划 (but not 计划总投资, a
-  project's size), 拟, 将 (the future, not 将近 "nearly" nor 将…纳入 "put … into"), 要达到, 规划到,
+  achievement), 预期目标 (the "expected target" of a plan is a target), 计划 as a verb (今年计划投资…, 全年计划完成…, 我市计划新开工…; but not the nouns: 计划总投资 and
+  项目计划投资, a project's size stated as a fact about it; 年度计划的85%, 计划任务), 拟, 将 (the future, not 将近 "nearly" nor 将…纳入 "put … into"), 要达到, 规划到,
   经过N年努力 (a deadline such as 到2025年 is a target when it lies ahead: the fact engine decides that
   with the document's date, :mod:`summarizer.rules.dates`);
 * **estimate** — a projection: 预计, 预测, 有望, 估计, 初步测算, 预期 as a verb (预期增长7%), and what a
@@ -18,7 +18,7 @@ A cue has a **meaning**, not just characters:
 * **plan list** — 方案明确 / 规划提出 / 意见要求 …: a plan's text introduces a list of goals that may run
   over several sentences, so its reach is the rest of the paragraph;
 * **reset** — words that bring a passage back to what has happened: 已 / 已经 (a goal date already
-  reached), 目前, 截至目前, 去年 (not 比去年, a comparison), 此前. A reset after a cue makes the figures
+  reached), 目前, 截至目前, 去年 and 去年同期 (not 比去年 / 比去年同期, a comparison), 此前. A reset after a cue makes the figures
   after it actual again.
 
 The reach of a cue is the rest of its sentence (plan lists: the rest of the paragraph), from where
@@ -64,7 +64,7 @@ _EXPECTATION_NOUN: Final = compile_with_first_chars(
 _TARGET: Final = compile_with_first_chars(
     "预力争确目计拟规将要经通用",
     r"预期目标|力争|争取|确保(?!了)|(?<!完成)(?<!实现)(?<!达成)(?<!实现了)(?<!完成了)(?<!超额完成)目标(?!任务完成)"
-    r"|计划(?!总投资|投资|单列|生育)|拟(?=[\u4e00-\u9fff])|规划(?:到|期末|目标)"
+    r"|计划(?!总投资|投资|单列|生育|的|任务)|(?<!项目)(?<!工程)计划(?=投资)|拟(?=[\u4e00-\u9fff])|规划(?:到|期末|目标)"
     r"|将(?!近|[^，。；]{0,12}(?:作为|纳入|列为|视为|列入|转化为|分为))"
     r"|要(?:达到|实现|突破|超过|完成|确保|力争)|(?:经过|通过|用)[一二两三四五六七八九十\d]+年(?:左右)?(?:的)?努力"
 )
@@ -78,10 +78,10 @@ _PLAN_LIST: Final = re.compile(
     r"(?:方案|规划|计划|意见|纲要|通知|措施|行动|办法|政策|文件|目标)[^，。；]{0,4}"
     r"(?:明确|提出|要求|指出|规定|确定|部署)"
 )
-# 已 before a verb (已建成, 已达到), never 已经 twice; 去年/上年 not as a comparison base (比去年).
+# 已 before a verb (已建成, 已达到), never 已经 twice; 去年/上年 (同期) not as a comparison base (比去年, 与上年同期相比).
 _RESET: Final = compile_with_first_chars(
     "已业目当截此去上",
-    r"已经|业已|已有|已(?=[\u4e00-\u9fff])|目前|当前|截至目前|截止目前|此前|(?<![比较与同于])(?:去年|上年)(?!同期)"
+    r"已经|业已|已有|已(?=[\u4e00-\u9fff])|目前|当前|截至目前|截止目前|此前|(?<![比较与同于和跟超过])(?:去年|上年)(?!同期(?:相比|相较|比较|对比|基数|水平))"
 )
 _PRELIMINARY: Final = re.compile(r"初步核算|初步统计|据初步统计|初步汇总")
 # Cue words inside a document title 《…》 or a quoted name “…” are part of a name, not a cue.

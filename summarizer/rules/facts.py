@@ -21,13 +21,15 @@ How a reader scopes a figure, and so how the rules do:
 * **indicator** — the noun phrase before the figure in its clause; when that is empty, the one after
   it (新增13.3万家企业上云); for 分别 the listed items in order; a generic head (数量, 比重, 规模) or an
   anaphor (这一数值) takes the previous indicator;
-* **comparison** — 同比 / 比上年 / 高于全国 X个百分点 / 居全国第X位 / 占…比重;
+* **comparison** — 同比 / 比上年 / 高于全国 X个百分点 / 居全国第X位 / 占…比重 / a stated base period
+  (比2019年同期: ``vs_period``) / an average over years (两年平均增长: ``average_annual``);
 * **value** — signed: a decline is negative (下降8.5% -> -8.5, as in briefings and the export);
   ``change`` says whether the figure is an increase or a decrease.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -69,9 +71,11 @@ class FactComparison(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    kind: Literal["yoy", "vs_previous_year", "vs_baseline", "rank", "share"]
+    kind: Literal["yoy", "vs_previous_year", "vs_baseline", "rank", "share", "vs_period", "average_annual"]
     baseline: str | None = Field(
-        default=None, description="national | province | city | previous_year | same_period_last_year"
+        default=None,
+        description="national | province | city | previous_year | same_period_last_year; for vs_period (比2019年同期) "
+        "and average_annual (两年平均) the base period, in the convention of periods (2019, 2019-Q1)",
     )
     direction: Literal["higher", "lower"] | None = None
     difference: float | None = None
@@ -151,9 +155,15 @@ _CHANGE_DOWN = re.compile(
     r"(?:下降|减少|降低|回落|下滑|收窄|下跌|降|节约|节省|减排|缩小|放缓|降温)[了]?(?:超过|超|近|约|达到|达)?$"
 )
 _GENERIC_HEADS = ("数量", "规模", "总量", "比重", "占比", "总额", "数", "水平", "增速")
+# 比2019年同期 / 与2019年相比: a stated base period; 两年平均增长: an average over the years since the
+# same period two years before (both comparisons, never the period nor part of the indicator).
 _COMPARISON_WORDS = compile_with_first_chars(
-    "同比较高低快慢居位占",
-    r"(?P<yoy>同比)|(?P<prev>比上年(?:末|同期)?|比去年(?:同期)?|较上年|较去年)|(?P<same>比同期|较同期)|"
+    "同比较高低快慢居位占与和跟两二三四五",
+    r"(?P<yoy>同比)|(?P<prev>比上年(?:末|同期)?|比去年(?:同期)?|较上年(?:同期)?|较去年(?:同期)?|"
+    r"(?:与|和|同|跟)(?:去年|上年)(?:同期)?(?:相比|相较|比较))|(?P<same>比同期|较同期)|"
+    r"(?P<period>(?:比|较)(?P<baseyear>(?:19|20)\d{2})年(?:同期)?(?:相比|相较|比较)?"
+    r"|(?:与|和|同|跟)(?P<baseyear2>(?:19|20)\d{2})年(?:同期)?(?:相比|相较|比较))|"
+    r"(?P<average>(?P<years>两|二|三|四|五)年(?:平均|年均))|"
     r"(?P<cmp>(?P<dir>高于|低于|快于|慢于|高出)(?P<base>全国|全省|全市|全区)(?:平均(?:水平)?)?)|"
     r"(?P<rank>居(?P<rankbase>全国|全省|全市|全球|世界)|位居(?P<rankbase2>全国|全省|全市)?)|"
     r"(?P<share>占(?P<sharebase>全国|全省|全市|全区)?)"
@@ -239,6 +249,8 @@ class _When:
     text: str
     period: str | None
     mention: PeriodMention
+    years_back: int = 0  # 去年同期: the period the passage speaks of, this many years earlier
+    in_year: int | None = None  # 2016年同期: the period the passage speaks of, in that year
 
 
 @dataclass(slots=True)
@@ -303,17 +315,23 @@ class _Scans:
 # --- the parts of a fact -------------------------------------------------------------------------------
 
 
-def _comparison(sentence: str, clause_start: int, figure: _Figure) -> FactComparison | None:
+def _comparison(sentence: str, clause_start: int, figure: _Figure, previous_start: int = 0) -> FactComparison | None:
     """The comparison stated before a figure within its clause (the last one before it wins)."""
     window_start = max(clause_start, figure.start - _INDICATOR_WINDOW)
     last: re.Match[str] | None = None
     for match in _COMPARISON_WORDS.finditer(sentence, window_start, figure.start):
         if (
             match.group("yoy") or match.group("same") or match.group("prev") or match.group("cmp")
+            or match.group("period") or match.group("average")
             or (match.group("rank") and figure.unit == "rank")
             or (match.group("share") and figure.unit == "percent")
         ):  # fmt: skip
             last = match  # the last one that states a comparison wins: only it is built
+    if last is None and clause_start > 0:
+        # 与2019年同期相比，出口增长12%: a clause that is nothing but the comparison governs the next one.
+        own = _COMPARISON_WORDS.fullmatch(sentence, previous_start, clause_start - 1)
+        if own is not None and own.group().endswith(("相比", "相较", "比较")):
+            last = own
     if last is None:
         return None
     return _comparison_of(last, figure)
@@ -324,6 +342,12 @@ def _comparison_of(match: re.Match[str], figure: _Figure) -> FactComparison:
         return FactComparison(kind="yoy", baseline="same_period_last_year", text=match.group())
     if match.group("prev"):
         return FactComparison(kind="vs_previous_year", baseline="previous_year", text=match.group())
+    if match.group("period"):
+        # the base year as stated; with 同期 the figure's period in that year (:func:`_with_base_period`)
+        base_year = match.group("baseyear") or match.group("baseyear2")
+        return FactComparison(kind="vs_period", baseline=base_year, text=match.group())
+    if match.group("average"):
+        return FactComparison(kind="average_annual", text=match.group())
     if match.group("cmp"):
         direction: Literal["higher", "lower"] = "lower" if match.group("dir") in ("低于", "慢于") else "higher"
         return FactComparison(
@@ -339,6 +363,24 @@ def _comparison_of(match: re.Match[str], figure: _Figure) -> FactComparison:
         return FactComparison(kind="rank", baseline=_BASELINES.get(base or ""), text=match.group())
     base = match.group("sharebase")
     return FactComparison(kind="share", baseline=_BASELINES.get(base or ""), text=match.group())
+
+
+_AVERAGE_YEARS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
+
+
+def _with_base_period(comparison: FactComparison, period: str | None) -> FactComparison:
+    """A stated base period made whole with the figure's period: 比2019年同期 of a 2021-Q1 figure is
+    2019-Q1; 两年平均 of a 2021-Q1 figure runs from 2019-Q1. Unchanged when the period is unknown."""
+    if period is None or not period[:4].isdigit():
+        return comparison
+    if comparison.kind == "average_annual":
+        years = _AVERAGE_YEARS.get(comparison.text[:1], 0)
+    elif comparison.kind == "vs_period" and "同期" in comparison.text and comparison.baseline:
+        years = int(period[:4]) - int(comparison.baseline)
+    else:
+        return comparison
+    base = _years_earlier(period, years) if years > 0 else None
+    return comparison.model_copy(update={"baseline": base}) if base else comparison
 
 
 def _respectively(prefix: str, count: int) -> list[str] | None:
@@ -374,7 +416,7 @@ def _following_noun(after: str) -> str:
     return nominal if len(nominal) >= 2 and len(nominal) < len(phrase) else phrase
 
 
-_SUBJECT_END = re.compile(r"持续|保持|实现|完成|达到|增长|下降|稳步|加快|继续|进一步|均|同比|比上年|达|为|是|有")
+_SUBJECT_END = re.compile(r"再创|创下|创出|持续|保持|实现|完成|达到|增长|下降|稳步|加快|继续|进一步|(?<![人户年日月])均|同比|比上年|达|为|是|有")
 
 
 def _remove_periods(text: str, periods: list[_When], offset: int) -> str:
@@ -552,6 +594,62 @@ def _is_base(sentence: str, mention: PeriodMention, start: int, end: int) -> boo
     if after.startswith("以来"):
         return not (_is_plan(mention) or (mention.kind == "month" and mention.period is None))
     return False
+
+
+# 去年同期 / 上年同期 / 前年同期 standing as the time of a figure (去年同期增长3.1%), not after a comparison
+# word (比去年同期, 与上年同期相比): the same period as the passage's, one or two years earlier.
+_SAME_PERIOD_YEARS_BACK = {"last_year": 1, "year_before_last": 2}
+_SAME_PERIOD_COMPARED = re.compile(r"同期(?:相比|相较|比较|对比|基数|水平)")
+_BASE_BEFORE_SAME_PERIOD = re.compile(r"(?:超|于|过)$")
+
+
+def _same_period(sentence: str, mention: PeriodMention, start: int, end: int) -> tuple[int, int | None] | None:
+    """去年同期 (1 year back), 前年同期 (2) or 2016年同期 (that year) at ``start``..``end`` as the time of
+    the figures it governs: (years back, stated year). None when the mention is not one, or is a
+    comparison base (比去年同期, 与上年同期相比, 超去年同期, 比2019年同期)."""
+    if mention.kind != "year" or not sentence.startswith("同期", end):
+        return None
+    back = _SAME_PERIOD_YEARS_BACK.get(mention.relative or "", 0)
+    year = int(mention.period) if not mention.relative and mention.period and mention.period.isdigit() else None
+    if not back and year is None:
+        return None
+    before = sentence[max(0, start - 3) : start]
+    if _BASE_BEFORE.search(before) or _BASE_BEFORE_SAME_PERIOD.search(before):
+        return None
+    if _SAME_PERIOD_COMPARED.match(sentence, end):
+        return None
+    return back, year
+
+
+_ASIDE_REACH = 40  # how far before a period its opening bracket may stand
+
+
+def _closed_bracket_between(text: str, start: int, end: int) -> bool:
+    """Whether a bracket open at ``start`` (opened at most :data:`_ASIDE_REACH` before) closes before ``end``."""
+    floor = max(0, start - _ASIDE_REACH)
+    opened = max(text.rfind("（", floor, start), text.rfind("(", floor, start))
+    if opened < 0 or max(text.rfind("）", opened, start), text.rfind(")", opened, start)) >= 0:
+        return False
+    reach = min(end, start + 4 * _ASIDE_REACH)
+    return text.find("）", start, reach) >= 0 or text.find(")", start, reach) >= 0
+
+
+def _years_earlier(period: str, years: int) -> str | None:
+    """``period`` (2022, 2022-Q1, 2022-H1, 2022-03, 2022-03-31, 2022-01/2022-03 …) ``years`` earlier."""
+    parts = []
+    for part in period.split("/"):
+        match = re.fullmatch(r"(\d{4})((?:-(?:Q[1-4]|H[12]|\d{2}))?)(?:-(\d{2}))?", part)
+        if match is None:
+            return None
+        year = int(match.group(1)) - years
+        day = match.group(3)
+        if day is not None:
+            month = int(match.group(2)[1:])
+            day = f"{min(int(day), calendar.monthrange(year, month)[1]):02d}"
+            parts.append(f"{year}{match.group(2)}-{day}")
+        else:
+            parts.append(f"{year}{match.group(2)}")
+    return "/".join(parts)
 
 
 def _is_plan(mention: PeriodMention) -> bool:
@@ -814,6 +912,11 @@ class _SegmentReader:
         bases: list[_When] = []
         for mention in mentions:
             lo, hi = mention.start - start, mention.end - start
+            same = _same_period(text, mention, lo, hi) if lo != base_end else None
+            if same is not None:
+                # resolved per figure (:meth:`_SegmentReader._period`): the period it moves is the figure's
+                periods.append(_When(lo, hi + 2, text[lo : hi + 2], None, mention, years_back=same[0], in_year=same[1]))
+                continue
             if lo == base_end or _is_base(text, mention, lo, hi):
                 base_end = hi  # a base runs on: 比去年全年, 比上年12月
                 bases.append(_When(lo, hi, mention.text, None, mention))
@@ -826,6 +929,8 @@ class _SegmentReader:
         sentence = _Sentence(text, clauses, figures, periods, SentenceCues.of_masked(masked), by_clause, bases)
         sentence_year = explicit_year
         for when in periods:
+            if when.years_back or when.in_year is not None:
+                continue
             if text[when.end : when.end + 2] == "以来" and when.mention.kind == "month":
                 when.period = _since_month(when.mention, self.context.reference)
                 continue
@@ -850,7 +955,7 @@ class _SegmentReader:
     ) -> tuple[Fact, str]:
         text = sentence.text
         cell = self.tables.get(self._line_start(sent_start + figure.start)) if self.tables else None
-        comparison = _comparison(text, figure.clause, figure)
+        comparison = _comparison(text, figure.clause, figure, sentence.clauses.previous(figure.clause))
         if cell is not None and figure.unit == "number":
             indicator = cell.indicator
         else:
@@ -872,6 +977,8 @@ class _SegmentReader:
             # 将从5小时缩短到2小时: 5 hours is how things stand
             status, status_cue, status_scope = "actual", None, "sentence"
         period, period_text, period_scope = self._period(sentence, figure, before, frame, carried, status, cell)
+        if comparison is not None and comparison.kind in ("vs_period", "average_annual"):
+            comparison = _with_base_period(comparison, period)
         reference = self.context.reference
         if status == "actual" and reference is not None and reference.month <= 3 and period == str(reference.year):
             # This year's total in a text of its first quarter cannot be a result yet: it is the year's plan.
@@ -965,6 +1072,21 @@ class _SegmentReader:
             return cell.period or frame.period, None, "table"
         # The nearest time expression governs, even one the rules cannot resolve (then: unknown).
         governing = [p for p in before if p.mention.relative != "to_date"]
+        if governing and (governing[-1].years_back or governing[-1].in_year is not None):
+            if _closed_bracket_between(sentence.text, governing[-1].start, figure.start):
+                # （2016年同期增速为0.5%），拉动…: an aside in brackets speaks for itself alone
+                before = [p for p in before if p is not governing[-1]]
+                return self._period(sentence, figure, before, frame, carried, status, cell)
+            # 一季度…，去年同期增长3.1%: the period the figure would have without it, a year earlier
+            # (2016年同期: in 2016).
+            same = governing[-1]
+            without = [p for p in before if not (p.years_back or p.in_year is not None)]
+            underlying, _, _ = self._period(sentence, figure, without, frame, carried, status, cell)
+            back = same.years_back
+            if same.in_year is not None and underlying and underlying[:4].isdigit():
+                back = int(underlying[:4]) - same.in_year
+            shifted = _years_earlier(underlying, back) if underlying and back > 0 else None
+            return shifted, same.text, "sentence"
         if not governing and frame.period is None and self.context.reference and any(
             p.mention.relative == "to_date" for p in before
         ):

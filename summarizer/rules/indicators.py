@@ -45,7 +45,7 @@ __all__ = ["clean_phrase", "english_label", "following_noun_phrase", "noun_phras
 # Words around a figure that are not part of what it measures.
 _LEADING_WORDS: Final = (
     r"(?:(?:建成|投产|竣工|完工)后|(?:增速)?(?:快于|慢于|高于|低于)[^，。]{1,16}$|范围|其中|同时|此外|另外|如|而|并|且|全年|当年|目前|已|累计|新增|新建|新认定|新获评|认定|获评|实现|完成|达到|"
-    r"力争|预计|争取|确保|有望|将|全球|共有|拥有|有|"
+    r"(?:主要|总体|发展|年度|全年)?(?:预期|发展)?目标(?=是|为|[:：])|力争|预计|争取|确保|有望|将|计划(?!总投资|单列|生育|的|任务)|全球|共有|拥有|有|"
     r"建成|打造|培育|实施|入选|接入|评选|储备|整合|持续实施|首批认定|共同推进|突破|超过|超|近|约|达|为|"
     r"是|在|对|从|由|较|比|同比|全省|全市|全区|全县|全国|我国|本市|本省|共计|共|分别|均|"
     r"[（(]?[一二三四五六七八九十]{1,3}[)）、]|第[一二三四五六七八九十百\d]+届|(?:春节|国庆|五一|端午|中秋)?假期(?:期间)?|"
@@ -91,11 +91,30 @@ def clean_phrase(raw: str) -> str:
         previous = text
         text = _strip_leading(text)
         text = _strip_trailing(text)
+        text = _strip_trailing_adverb(text)
         text = text.strip(_STRIP_CHARS + "的")
         text = _close_brackets(text)
     if _UNIT_TAIL.fullmatch(text) or _FUNCTION_ONLY.match(text) or text in _THRESHOLDS:
         return ""
     return text
+
+
+# Adverbs between a subject and its verb (能耗强度仍下降3%, 出口也增长, 利润均增长): never part of a name.
+# Cut as a whole word only (segmentation says so), so 首都 or 人均 keep their last character.
+_ADVERB_LAST: Final = frozenset("仍还也均都再已然旧")
+_ADVERBS: Final = frozenset(
+    {"仍", "仍然", "仍旧", "依然", "依旧", "还", "还是", "也", "也都", "均", "都", "再", "再度", "已", "已经", "均已", "都已", "也已"}
+)
+
+
+def _strip_trailing_adverb(text: str) -> str:
+    """``text`` without a trailing adverb word (强度仍 -> 强度)."""
+    if not text or text[-1] not in _ADVERB_LAST:
+        return text
+    tokens = _tag(text)
+    if len(tokens) < 2 or tokens[-1][0] not in _ADVERBS:
+        return text
+    return text[: -len(tokens[-1][0])]
 
 
 # What a figure passes, not what it measures (突破110万亿元大关, 跨越6万亿台阶).
@@ -190,10 +209,23 @@ def _name_starts_with_place(indicator: str, length: int) -> bool:
 def noun_phrase(raw: str) -> str:
     """The noun phrase that names what a figure measures, from the words before it in its clause."""
     text = clean_phrase(raw)
+    if "计划" in text or "目标" in text:
+        # 省交通厅计划新建农村公路, 经济社会发展的预期目标是地区生产总值: what the plan is for
+        plan_ends = [match.end() for match in _PLAN_VERB.finditer(text)]
+        if plan_ends and len(text) - plan_ends[-1] >= 2:
+            text = clean_phrase(text[plan_ends[-1] :])
     if len(text) > 3:
         text = clean_phrase(_after_predicate(text))
     text = _without_leading_verb(_without_trailing_predicate(clean_phrase(strip_scope(text))))
     return text if _is_nominal(text) else ""
+
+
+# 计划 as the verb of its clause, after its subject (我市计划投资…, 省交通厅计划新建…), and a goal stated
+# as 目标是 / 目标为 (…的预期目标是地区生产总值…): what is measured follows them. Not the nouns 计划总投资 / 项目计划投资 (a project's planned size), 年度计划的, 计划任务.
+_PLAN_VERB: Final = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?<!项目)(?<!工程)计划(?!总投资|单列|生育|的|任务)(?=[\u4e00-\u9fff]{2})"
+    r"|目标(?:是|为)[:：]?|目标[:：]"
+)
 
 
 # Verbs of building that lead what was built (建设农村公路124.7公里, 改建村卫生室).

@@ -66,7 +66,8 @@ _SAMPLE = 65536  # characters looked at when judging a decoding
 _MIN_SCORE = 0.8
 # Two decodings closer than this are equally good readings: the input is ambiguous.
 _AMBIGUOUS_MARGIN = 0.1
-# At least this share of a text's letters must be Chinese characters.
+# At least this share of a text's units of reading (characters; words of alphabetic scripts) must be
+# Chinese characters.
 _MIN_HAN_SHARE = 0.5
 _BIG5_FAMILY = ("big5", "cp950", "big5hkscs")
 _BIG5_NAMES = {"big5": "Big5", "cp950": "Big5 (cp950)", "big5hkscs": "Big5-HKSCS"}
@@ -299,13 +300,34 @@ def _han_share(text: str) -> float:
     return sum(1 for char in letters if is_han(char)) / len(letters) if letters else 0.0
 
 
+# A word of an alphabetic script (Latin, Greek, Cyrillic, full-width Latin): one unit of reading, as one
+# Chinese character is. A letter-by-letter count weighs "Shenzhen" as eight characters.
+_ALPHABETIC_WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\uff21-\uff3a\uff41-\uff5a]+")
+
+
+def _reading_units(sample: str, letters: int) -> int:
+    """How many units of reading ``sample`` holds: a Chinese character, a kana or a Hangul syllable is
+    one each, a word of an alphabetic script is one (however many letters it has)."""
+    words = 0
+    alphabetic = 0
+    for match in _ALPHABETIC_WORD.finditer(sample):
+        words += 1
+        alphabetic += match.end() - match.start()
+    return letters - alphabetic + words
+
+
 def _require_chinese(text: str, label: str) -> None:
-    """Refuse text in which fewer than half the letters are Chinese characters."""
+    """Refuse text in which fewer than half the units of reading are Chinese characters.
+
+    A unit is a Chinese character, a kana, a Hangul syllable or a whole word of an alphabetic script:
+    a short Chinese article that quotes one English sentence is Chinese (its letters outnumber its
+    characters, its words do not); English, French or Russian text with a Chinese name in it is not.
+    """
     sample = text[:_SAMPLE]
     letters = Counter(char for char in sample if char.isalpha())
     total = sum(letters.values())
     han = sum(n for char, n in letters.items() if is_han(char))
-    if han and han >= _MIN_HAN_SHARE * total:
+    if han and han >= _MIN_HAN_SHARE * _reading_units(sample, total):
         return
     scripts: Counter[str] = Counter()
     for char, n in letters.items():
