@@ -6,7 +6,6 @@ stderr, a non-zero exit code, no traceback.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -77,7 +76,9 @@ def _default_format(value: Enum | None, table: Enum, machine: Enum) -> Any:
 
 
 def _print_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    from summarizer.output.tables import pretty_json
+
+    sys.stdout.write(pretty_json(payload))
 
 
 def _show_version(value: bool) -> None:

