@@ -169,11 +169,10 @@ class Measure:
 
 
 def stages(text: str, runs: int) -> None:
-    import json
 
     from summarizer.layout.repair import repair_document
     from summarizer.layout.segment import segment_page
-    from summarizer.output.tables import facts_payload
+    from summarizer.output.tables import facts_payload, pretty_json
     from summarizer.rules.facts import extract_facts
     from summarizer.text.ingest import read_document
 
@@ -190,7 +189,7 @@ def stages(text: str, runs: int) -> None:
         t3 = time.process_time()
         table = extract_facts(page)
         t4 = time.process_time()
-        json.dumps(facts_payload(table), ensure_ascii=False, indent=2)
+        pretty_json(facts_payload(table))
         t5 = time.process_time()
         for key, value in zip(timings, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=True):
             timings[key].append(value)
