@@ -183,18 +183,21 @@ def _article_starts(blocks: list[Block]) -> list[int]:
     return sorted(set(starts))
 
 
+_SPACES = re.compile(r"\s*")  # \s is str.isspace for str patterns
+
+
 def _body_text(blocks: list[Block], original: str) -> MappedText:
     builder = MappedTextBuilder(len(original))
     previous: Block | None = None
     for block in blocks:
         if previous is not None:
-            # The separator stands for the whitespace that follows the previous paragraph.
-            gap_start = previous.mapped.to_original(len(previous.text), len(previous.text))[0]
-            gap_end = gap_start
-            while gap_end < len(original) and original[gap_end].isspace():
-                gap_end += 1
-            builder.append_replacement(_PARAGRAPH_SEPARATOR, gap_start, gap_end)
-        builder.append_from(block.mapped, 0, len(block.text))
+            # The separator stands for the whitespace that follows the previous paragraph (where
+            # the previous block's text maps the end of its text: the end of its last piece).
+            pieces = previous.mapped.pieces
+            gap_start = pieces[-1].orig_start + pieces[-1].orig_length if pieces else 0
+            match = _SPACES.match(original, gap_start)
+            builder.append_replacement(_PARAGRAPH_SEPARATOR, gap_start, match.end() if match else gap_start)
+        builder.append_whole(block.mapped)
         previous = block
     return builder.build()
 
