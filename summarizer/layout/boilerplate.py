@@ -94,6 +94,15 @@ _PARAGRAPH_KINDS: Final[tuple[tuple[SetAsideKind, re.Pattern[str]], ...]] = (
     ("trailer", re.compile(r"^[^。]{0,40}(?:栏目|频道|节目)[^。]{0,30}将(?:于[^。]{0,12})?播出[^。]*[。]?$|敬请(?:收看|关注)")),
 )
 
+# The patterns of _PARAGRAPH_KINDS whose every alternative starts with ``^`` (none is MULTILINE)
+# match at the start or nowhere: ``match`` finds what ``search`` finds without trying every other
+# position. (The trailer has an alternative anywhere; the advert and copyright patterns are unanchored.)
+_ANCHORED: Final = (0, 1, 2, 4)
+_PARAGRAPH_FINDERS: Final = tuple(
+    (kind, pattern.match if position in _ANCHORED else pattern.search)
+    for position, (kind, pattern) in enumerate(_PARAGRAPH_KINDS)
+)
+
 # Instructions to a model. Each alternative is a way of speaking to an AI that news never uses.
 _INJECTION: Final = re.compile(
     r"忽略(?:以上|上述|之前|前面|先前|此前|所有|全部)?(?:的|所有的?)?(?:所有|全部)?(?:的)?(?:指令|指示|提示词?|要求|规则|设定)"
@@ -119,6 +128,9 @@ _INJECTION_WORDS: Final = re.compile("忽略|无视|你|作为|摘要|总结|简
 _LATIN_OR_TAG: Final = re.compile(r"[A-Za-z<]")
 _ENGLISH_INJECTION_WORDS: Final = re.compile(r"system|developer|ignore|disregard|you|write|say|state|<", re.IGNORECASE)
 _CREDIT_WORDS: Final = re.compile("摄|图片来源|供图")
+# One of the words of _INJECTION_WORDS or _CREDIT_WORDS, or what _LATIN_OR_TAG finds: one search
+# instead of three for a paragraph that holds none of them.
+_ANY_CUE: Final = re.compile("忽略|无视|你|作为|摘要|总结|简报|回答|输出|提示|摄|图片来源|供图|[A-Za-z<]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +148,8 @@ def paragraph_kind(text: str) -> SetAsideKind | None:
     stripped = text.strip()
     if not stripped or len(stripped) > _SHORT:
         return None
-    for kind, pattern in _PARAGRAPH_KINDS:
-        if pattern.search(stripped):
+    for kind, find in _PARAGRAPH_FINDERS:
+        if find(stripped):
             return kind
     return None
 
@@ -148,6 +160,8 @@ def inline_spans(text: str) -> list[Furniture]:
     A suspected injection takes its whole sentence (from the previous sentence's end to its own), so
     that no figure it plants stays behind.
     """
+    if _ANY_CUE.search(text) is None:
+        return []  # none of the words either search needs: almost every paragraph
     spans: list[Furniture] = []
     taken_until = 0
     may_address_an_ai = _INJECTION_WORDS.search(text) is not None or (

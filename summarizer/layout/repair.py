@@ -234,7 +234,7 @@ def _classify(paragraphs: list[_Paragraph], simplified: dict[int, str]) -> None:
             paragraph.source_tag = text[: tag.end()].strip(_WS)
             paragraph.source_tag_span = (paragraph.start, paragraph.start + len(text[: tag.end()].rstrip(_WS)))
             paragraph.body_start = paragraph.start + tag.end()
-        signoff = _SIGNOFF.search(cues)
+        signoff = _SIGNOFF.search(cues) if cues[-1] in "）)" else None  # the pattern ends the text
         if signoff and (signoff.start() == 0 or text[: signoff.start()].rstrip(_WS)[-1:] in _TERMINAL | _CLOSERS):
             paragraph.signoff = text[signoff.start() : signoff.end()]
             paragraph.body_end = paragraph.start + len(text[: signoff.start()].rstrip(_WS))
@@ -736,6 +736,12 @@ def _repeated_phrases(text: str) -> list[tuple[int, int]]:
     resume = 0
     comma = text.find("、")
     while comma != -1:
+        # A phrase that recurs after the 、 starts with the character after it, no more than eight
+        # characters back: without that character there, this 、 ends no match (most do not).
+        first = text[comma + 1 : comma + 2]
+        if not first or text.find(first, max(comma - 8, resume), comma - 2) == -1:
+            comma = text.find("、", max(comma + 1, resume))
+            continue
         run_start = comma
         while run_start > comma - 8 and run_start > 0 and _is_cjk(text[run_start - 1]):
             run_start -= 1
