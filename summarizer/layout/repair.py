@@ -30,7 +30,13 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 from summarizer.layout.boilerplate import SetAsideKind, inline_spans, paragraph_kind
 from summarizer.text.ingest import Document
 from summarizer.text.script import simplified_form
-from summarizer.text.textmap import MappedText, MappedTextBuilder, Piece, translation_table
+from summarizer.text.textmap import (
+    MappedText,
+    MappedTextBuilder,
+    Piece,
+    distinct_characters,
+    translation_table,
+)
 
 __all__ = [
     "Block",
@@ -115,13 +121,25 @@ class RepairedPage(BaseModel):
     typos: list[SuspectedTypo]
 
     _chars: frozenset[str] | None = PrivateAttr(default=None)  # every character of the document
+    _simplified: dict[int, str] | None = PrivateAttr(default=None)
 
     @property
     def chars(self) -> frozenset[str]:
         """Every distinct character of the document (found once: a pass over a large text is slow)."""
         if self._chars is None:
-            self._chars = frozenset(self.document.original)
+            self._chars = frozenset(distinct_characters(self.document.original))
         return self._chars
+
+    @property
+    def simplified(self) -> dict[int, str]:
+        """The simplified form of every traditional-only character of the document (a str.translate table)."""
+        if self._simplified is None:
+            self._simplified = _simplified_table(self.chars)
+        return self._simplified
+
+
+def _simplified_table(chars: Iterable[str]) -> dict[int, str]:
+    return {ord(c): simplified for c in chars if (simplified := simplified_form(c)) != c}
 
 
 # --- paragraph classification ----------------------------------------------------------------------
@@ -532,8 +550,9 @@ def repair_document(document: Document) -> RepairedPage:
     """Classify, de-quote, re-attach and join the paragraphs of ``document``."""
     original = document.original
     paragraphs = _split_paragraphs(document)
-    chars = set(original)  # once per page: every per-paragraph table is cut from it
-    _classify(paragraphs, {ord(c): simplified for c in chars if (simplified := simplified_form(c)) != c})
+    chars = distinct_characters(original)  # once per page: every per-paragraph table is cut from it
+    simplified = _simplified_table(chars)
+    _classify(paragraphs, simplified)
     repairs: list[Repair] = []
 
     # A pull-quote repeats its own article: look for the repeated text between article breaks only.
@@ -630,6 +649,7 @@ def repair_document(document: Document) -> RepairedPage:
         document=document, blocks=blocks, repairs=repairs, pull_quotes=quote_records, typos=typos, set_aside=set_aside
     )
     page._chars = frozenset(chars)
+    page._simplified = simplified
     return page
 
 

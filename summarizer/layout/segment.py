@@ -21,7 +21,6 @@ from summarizer.briefing.models import Region
 from summarizer.gazetteer import detect_region
 from summarizer.layout.repair import Block, Repair, RepairedPage, SetAside, SuspectedTypo, repair_document
 from summarizer.text.ingest import Document
-from summarizer.text.script import simplified_form
 from summarizer.text.textmap import (
     MappedText,
     MappedTextBuilder,
@@ -239,7 +238,7 @@ class _PageRecords:
         chars = page.chars
         return cls(
             _Spans(page.repairs), _Spans(page.pull_quotes), _Spans(page.typos), _Spans(page.set_aside),
-            normalization_table(chars), {ord(c): s for c in chars if (s := simplified_form(c)) != c},
+            normalization_table(chars), page.simplified,
         )  # fmt: skip
 
     def simplify(self, text: str) -> str:

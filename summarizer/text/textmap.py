@@ -25,6 +25,7 @@ __all__ = [
     "MappedTextBuilder",
     "NormalizationTable",
     "Piece",
+    "distinct_characters",
     "normalization_table",
     "normalize",
     "normalize_string",
@@ -276,6 +277,25 @@ class MappedTextBuilder:
 
     def build(self) -> MappedText:
         return MappedText("".join(self._parts), [Piece(*piece) for piece in self._pieces], self._original_length)
+
+
+_SAMPLE = 8192
+
+
+def distinct_characters(text: str) -> set[str]:
+    """``set(text)``, faster on a long text: a text repeats its characters, and one regex pass
+    deletes the characters already seen (a character class is a bitmap test in C) where ``set``
+    makes a string object of every character. At most two such passes, each over what is left."""
+    found = set(text[:_SAMPLE])
+    rest = text[_SAMPLE:]
+    for _ in range(2):
+        if not rest:
+            return found
+        rest = re.sub("[" + "".join(map(re.escape, sorted(found))) + "]+", "", rest)
+        found.update(rest[:_SAMPLE])
+        rest = rest[_SAMPLE:]
+    found.update(rest)
+    return found
 
 
 # --- normalisation for matching -------------------------------------------------------------------
