@@ -401,25 +401,34 @@ def _find_pull_quotes(paragraphs: list[_Paragraph], matching_form: _MatchingForm
     ]
     if not candidates:
         return {}
-    grams = {index: _ngrams(form) for index, form in forms.items()}
-    # The n-grams found in two paragraphs or more, with set operations only: most candidates fall
-    # short of the coverage by this alone, without counting anything.
+    candidate_grams = {index: _ngrams(forms[index]) for index in candidates}
+    # The n-grams of candidates found in two paragraphs or more (no other n-gram is ever asked
+    # about), with set operations only: most candidates fall short of the coverage by this alone,
+    # without counting anything. Candidates first (``seen`` is then every n-gram of a candidate);
+    # an n-gram of another paragraph that is in ``seen`` is in two paragraphs. The other paragraphs'
+    # n-gram sets are not even built unless a candidate is still viable.
     seen: set[str] = set()
     repeated: set[str] = set()
-    for paragraph_grams in grams.values():
+    for paragraph_grams in candidate_grams.values():
         repeated |= seen & paragraph_grams
         seen |= paragraph_grams
+    for index, form in forms.items():
+        if index not in candidate_grams:
+            repeated |= seen.intersection(form[i : i + _NGRAM] for i in range(len(form) - _NGRAM + 1))
     # Before any quote is found, an n-gram of a candidate is in another paragraph exactly when it is
     # repeated. The pool only loses n-grams as quotes are found, so a candidate short of the coverage
     # now never reaches it.
     viable = [
         index
         for index in candidates
-        if not _surely_short(forms[index], grams[index], repeated)
+        if not _surely_short(forms[index], candidate_grams[index], repeated)
         and _coverage_by(forms[index], repeated) >= _PULL_QUOTE_COVERAGE
     ]
     if not viable:
         return {}
+    grams = {
+        index: candidate_grams[index] if index in candidate_grams else _ngrams(form) for index, form in forms.items()
+    }
     pool: Counter[str] = Counter()
     for paragraph_grams in grams.values():
         pool.update(paragraph_grams)
