@@ -94,9 +94,19 @@ _PARAGRAPH_KINDS: Final[tuple[tuple[SetAsideKind, re.Pattern[str]], ...]] = (
     ("trailer", re.compile(r"^[^。]{0,40}(?:栏目|频道|节目)[^。]{0,30}将(?:于[^。]{0,12})?播出[^。]*[。]?$|敬请(?:收看|关注)")),
 )
 
+# The patterns of _PARAGRAPH_KINDS whose every alternative starts with ``^`` (none is MULTILINE)
+# match at the start or nowhere: ``match`` finds what ``search`` finds without trying every other
+# position. (The trailer has an alternative anywhere; the advert and copyright patterns are unanchored.)
+_ANCHORED: Final = (0, 1, 2, 4)
+_PARAGRAPH_FINDERS: Final = tuple(
+    (kind, pattern.match if position in _ANCHORED else pattern.search)
+    for position, (kind, pattern) in enumerate(_PARAGRAPH_KINDS)
+)
+
 # Instructions to a model. Each alternative is a way of speaking to an AI that news never uses.
 _INJECTION: Final = re.compile(
-    r"忽略(?:以上|上述|之前|前面|先前|此前|所有|全部)?(?:的|所有的?)?(?:所有|全部)?(?:的)?(?:指令|指示|提示词?|要求|规则|设定)"
+    r"(?=[忽无你作请在系提sdiyw<])"  # what a match starts with (as the advert's): the search skips the rest
+    r"(?:忽略(?:以上|上述|之前|前面|先前|此前|所有|全部)?(?:的|所有的?)?(?:所有|全部)?(?:的)?(?:指令|指示|提示词?|要求|规则|设定)"
     r"|无视(?:以上|之前|所有)[^。]{0,6}(?:指令|指示|提示)"
     r"|你现在是|你是一个?(?:AI|人工智能|助手|模型|语言模型)|作为(?:一个)?(?:AI|人工智能|语言模型)"
     r"|(?:请)?在(?:摘要|总结|简报|回答|输出)中(?:写|写上|写入|加入|注明|说明|声称|输出)"
@@ -104,7 +114,7 @@ _INJECTION: Final = re.compile(
     r"|ignore\s+(?:all\s+)?(?:the\s+)?(?:previous|prior|above|earlier)\s+(?:instructions|prompts|messages)"
     r"|disregard\s+(?:all\s+)?(?:the\s+)?(?:previous|prior|above)\s+instructions"
     r"|you\s+are\s+now\s+(?:a|an|the)\b|(?:write|say|state)\s+in\s+(?:the|your)\s+summary"
-    r"|<\|?(?:im_start|im_end|system)\|?>",
+    r"|<\|?(?:im_start|im_end|system)\|?>)",
     re.IGNORECASE,
 )
 # A credit in brackets inside a paragraph: （新华社记者 张三 摄）, (图片来源：视觉中国).
@@ -117,8 +127,14 @@ _SENTENCE_END: Final = re.compile(r"[。！？!?\n]|\.(?=\s|$|[^\x00-\x7f])")  #
 # not searched (the case-blind search is slow, and almost every paragraph is innocent).
 _INJECTION_WORDS: Final = re.compile("忽略|无视|你|作为|摘要|总结|简报|回答|输出|提示")
 _LATIN_OR_TAG: Final = re.compile(r"[A-Za-z<]")
-_ENGLISH_INJECTION_WORDS: Final = re.compile(r"system|developer|ignore|disregard|you|write|say|state|<", re.IGNORECASE)
+_ENGLISH_INJECTION_WORDS: Final = re.compile(
+    r"(?=[sdiyw<])(?:system|developer|ignore|disregard|you|write|say|state|<)", re.IGNORECASE
+)
 _CREDIT_WORDS: Final = re.compile("摄|图片来源|供图")
+# The first character of every word of _INJECTION_WORDS and _CREDIT_WORDS, and what _LATIN_OR_TAG
+# finds: one search (a character class, scanned in C) instead of three for a paragraph that holds
+# none of them.
+_ANY_CUE: Final = re.compile("[忽无你作摘总简回输提摄图供A-Za-z<]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +152,8 @@ def paragraph_kind(text: str) -> SetAsideKind | None:
     stripped = text.strip()
     if not stripped or len(stripped) > _SHORT:
         return None
-    for kind, pattern in _PARAGRAPH_KINDS:
-        if pattern.search(stripped):
+    for kind, find in _PARAGRAPH_FINDERS:
+        if find(stripped):
             return kind
     return None
 
@@ -148,6 +164,8 @@ def inline_spans(text: str) -> list[Furniture]:
     A suspected injection takes its whole sentence (from the previous sentence's end to its own), so
     that no figure it plants stays behind.
     """
+    if _ANY_CUE.search(text) is None:
+        return []  # none of the words either search needs: almost every paragraph
     spans: list[Furniture] = []
     taken_until = 0
     may_address_an_ai = _INJECTION_WORDS.search(text) is not None or (

@@ -30,7 +30,13 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 from summarizer.layout.boilerplate import SetAsideKind, inline_spans, paragraph_kind
 from summarizer.text.ingest import Document
 from summarizer.text.script import simplified_form
-from summarizer.text.textmap import MappedText, MappedTextBuilder, Piece, translation_table
+from summarizer.text.textmap import (
+    MappedText,
+    MappedTextBuilder,
+    Piece,
+    distinct_characters,
+    translation_table,
+)
 
 __all__ = [
     "Block",
@@ -115,13 +121,25 @@ class RepairedPage(BaseModel):
     typos: list[SuspectedTypo]
 
     _chars: frozenset[str] | None = PrivateAttr(default=None)  # every character of the document
+    _simplified: dict[int, str] | None = PrivateAttr(default=None)
 
     @property
     def chars(self) -> frozenset[str]:
         """Every distinct character of the document (found once: a pass over a large text is slow)."""
         if self._chars is None:
-            self._chars = frozenset(self.document.original)
+            self._chars = frozenset(distinct_characters(self.document.original))
         return self._chars
+
+    @property
+    def simplified(self) -> dict[int, str]:
+        """The simplified form of every traditional-only character of the document (a str.translate table)."""
+        if self._simplified is None:
+            self._simplified = _simplified_table(self.chars)
+        return self._simplified
+
+
+def _simplified_table(chars: Iterable[str]) -> dict[int, str]:
+    return {ord(c): simplified for c in chars if (simplified := simplified_form(c)) != c}
 
 
 # --- paragraph classification ----------------------------------------------------------------------
@@ -234,7 +252,7 @@ def _classify(paragraphs: list[_Paragraph], simplified: dict[int, str]) -> None:
             paragraph.source_tag = text[: tag.end()].strip(_WS)
             paragraph.source_tag_span = (paragraph.start, paragraph.start + len(text[: tag.end()].rstrip(_WS)))
             paragraph.body_start = paragraph.start + tag.end()
-        signoff = _SIGNOFF.search(cues)
+        signoff = _SIGNOFF.search(cues) if cues[-1] in "）)" else None  # the pattern ends the text
         if signoff and (signoff.start() == 0 or text[: signoff.start()].rstrip(_WS)[-1:] in _TERMINAL | _CLOSERS):
             paragraph.signoff = text[signoff.start() : signoff.end()]
             paragraph.body_end = paragraph.start + len(text[: signoff.start()].rstrip(_WS))
@@ -383,25 +401,34 @@ def _find_pull_quotes(paragraphs: list[_Paragraph], matching_form: _MatchingForm
     ]
     if not candidates:
         return {}
-    grams = {index: _ngrams(form) for index, form in forms.items()}
-    # The n-grams found in two paragraphs or more, with set operations only: most candidates fall
-    # short of the coverage by this alone, without counting anything.
+    candidate_grams = {index: _ngrams(forms[index]) for index in candidates}
+    # The n-grams of candidates found in two paragraphs or more (no other n-gram is ever asked
+    # about), with set operations only: most candidates fall short of the coverage by this alone,
+    # without counting anything. Candidates first (``seen`` is then every n-gram of a candidate);
+    # an n-gram of another paragraph that is in ``seen`` is in two paragraphs. The other paragraphs'
+    # n-gram sets are not even built unless a candidate is still viable.
     seen: set[str] = set()
     repeated: set[str] = set()
-    for paragraph_grams in grams.values():
+    for paragraph_grams in candidate_grams.values():
         repeated |= seen & paragraph_grams
         seen |= paragraph_grams
+    for index, form in forms.items():
+        if index not in candidate_grams:
+            repeated |= seen.intersection(form[i : i + _NGRAM] for i in range(len(form) - _NGRAM + 1))
     # Before any quote is found, an n-gram of a candidate is in another paragraph exactly when it is
     # repeated. The pool only loses n-grams as quotes are found, so a candidate short of the coverage
     # now never reaches it.
     viable = [
         index
         for index in candidates
-        if not _surely_short(forms[index], grams[index], repeated)
+        if not _surely_short(forms[index], candidate_grams[index], repeated)
         and _coverage_by(forms[index], repeated) >= _PULL_QUOTE_COVERAGE
     ]
     if not viable:
         return {}
+    grams = {
+        index: candidate_grams[index] if index in candidate_grams else _ngrams(form) for index, form in forms.items()
+    }
     pool: Counter[str] = Counter()
     for paragraph_grams in grams.values():
         pool.update(paragraph_grams)
@@ -532,8 +559,9 @@ def repair_document(document: Document) -> RepairedPage:
     """Classify, de-quote, re-attach and join the paragraphs of ``document``."""
     original = document.original
     paragraphs = _split_paragraphs(document)
-    chars = set(original)  # once per page: every per-paragraph table is cut from it
-    _classify(paragraphs, {ord(c): simplified for c in chars if (simplified := simplified_form(c)) != c})
+    chars = distinct_characters(original)  # once per page: every per-paragraph table is cut from it
+    simplified = _simplified_table(chars)
+    _classify(paragraphs, simplified)
     repairs: list[Repair] = []
 
     # A pull-quote repeats its own article: look for the repeated text between article breaks only.
@@ -630,6 +658,7 @@ def repair_document(document: Document) -> RepairedPage:
         document=document, blocks=blocks, repairs=repairs, pull_quotes=quote_records, typos=typos, set_aside=set_aside
     )
     page._chars = frozenset(chars)
+    page._simplified = simplified
     return page
 
 
@@ -736,6 +765,12 @@ def _repeated_phrases(text: str) -> list[tuple[int, int]]:
     resume = 0
     comma = text.find("、")
     while comma != -1:
+        # A phrase that recurs after the 、 starts with the character after it, no more than eight
+        # characters back: without that character there, this 、 ends no match (most do not).
+        first = text[comma + 1 : comma + 2]
+        if not first or text.find(first, max(comma - 8, resume), comma - 2) == -1:
+            comma = text.find("、", max(comma + 1, resume))
+            continue
         run_start = comma
         while run_start > comma - 8 and run_start > 0 and _is_cjk(text[run_start - 1]):
             run_start -= 1

@@ -21,7 +21,6 @@ from summarizer.briefing.models import Region
 from summarizer.gazetteer import detect_region
 from summarizer.layout.repair import Block, Repair, RepairedPage, SetAside, SuspectedTypo, repair_document
 from summarizer.text.ingest import Document
-from summarizer.text.script import simplified_form
 from summarizer.text.textmap import (
     MappedText,
     MappedTextBuilder,
@@ -183,18 +182,21 @@ def _article_starts(blocks: list[Block]) -> list[int]:
     return sorted(set(starts))
 
 
+_SPACES = re.compile(r"\s*")  # \s is str.isspace for str patterns
+
+
 def _body_text(blocks: list[Block], original: str) -> MappedText:
     builder = MappedTextBuilder(len(original))
     previous: Block | None = None
     for block in blocks:
         if previous is not None:
-            # The separator stands for the whitespace that follows the previous paragraph.
-            gap_start = previous.mapped.to_original(len(previous.text), len(previous.text))[0]
-            gap_end = gap_start
-            while gap_end < len(original) and original[gap_end].isspace():
-                gap_end += 1
-            builder.append_replacement(_PARAGRAPH_SEPARATOR, gap_start, gap_end)
-        builder.append_from(block.mapped, 0, len(block.text))
+            # The separator stands for the whitespace that follows the previous paragraph (where
+            # the previous block's text maps the end of its text: the end of its last piece).
+            pieces = previous.mapped.pieces
+            gap_start = pieces[-1].orig_start + pieces[-1].orig_length if pieces else 0
+            match = _SPACES.match(original, gap_start)
+            builder.append_replacement(_PARAGRAPH_SEPARATOR, gap_start, match.end() if match else gap_start)
+        builder.append_whole(block.mapped)
         previous = block
     return builder.build()
 
@@ -236,7 +238,7 @@ class _PageRecords:
         chars = page.chars
         return cls(
             _Spans(page.repairs), _Spans(page.pull_quotes), _Spans(page.typos), _Spans(page.set_aside),
-            normalization_table(chars), {ord(c): s for c in chars if (s := simplified_form(c)) != c},
+            normalization_table(chars), page.simplified,
         )  # fmt: skip
 
     def simplify(self, text: str) -> str:
