@@ -23,10 +23,11 @@ names), but only the names themselves: the hedge words around them stay.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from summarizer.briefing.models import Span
+from summarizer.briefing.models import Problem, Span
 from summarizer.verify.binding import describe, ranges, without_digit_commas
 from summarizer.verify.compare import (
     MARKED_UNITS,
@@ -73,11 +74,11 @@ _COUNTED_UNITS = COUNT_UNITS | {"person_time", "TEU"}
 # The noun a bare number counts: a lower-case word after it that is no function word, unit or verb.
 _COUNTED_NOUN = re.compile(
     r"\s+(?!(?:of|to|and|or|nor|in|on|at|by|for|from|with|than|per|a|an|the|is|are|was|were|be|been|has|have|"
-    r"had|will|would|can|could|more|less|fewer|over|under|up|down|each|times|percent|per|cent|as|into|out|"
+    r"had|will|would|can|could|more|less|fewer|over|under|up|down|each|times|percent|cent|as|into|out|"
     r"this|that|these|those|its|their|it|they|which|who|while|but|so|if|then|year|years|month|months|day|days|"
     r"week|weeks|hour|hours|minute|minutes|second|seconds|degrees?|point|points|without|within|after|before|"
     r"since|until|among|between|through|via|against|across|about|around|below|above|near|beyond|behind|except|"
-    r"like|unlike|despite|during|toward|towards|upon|not|yet|also|only|all|both|such|respectively|apiece|or)\b)[a-z][a-z'-]*\b"
+    r"like|unlike|despite|during|toward|towards|upon|not|yet|also|only|all|both|such|respectively|apiece)\b)[a-z][a-z'-]*\b"
 )
 # The measure words that count what an English noun names, for nouns whose measure word tells them
 # apart: "18 reserve depots" is no 18批次, "29 batches" no 29座. Measures outside every row (个, 项, 家
@@ -813,31 +814,31 @@ def _check_quantity(
         )
         return None
     candidates = qualified
+    # What the words say of the number narrows the figures it may be; when none is left and all were
+    # figures of the rules, the words contradict them.
+    narrowings: list[tuple[Callable[[Evidence], bool], Problem, Callable[[Evidence], str]]] = []
     if year_on_year:
-        changes = [e for e in candidates if _is_change(e)]
-        if changes:
-            candidates = changes
-        elif all(e.is_fact for e in candidates):
-            source = candidates[0]
-            context.contradicted(
-                pointer, claim, "wrong_value",
-                f"{where}: '{claim}' is stated as a change on a year earlier, but the source's {source.text} is a "
-                f"level ({source.indicator_zh or 'no change word'}), not a change",
-                Span(start=source.start, end=source.end),
-            )  # fmt: skip
-            return None
+        narrowings.append((
+            _is_change, "wrong_value",
+            lambda e: f"is stated as a change on a year earlier, but the source's {e.text} is a level "
+            f"({e.indicator_zh or 'no change word'}), not a change",
+        ))  # fmt: skip
     if measures is not None:
-        counting = [e for e in candidates if e.measure is None or e.measure in measures or e.measure not in _TELLING_MEASURES]
-        if counting:
-            candidates = counting
+        narrowings.append((
+            lambda e: e.measure is None or e.measure in measures or e.measure not in _TELLING_MEASURES,
+            "wrong_indicator",
+            lambda e: f"but the source's {e.text} counts with {e.measure}, which is not how it counts these "
+            f"({' / '.join(sorted(measures))})",
+        ))  # fmt: skip
+    for keep, problem, why in narrowings:
+        kept = [e for e in candidates if keep(e)]
+        if kept:
+            candidates = kept
         elif all(e.is_fact for e in candidates):
             source = candidates[0]
             context.contradicted(
-                pointer, claim, "wrong_indicator",
-                f"{where}: '{claim}' but the source's {source.text} counts with {source.measure}, which is not "
-                f"how it counts these ({' / '.join(sorted(measures))})",
-                Span(start=source.start, end=source.end),
-            )  # fmt: skip
+                pointer, claim, problem, f"{where}: '{claim}' {why(source)}", Span(start=source.start, end=source.end)
+            )
             return None
     goals = [e for e in candidates if e.is_fact and e.status in ("target", "estimate") and e.status_sure]
     if has_hedge and goals and any(e.is_fact and e.status == "actual" for e in candidates):
