@@ -427,8 +427,7 @@ def record_file(path: Path, settings: Settings, *, cassette: Path | None = None)
     """
     import asyncio
 
-    from summarizer.briefing.io import article_json_schema
-    from summarizer.llm.cache import schema_hash
+    from summarizer.llm.answer import answer_schema_sha256
     from summarizer.llm.extract import PROMPT_NAME, extract_page_async
     from summarizer.llm.prompting import latest_prompt
     from summarizer.llm.recording import CASSETTE_SUFFIX, Provenance, recorded_statement, recording_to
@@ -450,7 +449,7 @@ def record_file(path: Path, settings: Settings, *, cassette: Path | None = None)
         mode=settings.mode,
         sampling=settings.sampling(),
         prompt_version=latest_prompt(PROMPT_NAME).version,
-        schema_sha256=schema_hash(article_json_schema()),
+        schema_sha256=answer_schema_sha256(),
         input_name=document.name,
         input_sha256=document.sha256,
         recorded_on=now.date().isoformat(),

@@ -114,7 +114,8 @@ def run(page: SegmentedPage, facts: FactTable, settings: Settings) -> PageOutcom
 def test_every_article_verified_in_each_mode(
     mode: str, page: SegmentedPage, facts: FactTable, answers: dict[int, dict[str, Any]], tmp_path: Path
 ) -> None:
-    with FakeOpenAIServer(responder=reference_responder(page, answers)) as server:
+    citing = reference_answers(BRIEFING, page, facts)  # the answers the engine asks for: figures cited by id
+    with FakeOpenAIServer(responder=reference_responder(page, citing)) as server:
         outcome = run(page, facts, settings_for(server, tmp_path, mode=mode))
         assert server.request_count == 4
     assert [a.status for a in outcome.articles] == ["verified"] * 4
@@ -127,7 +128,7 @@ def test_every_article_verified_in_each_mode(
         assert all(m.span is not None and m.value_span is not None for m in article.metrics)
     metadata = briefing.metadata
     assert metadata.generated_by == "llm" and metadata.model == "fake-model"
-    assert metadata.prompt_version == "article_briefing.v1"
+    assert metadata.prompt_version == "article_briefing.v2"
     assert metadata.llm_calls == 4 and metadata.reasks == 0
     assert metadata.usage is not None and metadata.usage.total_tokens == outcome.usage.total_tokens > 0
     assert metadata.cost_usd == 0.0  # fake-model is priced at zero in prompts/prices.json
@@ -420,7 +421,7 @@ def test_exhausted_reasks_leave_no_rejected_text_and_the_output_verifies(
     assert report.ok, [(c.pointer, c.claim, c.message) for c in report.failed()]
 
 
-def test_heading_fields_the_source_lacks_are_dropped_and_listed_once(
+def test_heading_fields_the_model_makes_up_never_reach_the_briefing(
     page: SegmentedPage, facts: FactTable, answers: dict[int, dict[str, Any]], tmp_path: Path
 ) -> None:
     from summarizer.verify import verify_briefing
@@ -432,9 +433,12 @@ def test_heading_fields_the_source_lacks_are_dropped_and_listed_once(
     briefing = outcome.briefing
     assert briefing is not None
     for article in briefing.articles:
-        assert article.byline_zh is None and article.byline_en is None and article.credit_zh is None
+        segment = page.segments[article.index or 0]
+        # The Chinese heading fields are the segmenter's, never the model's.
+        assert article.byline_zh == segment.byline and article.credit_zh == segment.signoff
         pointers = [u.pointer for u in article.unverified]
-        assert pointers.count("/byline_zh") == 1 and pointers.count("/credit_zh") == 1
+        if segment.byline is None:
+            assert article.byline_en is None and pointers.count("/byline_en") == 1
     assert verify_briefing(page, briefing, facts).ok
 
 

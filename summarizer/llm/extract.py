@@ -1,9 +1,12 @@
 """LLM extraction: fill one :class:`~summarizer.briefing.models.ArticleBriefing` per article segment.
 
-One call per segment (per part, for segments over ``segment_char_budget``), the schema as the
-response model and the verifier as its validator: instructor's validation context carries the
-segment, its rule-based facts and the original text, so a number the article does not support is
-rejected and re-asked with the verifier's message, at most ``max_reasks`` times.
+One call per segment (per part, for segments over ``segment_char_budget``). The request carries
+the article and the numbered list of the figures the rules found in it; the response model is the
+compact :class:`~summarizer.llm.answer.ArticleAnswer`, whose metrics and targets cite those figures
+by id, and code fills every field the list states (:func:`~summarizer.llm.answer.expand_answer`).
+The verifier is the response model's validator: instructor's validation context carries the
+segment, its figure list and the verifier's view of the source, so an id not in the list or a claim
+the article contradicts is re-asked with the verifier's message, at most ``max_reasks`` times.
 
 Whatever happens, a segment ends in one of three states, and nothing unverified is ever presented
 as verified:
@@ -29,25 +32,27 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import ValidationError
 
-from summarizer.briefing.io import article_json_schema
 from summarizer.briefing.models import (
     ArticleBriefing,
     PageBriefing,
     RunMetadata,
     TokenUsage,
+    UnverifiedClaim,
 )
 from summarizer.errors import LLMError, LLMUnavailableError
-from summarizer.llm.cache import ResultCache, cache_key, endpoint_identity, schema_hash
+from summarizer.llm.answer import ArticleAnswer, Expansion, FigureList, answer_schema_sha256, expand_answer
+from summarizer.llm.cache import ResultCache, cache_key, endpoint_identity
 from summarizer.llm.client import LLMClient
 from summarizer.llm.pricing import Cost, Usage, load_price_table
 from summarizer.llm.prompting import PromptTemplate, RenderedPrompt, latest_prompt, render_article_prompt
-from summarizer.llm.validation import ValidatedArticleBriefing
+from summarizer.llm.validation import ValidatedArticleAnswer
 from summarizer.settings import Settings
 
 if TYPE_CHECKING:
@@ -62,6 +67,7 @@ __all__ = [
     "extract_page",
     "extract_page_async",
     "finalise_parts",
+    "part_spans",
     "payload_from_completion",
     "split_text",
 ]
@@ -80,6 +86,8 @@ _PREFETCH = 2
 class PartResult:
     article: ArticleBriefing | None
     error: str | None = None
+    problems: list[UnverifiedClaim] = field(default_factory=list)
+    """Items of the answer that could not be made into claims (an id not in the figure list)."""
     usage: Usage = field(default_factory=Usage)
     asks: int = 0
     requests: int = 0
@@ -201,6 +209,20 @@ def split_text(text: str, budget: int, subheadings: Sequence[str] = ()) -> list[
     return _pack(blocks, budget, "\n")
 
 
+def part_spans(text: str, parts: Sequence[str]) -> list[tuple[int, int]]:
+    """Where each of ``parts`` (:func:`split_text` of ``text``) stands in ``text``."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for part in parts:
+        start = text.find(part, position)
+        if start < 0:  # not a part of text: the whole text is its context
+            spans.append((0, len(text)))
+            continue
+        spans.append((start, start + len(part)))
+        position = start + len(part)
+    return spans
+
+
 # -- completions ----------------------------------------------------------------------------------
 
 
@@ -228,9 +250,9 @@ def payload_from_completion(completion: dict[str, Any], mode: str) -> str:
     return content
 
 
-def _parse_article(completion: dict[str, Any], mode: str) -> ArticleBriefing:
+def _parse_answer(completion: dict[str, Any], mode: str) -> ArticleAnswer:
     """Shape-only validation (no context): the verifier judges the content afterwards."""
-    return ArticleBriefing.model_validate_json(payload_from_completion(completion, mode), strict=False)
+    return ArticleAnswer.model_validate_json(payload_from_completion(completion, mode), strict=False)
 
 
 # -- verification ---------------------------------------------------------------------------------
@@ -298,6 +320,21 @@ def _is_unreachable(error: LLMError) -> bool:
     return last.startswith("APIConnectionError")
 
 
+@dataclass(frozen=True)
+class _Part:
+    """One request's share of a segment: its text, where it stands, and the figures it lists."""
+
+    segment: Segment
+    text: str
+    number: int
+    of: int
+    figures: FigureList
+
+    @property
+    def label(self) -> str:
+        return f"article {self.segment.index + 1}" + (f" part {self.number}/{self.of}" if self.of > 1 else "")
+
+
 @dataclass
 class _Engine:
     settings: Settings
@@ -308,40 +345,80 @@ class _Engine:
     page: SegmentedPage
     facts: FactTable | None
     slots: asyncio.Semaphore = field(init=False)
-    sources: dict[int, Any] = field(init=False, default_factory=dict)
+    sources: dict[int, Future[Any]] = field(init=False, default_factory=dict)
+    workers: ThreadPoolExecutor = field(init=False)
 
     def __post_init__(self) -> None:
         self.slots = asyncio.Semaphore(self.settings.concurrency + _PREFETCH)
+        self.workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="summarizer-source")
 
     def facts_for(self, segment: Segment) -> list[Any] | None:
         return self.facts.for_segment(segment.index) if self.facts is not None else None
 
-    def source_for(self, segment: Segment) -> Any:
-        """The verifier's view of a segment, built once and shared by every call and re-ask."""
+    def source_future(self, segment: Segment) -> Future[Any]:
+        """The verifier's view of a segment, built once in a worker thread and shared by every call
+        and re-ask: the request goes out while it is being built, and the answer's validator waits
+        for it only if it is not ready when the answer arrives."""
         if segment.index not in self.sources:
-            from summarizer.verify import ArticleSource
-
-            facts = cast("Sequence[Fact] | None", self.facts_for(segment))
-            document_date = self.facts.document_date if self.facts is not None else None
-            self.sources[segment.index] = ArticleSource.from_segment(
-                segment, facts, self.page.document.original, document_date
-            )
+            self.sources[segment.index] = self.workers.submit(self._build_source, segment)
         return self.sources[segment.index]
 
-    def render(self, segment: Segment, text: str, part: int, parts: int) -> RenderedPrompt:
+    def source_for(self, segment: Segment) -> Any:
+        return self.source_future(segment).result()
+
+    def _build_source(self, segment: Segment) -> Any:
+        from summarizer.verify import ArticleSource
+
+        facts = cast("Sequence[Fact] | None", self.facts_for(segment))
+        document_date = self.facts.document_date if self.facts is not None else None
+        return ArticleSource.from_segment(segment, facts, self.page.document.original, document_date)
+
+    def parts_of(self, segment: Segment) -> list[_Part]:
+        texts = split_text(segment.text, self.settings.segment_char_budget, segment.subheadings)
+        facts = self.facts_for(segment) or []
+        original = self.page.document.original
+        parts = []
+        for number, (text, (start, end)) in enumerate(zip(texts, part_spans(segment.text, texts), strict=True), 1):
+            low, high = segment.original_span(start, end) if len(texts) > 1 else (segment.start, segment.end)
+            inside = [f for f in facts if len(texts) == 1 or (low <= f.start and f.end <= high)]
+            figures = FigureList.build(inside, original, segment.start, segment.mapped)
+            parts.append(_Part(segment, text, number, len(texts), figures))
+        return parts
+
+    @staticmethod
+    def base_for(segment: Segment) -> dict[str, Any]:
+        """The briefing fields the segmenter read: they are not asked of the model."""
+        return {
+            "byline_zh": segment.byline,
+            "source_tag_zh": segment.source_tag,
+            "credit_zh": segment.signoff,
+            "region": segment.region,
+        }
+
+    def expand(self, part: _Part, completion: dict[str, Any]) -> Expansion:
+        return expand_answer(
+            _parse_answer(completion, self.settings.mode),
+            part.figures,
+            headline_zh=part.segment.title,
+            base=self.base_for(part.segment),
+        )
+
+    def render(self, part: _Part) -> RenderedPrompt:
         from summarizer.rules.glossary import load_glossary
 
-        glossary = [(e.zh, e.en) for e in load_glossary().entries_in(text)]
+        segment = part.segment
+        glossary = [(e.zh, e.en) for e in load_glossary().names_in(part.text)]
         headline = segment.title or "(no headline)"
-        title = headline if parts == 1 else f"{headline} (part {part} of {parts} of this article)"
+        title = headline if part.of == 1 else f"{headline} (part {part.number} of {part.of} of this article)"
         return render_article_prompt(
             self.prompt,
-            article=text,
+            article=part.text,
             index=segment.index + 1,
             title=title,
             region=segment.region.en if segment.region is not None else None,
             glossary=glossary,
             document_date=self.facts.document_date if self.facts is not None else None,
+            figures=part.figures.render(),
         )
 
     def key(self, rendered: RenderedPrompt, text: str) -> str:
@@ -359,16 +436,16 @@ class _Engine:
             }
         )
 
-    async def part(self, segment: Segment, text: str, part: int, parts: int) -> PartResult:
+    async def part(self, part: _Part) -> PartResult:
         # Preparing a request costs CPU (prompt, instructor's schema handling); starting only a few
         # more parts than there are request slots keeps that work from delaying requests already due.
         async with self.slots:
-            return await self._part(segment, text, part, parts)
+            return await self._part(part)
 
-    async def _part(self, segment: Segment, text: str, part: int, parts: int) -> PartResult:
-        rendered = self.render(segment, text, part, parts)
+    async def _part(self, part: _Part) -> PartResult:
+        segment, text, label = part.segment, part.text, part.label
+        rendered = self.render(part)
         key = self.key(rendered, text)
-        label = f"article {segment.index + 1}" + (f" part {part}/{parts}" if parts > 1 else "")
         entry = self.cache.get(key)
         if entry is not None and entry.get("completions"):
             result = PartResult(article=None, cached=True, validation_error=entry.get("validation_error"))
@@ -376,12 +453,15 @@ class _Engine:
             verified = entry.get("validation_error") is None
         else:
             context = {
-                "source": self.source_for(segment),
+                "source": self.source_future(segment),
                 "segment": segment,
                 "fill_spans": True,
+                "figures": part.figures,
+                "headline_zh": segment.title,
+                "base": self.base_for(segment),
             }
             outcome = await self.client.structured(
-                ValidatedArticleBriefing,
+                ValidatedArticleAnswer,
                 rendered.messages,
                 context=context,
                 label=label,
@@ -427,15 +507,16 @@ class _Engine:
         if verified:
             completion = completions[-1]
         else:
-            completion = await asyncio.to_thread(self.best_answer, segment, completions)
+            completion = await asyncio.to_thread(self.best_answer, part, completions)
         try:
-            result.article = _parse_article(completion, self.settings.mode)
+            expansion = self.expand(part, completion)
+            result.article, result.problems = expansion.article, expansion.problems
         except (ValueError, ValidationError) as exc:
             detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             result.error = f"{label}: the answer does not fit the briefing schema ({detail})"
         return result
 
-    def best_answer(self, segment: Segment, completions: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    def best_answer(self, part: _Part, completions: Sequence[dict[str, Any]]) -> dict[str, Any]:
         """Of answers none of which verified, the one with the most verified claims (then the fewest
         failures, then the latest): what a re-ask sequence cut short, or run out, has best to keep."""
         from summarizer.verify import check_article
@@ -443,26 +524,24 @@ class _Engine:
         def merit(numbered: tuple[int, dict[str, Any]]) -> tuple[int, int, int]:
             position, completion = numbered
             try:
-                article = _parse_article(completion, self.settings.mode)
+                expansion = self.expand(part, completion)
             except (ValueError, ValidationError):
                 return (-1, 0, position)
-            results = check_article(self.source_for(segment), article).results
-            failed = sum(1 for r in results if not r.ok)
+            results = check_article(self.source_for(part.segment), expansion.article).results
+            failed = sum(1 for r in results if not r.ok) + len(expansion.problems)
             return (len(results) - failed, -failed, position)
 
         return max(enumerate(completions), key=merit)[1]
 
     async def segment(self, segment: Segment) -> ArticleOutcome:
-        texts = split_text(segment.text, self.settings.segment_char_budget, segment.subheadings)
-        results = await asyncio.gather(
-            *(self.part(segment, t, n, len(texts)) for n, t in enumerate(texts, start=1))
-        )
+        parts = self.parts_of(segment)
+        results = await asyncio.gather(*(self.part(p) for p in parts))
         outcome = ArticleOutcome(
             index=segment.index,
             title=segment.title or "",
             status="failed",
             article=None,
-            parts=len(texts),
+            parts=len(parts),
             usage=sum((r.usage for r in results), Usage()),
             asks=sum(r.asks for r in results),
             requests=sum(r.requests for r in results),
@@ -480,7 +559,10 @@ class _Engine:
             return outcome
         # Verification is CPU work: a worker thread keeps it off the event loop, so requests
         # waiting for a slot are sent while answers already received are being checked.
-        article = await asyncio.to_thread(finalise_parts, self.source_for(segment), articles, segment.index)
+        source = await asyncio.wrap_future(self.source_future(segment))
+        article = await asyncio.to_thread(finalise_parts, source, articles, segment.index)
+        # What the answer held that no claim could be made of is kept in view, never dropped.
+        article.unverified.extend(p for r in results for p in r.problems)
         outcome.article = article
         outcome.interrupted = [r.interrupted for r in results if r.interrupted]
         partial = bool(article.unverified or errors or outcome.interrupted)
@@ -520,10 +602,11 @@ async def extract_page_async(
         enabled=settings.use_cache,
         refresh=settings.refresh_cache,
     )
-    engine = _Engine(settings, client, cache, prompt, schema_hash(article_json_schema()), page, facts)
+    engine = _Engine(settings, client, cache, prompt, answer_schema_sha256(), page, facts)
     try:
         outcomes = list(await asyncio.gather(*(engine.segment(s) for s in page.segments)))
     finally:
+        engine.workers.shutdown(wait=False, cancel_futures=True)
         if own_client:
             await client.aclose()
         if own_cache:

@@ -231,28 +231,29 @@ def render_article_prompt(
     region: str | None = None,
     glossary: Sequence[tuple[str, str]] = (),
     document_date: str | None = None,
+    figures: str = "",
 ) -> RenderedPrompt:
     """Messages for one article segment. ``glossary`` holds (Chinese, English) pairs occurring in it;
-    ``document_date`` (YYYY-MM-DD) is the date relative periods are resolved with, None when unknown."""
+    ``document_date`` (YYYY-MM-DD) is the date relative periods were resolved with, None when
+    unknown; ``figures`` is the numbered figure list the answer cites
+    (:meth:`summarizer.llm.answer.FigureList.render`)."""
     heading_parts = []
     if title:
-        heading_parts.append(f" Its headline as segmented: {title}.")
+        heading_parts.append(f" Headline: {title}.")
     if region:
-        heading_parts.append(f" Region as detected by rules: {region}.")
+        heading_parts.append(f" Region: {region}.")
     if document_date:
-        heading_parts.append(
-            f" The document is dated {document_date}: resolve 今年, 去年, 一季度, 上半年, 前三季度 and the like "
-            "against that date (2022-Q1, 2021-01/2021-09)."
-        )
+        heading_parts.append(f" Dated {document_date}.")
     else:
-        heading_parts.append(" The document's date is not known: give a period only where the article states its year.")
-    if glossary:
-        glossary_text = "\n".join(f"- {zh} = {en}" for zh, en in glossary)
-    else:
-        glossary_text = "(no glossary term occurs in this article)"
+        heading_parts.append(" Date unknown: a period needs the article's year.")
+    glossary_text = "; ".join(f"{zh}={en}" for zh, en in glossary) if glossary else "(none)"
     safe_article = _neutralise_article_tags(article)
     messages = template.render(
-        index=str(index), heading="".join(heading_parts), glossary=glossary_text, article=safe_article
+        index=str(index),
+        heading="".join(heading_parts),
+        glossary=glossary_text,
+        figures=figures or "(none)",
+        article=safe_article,
     )
     return RenderedPrompt(
         template_version=template.version,

@@ -1,24 +1,30 @@
 """The verifier attached to the response model: what turns instructor's re-asks into fact checks.
 
 The briefing models stay pure (:mod:`summarizer.briefing.models`); this module defines the response
-model the LLM layer sends, :class:`ValidatedArticleBriefing`, which is the same schema (same title,
-same description, so the request is byte-for-byte what the plain model would give) plus a validator
-that reads instructor's validation context and runs :mod:`summarizer.verify` on the answer. A
-failure becomes a ``ValueError`` whose message instructor sends back to the model.
+models the LLM layer sends, each the same schema as its plain model (same title, same description,
+so the request is byte-for-byte what the plain model would give) plus a validator that reads
+instructor's validation context and runs :mod:`summarizer.verify` on the answer. A failure becomes
+a ``ValueError`` whose message instructor sends back to the model.
+
+* :class:`ValidatedArticleAnswer` (what the engine asks for): the compact answer citing the figure
+  list; it is expanded into a briefing (:func:`~summarizer.llm.answer.expand_answer`) and verified.
+* :class:`ValidatedArticleBriefing`: the whole briefing schema, verified as answered.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
 from typing import Any, cast
 
 from pydantic import ConfigDict, ValidationInfo, model_validator
 
 from summarizer.briefing.models import ArticleBriefing
+from summarizer.llm.answer import ArticleAnswer, FigureList, expand_answer
 from summarizer.rules.facts import Fact
 from summarizer.verify import ArticleSource, verify_article
 
-__all__ = ["ValidatedArticleBriefing", "validate_article_in_context"]
+__all__ = ["ValidatedArticleAnswer", "ValidatedArticleBriefing", "validate_article_in_context"]
 
 
 class ValidatedArticleBriefing(ArticleBriefing):
@@ -40,11 +46,33 @@ class ValidatedArticleBriefing(ArticleBriefing):
 ValidatedArticleBriefing.__doc__ = ArticleBriefing.__doc__
 
 
+class ValidatedArticleAnswer(ArticleAnswer):
+    model_config = ConfigDict(title="ArticleAnswer")
+
+    @model_validator(mode="after")
+    def _verify_against_context(self, info: ValidationInfo) -> ValidatedArticleAnswer:
+        """With a context holding the request's ``figures`` (a FigureList) and the source: expand the
+        answer and reject what cannot be expanded (an id not in the list) or what the source
+        contradicts. Without one this checks the shape only."""
+        context = info.context
+        if isinstance(context, dict) and isinstance(context.get("figures"), FigureList):
+            expansion = expand_answer(
+                self, context["figures"], headline_zh=context.get("headline_zh"), base=context.get("base")
+            )
+            if expansion.problems:
+                raise ValueError(expansion.message())
+            validate_article_in_context(expansion.article, context)
+        return self
+
+
+ValidatedArticleAnswer.__doc__ = ArticleAnswer.__doc__
+
+
 def validate_article_in_context(article: ArticleBriefing, context: Mapping[str, Any]) -> None:
     """The Pydantic validator's body: verify against the context's source, raise ValueError on what the
     source contradicts.
 
-    Context keys: ``source`` (a prebuilt ArticleSource), ``segment`` (a Segment) or ``source_text``
+    Context keys: ``source`` (a prebuilt ArticleSource, or a Future of one), ``segment`` (a Segment) or ``source_text``
     (str); optional ``facts`` (that segment's rule-based facts; computed when absent), ``original``
     (the whole file text), ``document_date`` and ``fill_spans`` (default True).
 
@@ -55,6 +83,8 @@ def validate_article_in_context(article: ArticleBriefing, context: Mapping[str, 
     facts = cast("Sequence[Fact] | None", context.get("facts"))
     segment = context.get("segment")
     prebuilt = context.get("source")
+    if isinstance(prebuilt, Future):
+        prebuilt = prebuilt.result()  # being built in a worker thread while the request was out
     if isinstance(prebuilt, ArticleSource):
         source = prebuilt  # built once per segment by the caller, reused for every re-ask
     elif segment is not None:

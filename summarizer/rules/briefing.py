@@ -18,7 +18,13 @@ from summarizer.layout.segment import Segment
 from summarizer.rules.facts import Fact
 from summarizer.vocab import QUALIFIERS, RATE_UNITS, UNITS
 
-__all__ = ["FACTS_ONLY_HEADLINE", "FACTS_ONLY_SUMMARY", "article_from_facts", "change_indicator"]
+__all__ = [
+    "FACTS_ONLY_HEADLINE",
+    "FACTS_ONLY_SUMMARY",
+    "article_from_facts",
+    "change_indicator",
+    "metric_from_fact",
+]
 
 FACTS_ONLY_HEADLINE = "(English headline requires an LLM endpoint)"
 FACTS_ONLY_SUMMARY = (
@@ -90,7 +96,9 @@ def change_indicator(label: str, change: str, unit: str, *, translated: bool = T
     return f"{'decrease in' if change == 'decrease' else 'increase in'} {label}"
 
 
-def _metric_from_fact(fact: Fact, original: str, floor: int = 0) -> dict[str, Any] | None:
+def metric_from_fact(fact: Fact, original: str, floor: int = 0) -> dict[str, Any] | None:
+    """The metric (as a dict of :class:`Metric` fields, spans included) the rules make of ``fact``;
+    None for a figure no metric can hold (a bare table cell, a unit outside the schema's)."""
     if fact.indicator_zh is None:
         return None  # a bare table cell: nothing says what it measures
     if fact.value is None or (fact.unit not in UNITS and not re.fullmatch(r"[A-Z]{3}/[a-z_]+", fact.unit)):
@@ -146,7 +154,7 @@ def article_from_facts(segment: Segment, facts: list[Fact], original: str) -> Ar
     seen: set[tuple[Any, ...]] = set()
     places: set[tuple[int, int]] = set()
     for fact in facts:
-        data = _metric_from_fact(fact, original, segment.start)
+        data = metric_from_fact(fact, original, segment.start)
         if data is None:
             continue
         identity = (data["indicator_zh"], data["value"], data["unit"], data["period"], data["status"])

@@ -29,6 +29,8 @@ Category = Literal["indicator", "programme", "policy", "organisation", "term", "
 # Plain words (省 provinces, 村 villages, 展商 exhibitors) that indicator labels are composed from: the
 # fact engine uses them; prompts do not list them, they are not terminology a translator needs.
 _LABEL_ONLY: frozenset[str] = frozenset({"word"})
+_NAME_CATEGORIES: frozenset[str] = frozenset({"programme", "policy"})
+_QUOTED = re.compile(r"[“\"《「『‘]([^”\"》」』’\n]{2,40})[”\"》」』’]")
 
 GLOSSARY_RESOURCE = "glossary.tsv"
 _HEADER = ("zh", "en", "category", "note")
@@ -133,6 +135,18 @@ class Glossary:
         for match in self._pattern.finditer(_IGNORED.sub("", text)):
             found.setdefault(match.group(), self._by_zh[match.group()])
         return list(found.values())
+
+    def names_in(self, text: str) -> list[GlossaryEntry]:
+        """The entries of ``text`` a translator could not guess: names of programmes and policies
+        that the text sets off in quotation or title marks (“智赋万企”, “芯屏端核网”), coined names
+        whose English is a convention. Terms the text writes plainly (稳增长, 产业集群) are left to
+        the translator, and names are applied to the answer's programmes and organisations after
+        it (:meth:`lookup`): listing every term would cost more of a prompt than the article."""
+        quoted = [normalise_term(m.group(1)) for m in _QUOTED.finditer(text)]
+        return [
+            e for e in self.entries_in(text)
+            if e.category in _NAME_CATEGORIES and any(e.zh in name for name in quoted)
+        ]  # fmt: skip
 
 
 def _without_leading_scope(key: str) -> str:

@@ -2,14 +2,18 @@
 
 No model is reachable where this project is built, so the recording shipped for the seed is not a
 model's output: each answer is the seed's hand-written reference briefing
-(``seeds/<name>.briefing.json``), article by article, in OpenAI chat.completions wire format. To
+(``seeds/<name>.briefing.json``), article by article, written as the answer the engine asks for
+(:class:`~summarizer.llm.answer.ArticleAnswer`: each metric cites the request's figure list where
+the figure is listed, :func:`~summarizer.llm.answer.answer_from_briefing`), in OpenAI
+chat.completions wire format. To
 make the file a real HTTP recording of the engine's requests, the engine is run against the fake
 OpenAI server answering with those briefings while vcrpy records; ids, timestamps and the endpoint
 are then made deterministic, so regenerating gives the same bytes and a test can tell whether the
 shipped cassette is up to date.
 
-One exchange is deliberately wrong: the first answer for :data:`REASK_ARTICLE` carries a wrong
-number in its first metric, which the verifier rejects; the re-ask is answered with the reference.
+One exchange is deliberately wrong: the first answer for :data:`REASK_ARTICLE` states its first
+metric in full with a wrong number instead of citing the list, which the verifier rejects; the
+re-ask is answered with the reference.
 
 Run ``python scripts/regen_recordings.py`` after changing the prompt, the schema, the verifier's
 messages or the reference briefing.
@@ -22,7 +26,7 @@ import hashlib
 import json
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from summarizer.llm.recording import (
     CASSETTE_SUFFIX,
@@ -34,6 +38,12 @@ from summarizer.llm.recording import (
     use_cassette,
 )
 
+if TYPE_CHECKING:
+    from summarizer.layout.segment import SegmentedPage
+    from summarizer.llm.answer import FigureList
+    from summarizer.rules.facts import FactTable
+    from summarizer.verify import ArticleSource
+
 __all__ = [
     "REASK_ARTICLE",
     "REFERENCE_ENDPOINT",
@@ -41,8 +51,11 @@ __all__ = [
     "build_reference_cassette",
     "cassette_path_for",
     "comparable",
+    "figures_of",
     "is_up_to_date",
     "reference_answers",
+    "stated_in_full",
+    "wrong_first_answer",
 ]
 
 REFERENCE_ENDPOINT = "https://reference.invalid/v1"
@@ -61,26 +74,80 @@ def _strip_spans(value: Any) -> Any:
     return value
 
 
-def reference_answers(briefing_path: Path) -> dict[int, dict[str, Any]]:
-    """What a perfect model would answer per article index: the reference without code-filled fields."""
+def reference_answers(
+    briefing_path: Path, page: SegmentedPage | None = None, facts: FactTable | None = None
+) -> dict[int, dict[str, Any]]:
+    """What a perfect model would answer per article index.
+
+    With the source's ``page`` and ``facts`` it is the answer the engine asks for, citing each
+    article's figure list as the engine builds it for a one-part request; without, the reference
+    briefing itself without its code-filled fields.
+    """
     from summarizer.briefing.models import PageBriefing
 
     briefing = PageBriefing.model_validate_json(briefing_path.read_text(encoding="utf-8"))
     answers: dict[int, dict[str, Any]] = {}
     for position, article in enumerate(briefing.articles):
         index = article.index if article.index is not None else position
+        if page is not None and facts is not None:
+            answers[index] = _citing_answer(article, index, page, facts)
+            continue
         data = article.model_dump(mode="json", exclude=_CODE_FILLED)
         answers[index] = _strip_spans(data)
     return answers
 
 
-def _wrong_first_answer(answer: dict[str, Any]) -> dict[str, Any]:
-    """The reference answer with its first metric's value off by one: a hallucinated number."""
+def figures_of(index: int, page: SegmentedPage, facts: FactTable) -> tuple[FigureList, ArticleSource]:
+    """The figure list of article ``index`` as the engine sends it in one part, and the verifier's view."""
+    from summarizer.llm.answer import FigureList
+    from summarizer.verify import ArticleSource
+
+    segment = page.segments[index]
+    original = page.document.original
+    found = facts.for_segment(index)
+    figures = FigureList.build(found, original, segment.start, segment.mapped)
+    return figures, ArticleSource.from_segment(segment, found, original, facts.document_date)
+
+
+def _citing_answer(article: Any, index: int, page: SegmentedPage, facts: FactTable) -> dict[str, Any]:
+    from summarizer.llm.answer import answer_from_briefing
+    from summarizer.verify import check_article
+
+    figures, source = figures_of(index, page, facts)
+    filled = article.model_copy(deep=True)
+    check_article(source, filled)  # fills the value spans that say which listed figure a metric is
+    return answer_from_briefing(filled, figures)
+
+
+def stated_in_full(metric: dict[str, Any], figures: FigureList) -> dict[str, Any]:
+    """An answered metric that cites a listed figure, written out in full instead (quote, value,
+    unit, status), as a model that ignored the list would."""
+    figure = figures.get(metric.get("figure"))
+    if figure is None:
+        return dict(metric)
+    listed = figure.metric
+    return {
+        "indicator_en": metric["indicator_en"],
+        "source_quote": listed["source_quote"],
+        "value": listed["value"],
+        "unit": listed["unit"],
+        "qualifier": listed["qualifier"],
+        "status": metric.get("status", listed["status"]),
+        "period": metric.get("period", listed["period"]),
+    }
+
+
+def wrong_first_answer(
+    answer: dict[str, Any], index: int, page: SegmentedPage, facts: FactTable
+) -> dict[str, Any]:
+    """``answer`` with its first metric stated in full and its value off by one: a hallucinated number."""
     wrong: dict[str, Any] = json.loads(json.dumps(answer))
     metrics = wrong.get("metrics") or []
     if not metrics:
         raise ValueError("the re-ask article needs at least one metric")
-    metrics[0]["value"] = metrics[0]["value"] + 1
+    first = stated_in_full(metrics[0], figures_of(index, page, facts)[0])
+    first["value"] = first["value"] + 1
+    metrics[0] = first
     return wrong
 
 
@@ -127,9 +194,8 @@ def build_reference_cassette(
     input_path: Path, briefing_path: Path, output: Path, *, root: Path | None = None
 ) -> Path:
     """Write the reference cassette of ``input_path`` to ``output`` and return it."""
-    from summarizer.briefing.io import article_json_schema
     from summarizer.layout.segment import segment_document
-    from summarizer.llm.cache import schema_hash
+    from summarizer.llm.answer import answer_schema_sha256
     from summarizer.llm.extract import PROMPT_NAME, extract_page_async
     from summarizer.llm.prompting import latest_prompt
     from summarizer.rules.facts import extract_facts
@@ -140,7 +206,7 @@ def build_reference_cassette(
     document = read_document(input_path)
     page = segment_document(document)
     facts = extract_facts(page)
-    answers = reference_answers(briefing_path)
+    answers = reference_answers(briefing_path, page, facts)
     by_text = {segment.text: segment.index for segment in page.segments}
 
     def responder(request: FakeRequest) -> FakeReply:
@@ -153,7 +219,7 @@ def build_reference_cassette(
         first_ask = not any(m.get("role") == "assistant" for m in request.messages)
         answer = answers[index]
         if index == REASK_ARTICLE and first_ask:
-            answer = _wrong_first_answer(answer)
+            answer = wrong_first_answer(answer, index, page, facts)
         return FakeReply.tool_call(json.dumps(answer, ensure_ascii=False))
 
     relative = briefing_path.relative_to(root) if root is not None else briefing_path
@@ -181,7 +247,7 @@ def build_reference_cassette(
             mode="tools",
             sampling=settings.sampling(),
             prompt_version=prompt.version,
-            schema_sha256=schema_hash(article_json_schema()),
+            schema_sha256=answer_schema_sha256(),
             input_name=document.name,
             input_sha256=document.sha256,
             derived_from=str(relative),
@@ -189,7 +255,7 @@ def build_reference_cassette(
             generator="scripts/regen_recordings.py",
             notes=(
                 f"The first answer for article {REASK_ARTICLE + 1} deliberately states a wrong number "
-                "(its first metric's value plus one) so that the verifier's re-ask is exercised; the "
+                "(its first metric in full, value plus one) so that the verifier's re-ask is exercised; the "
                 "re-ask is answered with the reference. Token usage figures are the fake server's "
                 "estimates, not billed tokens."
             ),
