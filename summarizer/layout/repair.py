@@ -37,6 +37,7 @@ from summarizer.text.textmap import (
     distinct_characters,
     translation_table,
 )
+from summarizer.text.translation import translate
 
 __all__ = [
     "Block",
@@ -238,7 +239,7 @@ def _classify(paragraphs: list[_Paragraph], simplified: dict[int, str]) -> None:
     for paragraph in paragraphs:
         text = paragraph.text
         # same offsets: 本報訊 and 記者 are cues too; groups are cut from text
-        cues = text.translate(simplified) if simplified else text
+        cues = translate(text, simplified) if simplified else text
         furniture = paragraph_kind(cues)
         if furniture is not None:
             paragraph.kind = "boilerplate"
@@ -325,7 +326,7 @@ class _MatchingForm:
 
     def __call__(self, text: str) -> str:
         if self._replaced is not None and self._replaced.search(text):
-            return text.translate(self.table)
+            return translate(text, self.table)
         return self._dropped.sub("", text) if self._dropped is not None else text
 
 

@@ -29,6 +29,7 @@ from summarizer.text.textmap import (
     normalize,
     normalize_string,
 )
+from summarizer.text.translation import translate
 
 __all__ = ["Segment", "SegmentedPage", "segment_document", "segment_page"]
 
@@ -243,7 +244,7 @@ class _PageRecords:
 
     def simplify(self, text: str) -> str:
         """:func:`~summarizer.text.script.simplify` for a text of the page."""
-        return text.translate(self.simplified) if self.simplified else text
+        return translate(text, self.simplified) if self.simplified else text
 
 
 def _make_segment(index: int, blocks: list[Block], page: RepairedPage, records: _PageRecords) -> Segment | None:

@@ -21,6 +21,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from summarizer.text.translation import translate
+
 __all__ = ["common_chinese_characters", "is_han", "simplified_form", "simplify"]
 
 
@@ -79,7 +81,7 @@ def simplify(text: str) -> str:
             _OWN_FORM.add(char)
         else:
             table[ord(char)] = simplified
-    return text.translate(table) if table else text
+    return translate(text, table) if table else text
 
 
 def _in_gb2312(char: str) -> bool:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from summarizer.text.script import simplified_form
+from summarizer.text.translation import translate
 
 __all__ = [
     "MappedText",
@@ -380,7 +381,7 @@ def normalize_string(text: str, table: dict[int, str] | None = None) -> str:
     """
     if table is None:
         table = translation_table(text)
-    translated = text.translate(table) if table else text
+    translated = translate(text, table) if table else text
     return _without_spaces_next_to_cjk(translated)
 
 
@@ -419,7 +420,7 @@ def normalize(source: MappedText | str, table: NormalizationTable | None = None)
     if table is None:
         table = normalization_table(text)
     one_to_one = table.one_to_one
-    translated = text.translate(one_to_one) if one_to_one else text
+    translated = translate(text, one_to_one) if one_to_one else text
     edits: list[tuple[int, int, str]] = []
     if table.reshaping is not None:
         edits.extend((m.start(), m.end(), _normalized_char(m.group())) for m in table.reshaping.finditer(text))

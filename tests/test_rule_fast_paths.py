@@ -1,0 +1,97 @@
+"""More shortcuts of the rule path, each checked against the plain computation it replaces (see
+test_fast_paths.py for the others; speed is measured in benchmarks/bench_rules.py, never here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import TypeAdapter
+
+from summarizer.briefing.models import Region
+from summarizer.layout.segment import segment_document
+from summarizer.output.tables import facts_payload, pretty_json
+from summarizer.rules.facts import Fact, FactComparison, FactTable, extract_facts
+from summarizer.text.ingest import read_document
+from summarizer.text.translation import translate
+
+from helpers import SEED
+
+CORPUS = Path("/work/shared/corpus")  # as in test_batch.py
+
+CHARS = list("，,：:；;“”\"（）()中文a1 \u3000")
+REPLACEMENTS = st.one_of(st.none(), st.sampled_from(CHARS).map(ord), st.text(st.sampled_from(CHARS), max_size=3))
+TABLES = st.dictionaries(st.sampled_from(CHARS).map(ord), REPLACEMENTS, max_size=40)
+
+
+@settings(max_examples=500)
+@given(st.text(st.sampled_from(CHARS), max_size=60), TABLES)
+def test_translate_is_str_translate(text: str, table: dict[int, str | int | None]) -> None:
+    # tables whose replacements hold characters they replace (chains, swaps) included
+    assert translate(text, table) == text.translate(table)
+
+
+# --- the facts payload read from the models' fields ------------------------------------------------
+
+
+def _dumped_payload(table: FactTable) -> dict[str, Any]:
+    """The payload as pydantic dumps it, then edited: the plain computation facts_payload replaces."""
+    facts: list[dict[str, Any]] = TypeAdapter(list[Fact]).dump_python(table.facts, mode="json")
+    for item in facts:
+        del item["sentence"]
+        for key in ("comparison", "region"):
+            nested = item[key]
+            if nested is not None:
+                item[key] = {name: value for name, value in nested.items() if value is not None}
+        item["also_at"] = item.pop("also_at")
+    return {
+        "source": table.source,
+        "document_date": table.document_date,
+        "document_date_source": table.document_date_source,
+        "facts": facts,
+    }
+
+
+def _same_payload(table: FactTable) -> None:
+    fast, plain = facts_payload(table), _dumped_payload(table)
+    assert fast == plain
+    assert pretty_json(fast) == pretty_json(plain)  # types too (1.0 is not 1, a list not a tuple)
+
+
+PAGES = [
+    SEED.read_text(encoding="utf-8"),
+    # a city region, comparisons of every kind, a decline, a range, a restated figure (also_at)
+    "长沙市经济运行\n长沙市地区生产总值增长5.5%，高于全国0.3个百分点，居全省第一位。\n"
+    "投资下降3%，比2019年同期增长12%，两年平均增长6%，占全省比重达30%左右。\n\n"
+    "产量3至5万吨。\n\n长沙市地区生产总值增长5.5%。\n",
+    "全省产值增长" + "9" * 400 + "%。\n",  # an infinite value (written as Infinity)
+    "湖南省统计公报\n\n一、综合\n\n2012年全省生产总值22154.2亿元，比上年增长11.3%。\n",
+]
+
+
+@pytest.mark.parametrize("text", PAGES, ids=["seed", "comparisons", "infinite", "bulletin"])
+def test_facts_payload_is_the_edited_dump(text: str) -> None:
+    table = extract_facts(segment_document(read_document(text.encode("utf-8"))))
+    assert table.facts
+    _same_payload(table)
+
+
+def test_facts_payload_of_constructed_facts_is_the_edited_dump() -> None:
+    table = extract_facts(segment_document(read_document(PAGES[1].encode("utf-8"))))
+    first = table.facts[0]
+    edited = [
+        first.model_copy(update={"also_at": [(1, 2), (3, 4)]}),
+        first.model_copy(update={"comparison": FactComparison(kind="yoy", text="同比"), "region": None}),
+        first.model_copy(update={"value": -0.0, "value_max": 1e16, "preliminary": True}),
+        first.model_copy(update={"region": Region(zh="湖南省", en="Hunan", city_zh="长沙市", city_en="Changsha")}),
+    ]
+    _same_payload(table.model_copy(update={"facts": edited}))
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the corpus is absent")
+def test_facts_payload_of_the_corpus_is_the_edited_dump() -> None:
+    for path in sorted(CORPUS.glob("*.txt")):
+        _same_payload(extract_facts(segment_document(read_document(path.read_bytes()))))
