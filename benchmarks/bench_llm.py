@@ -89,6 +89,7 @@ def build_page(copies: int) -> Any:
 
 
 def make_responder(latency: float, log: Path) -> Any:
+    from summarizer.llm.answer import unmark
     from summarizer.pipeline import analyse_file
     from summarizer.testing.fake_openai import FakeReply, FakeRequest
     from summarizer.testing.reference_cassette import reference_answers
@@ -100,7 +101,7 @@ def make_responder(latency: float, log: Path) -> Any:
     sink = log.open("a", encoding="utf-8")
 
     def responder(request: FakeRequest) -> FakeReply:
-        user = next((str(m.get("content")) for m in request.messages if m.get("role") == "user"), "")
+        user = unmark(next((str(m.get("content")) for m in request.messages if m.get("role") == "user"), ""))
         index = next((i for text, i in by_text.items() if text in user), None)
         if index is None:
             return FakeReply.error(400, "benchmark responder: no known article in the request")

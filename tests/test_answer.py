@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from summarizer.llm.answer import ArticleAnswer, FigureList, answer_from_briefing, expand_answer
+from summarizer.llm.answer import ArticleAnswer, FigureList, answer_from_briefing, expand_answer, unmark
 from summarizer.pipeline import Analysis, analyse_file
 from summarizer.verify import ArticleSource, check_article
 
@@ -45,14 +45,30 @@ def _expand(figures: FigureList, metrics: list[dict[str, Any]], **extra: Any) ->
     return expand_answer(answer, figures, headline_zh="示例省：制造业稳步增长", base={"byline_zh": None})
 
 
-def test_the_list_numbers_the_figures_in_reading_order_grouped_by_period_and_status(figures: FigureList) -> None:
-    rendered = figures.render()
+def test_the_figures_are_numbered_in_reading_order_and_their_periods_given_in_runs(figures: FigureList) -> None:
     ids = [f.id for f in figures.figures]
     assert ids == [f"F{n}" for n in range(1, len(ids) + 1)]
     assert [f.fact.start for f in figures.figures] == sorted(f.fact.start for f in figures.figures)
-    assert rendered.splitlines()[0].startswith("2023: F1 ")
-    assert any(line.startswith("2024-12-31 target: ") or line.startswith("2024 target: ") for line in rendered.splitlines())
-    assert FigureList.build([], "").render().startswith("(none found")
+    assert figures.render() == "2023: F1-F2; 2020: F3; 2023: F4-F5; 2024 target: F6"
+    assert FigureList.build([], "").render() == "(none)"
+
+
+def test_each_figure_is_marked_by_its_id_where_it_stands_and_the_marks_come_off(
+    analysis: Analysis, figures: FigureList
+) -> None:
+    text = analysis.page.segments[0].text
+    marked = figures.mark(text)
+    assert "增长6.5%[F1]" in marked and "0.8万亿元[F3]" in marked and "增长7%[F6]" in marked
+    assert unmark(marked) == text
+    # A part of the text is marked in its own coordinates: only the figures inside it.
+    start = text.index("全省进出口")
+    part = text[start : text.index("。", start) + 1]
+    assert figures.mark(part, start) == "全省进出口总额由2020年的0.8万亿元[F3]增长至2023年的1.1万亿元[F4]。"
+    # A quote the model copies with its marks is read without them.
+    answer = ArticleAnswer.model_validate(
+        {"headline_en": "h", "summary_en": "up 6.5%[F1]", "targets": [{"description_en": "g", "source_quote": "增长7%[F6]"}]}
+    )
+    assert answer.summary_en == "up 6.5%" and answer.targets[0].source_quote == "增长7%"
 
 
 def test_a_cited_figure_is_filled_from_the_list(figures: FigureList) -> None:

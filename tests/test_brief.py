@@ -14,6 +14,7 @@ import pytest
 
 from summarizer.briefing.models import Comparison, Metric, PageBriefing, UnverifiedClaim
 from summarizer.layout.segment import segment_document
+from summarizer.llm.answer import unmark
 from summarizer.output.markdown import format_metric_value, format_period, render_markdown
 from summarizer.pipeline import brief_file
 from summarizer.settings import load_settings
@@ -135,7 +136,7 @@ def reference_server() -> FakeOpenAIServer:
         if not texts:
             for segment in segment_document(read_document(SEED)).segments:
                 texts[segment.index] = segment.text[:60]
-        user = next(m["content"] for m in request.messages if m.get("role") == "user")
+        user = unmark(next(m["content"] for m in request.messages if m.get("role") == "user"))
         index = next(i for i, text in texts.items() if text in user)
         return FakeReply.json_for_request(answers[index])
 
@@ -315,7 +316,7 @@ def made_up_server() -> FakeOpenAIServer:
     page = segment_document(read_document(SEED))
 
     def respond(request: FakeRequest) -> FakeReply:
-        user = next(m["content"] for m in request.messages if m.get("role") == "user")
+        user = unmark(next(m["content"] for m in request.messages if m.get("role") == "user"))
         index = next(s.index for s in page.segments if s.text[:60] in user)
         answer: dict[str, Any] = json.loads(json.dumps(answers[index]))
         answer["headline_en"] += " as output tops 9 trillion yuan"

@@ -20,6 +20,7 @@ import pytest
 
 from summarizer.briefing.models import PageBriefing
 from summarizer.layout.segment import SegmentedPage
+from summarizer.llm.answer import unmark
 from summarizer.llm.extract import PageOutcome, extract_page
 from summarizer.pipeline import analyse_file
 from summarizer.settings import load_settings
@@ -37,7 +38,7 @@ PAIRS = [(SEED, REPO / "seeds" / "000_4e8de9e190906468.briefing.json")] + [
 
 def _article_of(request: FakeRequest, page: SegmentedPage) -> int:
     user = next((m.get("content") for m in request.messages if m.get("role") == "user"), "") or ""
-    matching = [s.index for s in page.segments if s.text[:60] in user]
+    matching = [s.index for s in page.segments if s.text[:60] in unmark(user)]
     return matching[0]
 
 

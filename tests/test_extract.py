@@ -18,6 +18,7 @@ import pytest
 
 from summarizer.errors import LLMAuthError
 from summarizer.layout.segment import SegmentedPage, segment_document
+from summarizer.llm.answer import unmark
 from summarizer.llm.extract import PageOutcome, extract_page, split_text
 from summarizer.rules.facts import FactTable, extract_facts
 from summarizer.settings import Settings, load_settings
@@ -55,7 +56,7 @@ def wrong(answer: dict[str, Any]) -> dict[str, Any]:
 
 def article_of(request: FakeRequest, page: SegmentedPage) -> int:
     user = next((m.get("content") for m in request.messages if m.get("role") == "user"), "") or ""
-    return next(s.index for s in page.segments if s.text[:60] in user)
+    return next(s.index for s in page.segments if s.text[:60] in unmark(user))
 
 
 def asks_before(request: FakeRequest) -> int:

@@ -19,6 +19,7 @@ import yaml
 
 from summarizer.errors import LLMAuthError
 from summarizer.layout.segment import SegmentedPage
+from summarizer.llm.answer import unmark
 from summarizer.llm.cache import endpoint_identity
 from summarizer.llm.extract import PageOutcome, extract_page
 from summarizer.pipeline import Analysis, analyse, brief, record_file
@@ -54,7 +55,7 @@ def corrupted(answer: dict[str, Any], wrong_metrics: int) -> dict[str, Any]:
 
 def article_of(request: FakeRequest, page: SegmentedPage) -> int:
     user = next((m.get("content") for m in request.messages if m.get("role") == "user"), "") or ""
-    return next(s.index for s in page.segments if s.text[:60] in user)
+    return next(s.index for s in page.segments if s.text[:60] in unmark(user))
 
 
 def asks_before(request: FakeRequest) -> int:

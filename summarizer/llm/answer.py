@@ -1,8 +1,8 @@
 """What the model is asked to return, and how its answer becomes an :class:`ArticleBriefing`.
 
 The rules already know every figure's value, unit, qualifier, span, period and status. The model
-is given the article plus a numbered list of those figures (:class:`FigureList`) and answers with
-an :class:`ArticleAnswer`: metrics and targets that *cite* a figure by id with an English label,
+is given the article with those figures marked by id where they stand (``1.7万亿元[F1]``) and their
+periods and statuses (:class:`FigureList`), and answers with an :class:`ArticleAnswer`: metrics and targets that *cite* a figure by id with an English label,
 plus the prose, programmes, organisations and caveats. :func:`expand_answer` fills every other
 field of the briefing from the cited facts, so the response model the LLM sees is a fraction of
 the briefing schema (which stays whole for the JSON output).
@@ -16,12 +16,12 @@ against the whole briefing schema expands to the same briefing.
 
 from __future__ import annotations
 
-from collections import Counter
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from summarizer.briefing.models import (
     ArticleBriefing,
@@ -49,11 +49,14 @@ __all__ = [
     "answer_from_briefing",
     "answer_schema_sha256",
     "expand_answer",
+    "unmark",
 ]
 
 _Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 # What the rules say when the list gives no period; the model then supplies one only if stated.
 _NO_PERIOD = "?"
+# How a figure is marked in the article sent: 1.7万亿元[F1]. Answers are read without the marks.
+_MARK = re.compile(r"\[F\d+\]")
 _SENTENCE_BREAKS = "。！？!?\n"
 _CLAUSE_BREAKS = "，,；;：:" + _SENTENCE_BREAKS
 
@@ -77,6 +80,21 @@ def _lean_schema(schema: dict[str, Any]) -> None:
             items.pop("minLength", None)
 
 
+def unmark(text: str) -> str:
+    """``text`` without the figure marks of the article sent (``[F1]``)."""
+    return _MARK.sub("", text)
+
+
+def _unmarked(value: Any) -> Any:
+    if isinstance(value, str):
+        return unmark(value) if "[F" in value else value
+    if isinstance(value, list):
+        return [_unmarked(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _unmarked(v) for k, v in value.items()}
+    return value
+
+
 class _Answer(BaseModel):
     # Unknown keys are dropped, not refused: an answer with extra fields (a model that filled the
     # whole briefing) loses nothing it is asked for, and the schema sent stays small.
@@ -84,15 +102,21 @@ class _Answer(BaseModel):
         extra="ignore", populate_by_name=True, allow_inf_nan=False, json_schema_extra=_lean_schema
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _without_marks(cls, data: Any) -> Any:
+        # A quote copied from the article sent may carry its figure marks; the source has none.
+        return _unmarked(data)
+
 
 class AnswerMetric(_Answer):
     figure: str | None = Field(None, description="F3")
     indicator_en: _Text
     status: Status | None = None
     period: str | None = Field(None, description="ISO 8601.")
-    why: str | None = Field(None, description="Why the list is wrong.")
+    why: str | None = None
     from_figure: str | None = Field(None, description="Id of A in 从A到B.")
-    yoy: bool | None = Field(None, description="A change on a year earlier.")
+    yoy: bool | None = Field(None, description="year on year")
     source_quote: str | None = None
     value: float | None = None
     unit: str | None = None
@@ -234,29 +258,40 @@ class FigureList:
             return None
         return self.figures[int(number) - 1]
 
-    def render(self) -> str:
-        """The list as the prompt shows it: runs of figures that share a period and status on one
-        line (``2023: F1 1.7万亿元, F2 15%``; ``2024-12-31 target: F3 7%``), in reading order; a
-        figure written more than once in the text is shown with the words before it."""
-        if not self.figures:
-            return "(none found: give any figure you report in full)"
-        repeated = {text for text, n in Counter(f.fact.text for f in self.figures).items() if n > 1}
-        lines: list[str] = []
-        current: tuple[str, str] | None = None
+    def mark(self, text: str, offset: int = 0) -> str:
+        """``text`` (the article's text from ``offset`` of the text the list was built on) with each
+        listed figure in it marked by its id: ``1.7万亿元[F1]``. Marks in place cost a fraction of
+        a list that repeats the figures, and say which figure is which however often it recurs."""
+        marks = []
         for figure in self.figures:
-            fact = figure.fact
-            shown = fact.text
-            if fact.text in repeated:
-                quote = figure.metric["source_quote"]
-                before = quote[: len(quote) - len(fact.text)] if quote.endswith(fact.text) else ""
-                shown = f"{before[-6:]}{fact.text}"
-            group = (figure.metric["period"] or _NO_PERIOD, "" if fact.status == "actual" else f" {fact.status}")
-            if group != current:
-                lines.append(f"{group[0]}{group[1]}: {figure.id} {shown}")
-                current = group
+            position = self._place(figure)
+            if position is None:
+                continue
+            end = position + len(figure.fact.text) - offset
+            if 0 < end <= len(text) and position >= offset:
+                marks.append((end, figure.id))
+        pieces, last = [], 0
+        for end, figure_id in sorted(marks):
+            pieces.append(text[last:end])
+            pieces.append(f"[{figure_id}]")
+            last = end
+        pieces.append(text[last:])
+        return "".join(pieces)
+
+    def render(self) -> str:
+        """The period and status of the marked figures, in runs that share them:
+        ``2023: F1-F2; 2023-01/2023-11: F3; 2024-12-31 target: F4``."""
+        if not self.figures:
+            return "(none)"
+        runs: list[tuple[str, list[str]]] = []
+        for figure in self.figures:
+            status = "" if figure.fact.status == "actual" else f" {figure.fact.status}"
+            group = f"{figure.metric['period'] or _NO_PERIOD}{status}"
+            if runs and runs[-1][0] == group:
+                runs[-1][1].append(figure.id)
             else:
-                lines[-1] += f", {figure.id} {shown}"
-        return "\n".join(lines)
+                runs.append((group, [figure.id]))
+        return "; ".join(f"{group}: {ids[0]}" + (f"-{ids[-1]}" if len(ids) > 1 else "") for group, ids in runs)
 
 
 # -- from an answer to a briefing ------------------------------------------------------------------

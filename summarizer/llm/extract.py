@@ -329,6 +329,8 @@ class _Part:
     number: int
     of: int
     figures: FigureList
+    start: int = 0
+    """Where ``text`` starts in the segment's text."""
 
     @property
     def label(self) -> str:
@@ -382,7 +384,7 @@ class _Engine:
             low, high = segment.original_span(start, end) if len(texts) > 1 else (segment.start, segment.end)
             inside = [f for f in facts if len(texts) == 1 or (low <= f.start and f.end <= high)]
             figures = FigureList.build(inside, original, segment.start, segment.mapped)
-            parts.append(_Part(segment, text, number, len(texts), figures))
+            parts.append(_Part(segment, text, number, len(texts), figures, start))
         return parts
 
     @staticmethod
@@ -415,10 +417,10 @@ class _Engine:
             article=part.text,
             index=segment.index + 1,
             title=title,
-            region=segment.region.en if segment.region is not None else None,
             glossary=glossary,
             document_date=self.facts.document_date if self.facts is not None else None,
             figures=part.figures.render(),
+            marked=part.figures.mark(part.text, part.start),
         )
 
     def key(self, rendered: RenderedPrompt, text: str) -> str:

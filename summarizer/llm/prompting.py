@@ -228,32 +228,33 @@ def render_article_prompt(
     article: str,
     index: int,
     title: str | None = None,
-    region: str | None = None,
     glossary: Sequence[tuple[str, str]] = (),
     document_date: str | None = None,
     figures: str = "",
+    marked: str | None = None,
 ) -> RenderedPrompt:
     """Messages for one article segment. ``glossary`` holds (Chinese, English) pairs occurring in it;
     ``document_date`` (YYYY-MM-DD) is the date relative periods were resolved with, None when
-    unknown; ``figures`` is the numbered figure list the answer cites
-    (:meth:`summarizer.llm.answer.FigureList.render`)."""
+    unknown; ``figures`` is the period and status of each figure the answer cites
+    (:meth:`summarizer.llm.answer.FigureList.render`) and ``marked`` the article with those figures
+    marked by id (:meth:`~summarizer.llm.answer.FigureList.mark`), sent in place of ``article``.
+    ``article_text`` stays the article itself: what is not it is the prompt's overhead."""
     heading_parts = []
     if title:
         heading_parts.append(f" Headline: {title}.")
-    if region:
-        heading_parts.append(f" Region: {region}.")
     if document_date:
         heading_parts.append(f" Dated {document_date}.")
     else:
-        heading_parts.append(" Date unknown: a period needs the article's year.")
+        heading_parts.append(" Undated.")
     glossary_text = "; ".join(f"{zh}={en}" for zh, en in glossary) if glossary else "(none)"
     safe_article = _neutralise_article_tags(article)
+    sent = safe_article if marked is None else _neutralise_article_tags(marked)
     messages = template.render(
         index=str(index),
         heading="".join(heading_parts),
         glossary=glossary_text,
         figures=figures or "(none)",
-        article=safe_article,
+        article=sent,
     )
     return RenderedPrompt(
         template_version=template.version,

@@ -195,7 +195,7 @@ def build_reference_cassette(
 ) -> Path:
     """Write the reference cassette of ``input_path`` to ``output`` and return it."""
     from summarizer.layout.segment import segment_document
-    from summarizer.llm.answer import answer_schema_sha256
+    from summarizer.llm.answer import answer_schema_sha256, unmark
     from summarizer.llm.extract import PROMPT_NAME, extract_page_async
     from summarizer.llm.prompting import latest_prompt
     from summarizer.rules.facts import extract_facts
@@ -210,8 +210,8 @@ def build_reference_cassette(
     by_text = {segment.text: segment.index for segment in page.segments}
 
     def responder(request: FakeRequest) -> FakeReply:
-        user = next((m["content"] for m in request.messages if m.get("role") == "user"), "")
-        index = next((i for text, i in by_text.items() if text in str(user)), None)
+        user = unmark(str(next((m["content"] for m in request.messages if m.get("role") == "user"), "")))
+        index = next((i for text, i in by_text.items() if text in user), None)
         if index is None or index not in answers:
             return FakeReply.error(
                 400, "reference cassette: request for an article without a reference answer"
