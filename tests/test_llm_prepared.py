@@ -113,22 +113,29 @@ def test_requests_are_those_instructor_itself_sends(mode: str, tmp_path: Path) -
 @pytest.mark.parametrize("mode", ["tools", "json", "md_json"])
 def test_a_repeat_call_does_no_schema_work(mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from instructor.v2.core import response_model as instructor_response_model
+    from instructor.v2.validation import async_validators
 
     model = figure_model()
     prepared: list[object] = []
     schemas: list[object] = []
     original_prepare = instructor_response_model.prepare_response_model
+    original_reject = async_validators.reject_async_validators
     original_schema = BaseModel.model_json_schema.__func__  # type: ignore[attr-defined]
 
     def counting_prepare(response_model: Any) -> Any:
         prepared.append(response_model)
         return original_prepare(response_model)
 
+    def counting_reject(response_model: Any) -> None:
+        prepared.append(response_model)  # the walk over the model's fields instructor makes per call
+        original_reject(response_model)
+
     def counting_schema(cls: type[BaseModel], *args: Any, **kwargs: Any) -> Any:
         schemas.append(cls)
         return original_schema(cls, *args, **kwargs)
 
     monkeypatch.setattr(instructor_response_model, "prepare_response_model", counting_prepare)
+    monkeypatch.setattr(async_validators, "reject_async_validators", counting_reject)
     monkeypatch.setattr(model, "model_json_schema", classmethod(counting_schema))
 
     async def three_calls(settings: Settings) -> list[int]:

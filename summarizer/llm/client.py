@@ -12,13 +12,13 @@ Two retry layers, each owning one job:
   this client waits until then before it is sent, instead of running into the same limit. One
   client shared by many pages (``summarizer batch``) therefore backs off together.
 * **Validation re-asks** are instructor's: when the response does not validate (schema or the
-  verifier's validators), instructor sends the error back, at most ``max_reasks`` times.
+  verifier's validators), the mode's instructor re-ask handler sends the error back, at most
+  ``max_reasks`` times.
 
-Because instructor's retry loop is given our retrying create function, a 429 in the middle of a
-re-ask sequence is retried in place and does not restart the sequence.
-instructor 1.17 wraps any exception escaping the create function in ``InstructorRetryException``;
-we unwrap it, and we make sure no ``ValueError`` (such as a ``JSONDecodeError`` from a non-JSON body)
-escapes the create function, since instructor would take it for a validation failure.
+The re-ask loop calls our retrying create function, so a 429 in the middle of a re-ask sequence is
+retried in place and does not restart the sequence. No ``ValueError`` (such as a
+``JSONDecodeError`` from a non-JSON body) escapes the create function, since it would be taken for
+a validation failure.
 
 Every HTTP attempt is recorded (:class:`summarizer.llm.calllog.AttemptRecord`) and logged as JSONL with
 secrets scrubbed; token usage is summed over every attempt, re-asks included.
@@ -32,11 +32,13 @@ The response model is prepared for instructor once per class, mode and message r
 async-validator check, ``prepare_response_model``, and in JSON / MD_JSON modes a fresh
 ``model_json_schema()`` dumped into the system message and compiled as a Jinja template: 5-10 ms of
 CPU per call for the briefing schema). The prepared request (tool definitions or the schema
-message) is reused, every call only fills in its messages, and instructor's retry loop
-(``retry_async_v2``, with the mode's parser and re-ask handler) runs as before. Requests are
-byte-for-byte those instructor would send: its message templating (Jinja, then ``textwrap.dedent``)
-is reproduced with the message texts inserted after rendering, so article text is never
-interpreted as a template.
+message) is reused and every call only fills in its messages. The loop of ``retry_async_v2``
+(instructor 1.17) is reproduced with the mode's own parser and re-ask handler, so no call re-walks
+the model, and the parse, which runs the verifier's validators, runs in a worker thread: requests
+waiting for a slot go out while an answer is checked. Requests are byte-for-byte those
+instructor's patched ``create`` sends (a test compares them, re-asks included): its message
+templating (Jinja, then ``textwrap.dedent``) is reproduced with the message texts inserted after
+rendering, so article text is never interpreted as a template.
 
 Token counts: each request is counted with the provider's tokenizer, or the calibrated estimate
 (:mod:`summarizer.llm.tokens`), after its answer arrives (never on the way out). The usage of a
@@ -291,52 +293,54 @@ class LLMClient:
         answers received before it (a re-ask that fails in transport keeps the first answers).
         ``reference_text`` (the article) is excluded from the prompt-overhead count.
         """
-        from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
-        from instructor.v2.core.providers import Provider
-        from instructor.v2.core.retry import retry_async_v2
+        from instructor.core.exceptions import IncompleteOutputException
 
         _quiet_instructor_logs()
 
         state = _CallState(label=label, reference_text=reference_text)
         prepared = _prepared_call(response_model, self.settings.mode, tuple(m["role"] for m in messages))
-        request = {
+        request: dict[str, Any] = {
             "messages": prepared.messages_for([m["content"] for m in messages]),
             "model": self.model,
             **self.settings.sampling(),
             **prepared.extra,
         }
+        create = self._make_create(state)
+        validation_context = dict(context or {})
         try:
-            try:
-                value = await retry_async_v2(
-                    func=self._make_create(state),
-                    response_model=prepared.response_model,
-                    provider=Provider.OPENAI,
-                    mode=prepared.mode,
-                    context=dict(context or {}),
-                    max_retries=self.settings.max_reasks,
-                    args=(),
-                    kwargs=request,
-                    strict=False,
-                )
-            except InstructorRetryException as exc:
-                cause = exc.__cause__
-                if isinstance(cause, LLMError):
-                    raise cause from None
-                if not state.completions:  # nothing was answered: not a validation problem
-                    raise LLMError(f"{label or 'call'}: {exc}") from None
-                return self._outcome(state, None, validation_error=redact(str(cause or exc), self._secrets))
-            except IncompleteOutputException:
-                raise LLMOutputTruncatedError(
-                    f"{label or 'call'}: the model stopped at max_tokens={self.settings.max_tokens} before "
-                    "finishing; raise SUMMARIZER_MAX_TOKENS or lower SUMMARIZER_SEGMENT_CHAR_BUDGET so segments are split"
-                ) from None
+            for ask in range(self.settings.max_reasks + 1):
+                response = await create(**request)
+                try:
+                    # The validators are the verifier: CPU work, done in a worker thread so that
+                    # requests waiting for a slot go out while this answer is checked.
+                    value = await asyncio.to_thread(
+                        prepared.parse,
+                        response=response,
+                        response_model=prepared.response_model,
+                        validation_context=validation_context,
+                        strict=False,
+                    )
+                except IncompleteOutputException:
+                    raise LLMOutputTruncatedError(
+                        f"{label or 'call'}: the model stopped at max_tokens={self.settings.max_tokens} before "
+                        "finishing; raise SUMMARIZER_MAX_TOKENS or lower SUMMARIZER_SEGMENT_CHAR_BUDGET so segments are split"
+                    ) from None
+                except prepared.reask_on as exc:
+                    error: Exception = exc
+                    if ask < self.settings.max_reasks:
+                        request = prepared.reask(kwargs=request, response=response, exception=exc)
+                    continue
+                except Exception as exc:  # an answer instructor cannot read at all (a refusal): no re-ask
+                    error = exc
+                    break
+                return self._outcome(state, cast(T, value))
+            return self._outcome(state, None, validation_error=redact(str(error), self._secrets))
         except LLMAuthError:
             raise
         except LLMError as exc:
             if not keep_partial:
                 raise
             return self._outcome(state, None, error=exc)
-        return self._outcome(state, cast(T, value))
 
     def _outcome(
         self,
@@ -579,10 +583,12 @@ def _attempt_usage(
 class _PreparedCall:
     """A response model as instructor prepares it for one mode and one sequence of message roles."""
 
-    mode: Any  # instructor.Mode
     response_model: type[BaseModel]  # instructor's ResponseSchema subclass of the model
     extra: dict[str, Any]  # what the mode adds to the request: tools and tool_choice, response_format
     messages: tuple[dict[str, Any], ...]  # the messages as instructor sends them, texts as placeholders
+    parse: Callable[..., Any]  # the mode's parser: the answer validated against the model (and context)
+    reask: Callable[..., dict[str, Any]]  # the mode's re-ask: the request plus the answer and the error
+    reask_on: tuple[type[Exception], ...]  # the errors instructor re-asks on
 
     def messages_for(self, contents: Sequence[str]) -> list[dict[str, Any]]:
         """The messages of one call: its texts put in place, then dedented as instructor does."""
@@ -606,11 +612,14 @@ def _prepared_call(model: type[BaseModel], mode_name: str, roles: tuple[str, ...
     request handler (the tool definitions, or the schema message of JSON / MD_JSON), the message
     converter, and the Jinja rendering of each message (instructor renders message text as a
     template whenever a validation context is given; here only its own additions are rendered, the
-    texts stand in as placeholders)."""
+    texts stand in as placeholders); plus the mode's parser and re-ask handler its retry loop uses,
+    and the errors it re-asks on."""
+    from instructor.v2.core.errors import ResponseParsingError
     from instructor.v2.core.providers import Provider
     from instructor.v2.core.registry import mode_registry
     from instructor.v2.core.response_model import prepare_response_model
     from jinja2.sandbox import SandboxedEnvironment
+    from pydantic import ValidationError
 
     mode = _instructor_mode(mode_name)
     handlers = mode_registry.get_handlers(Provider.OPENAI, mode)
@@ -628,7 +637,14 @@ def _prepared_call(model: type[BaseModel], mode_name: str, roles: tuple[str, ...
         if isinstance(message.get("content"), str):
             message["content"] = environment.from_string(message["content"]).render()
         rendered.append(message)
-    return _PreparedCall(mode, cast(type[BaseModel], prepared), kwargs, tuple(rendered))
+    return _PreparedCall(
+        cast(type[BaseModel], prepared),
+        kwargs,
+        tuple(rendered),
+        handlers.response_parser,
+        handlers.reask_handler,
+        (ValidationError, json.JSONDecodeError, ResponseParsingError),
+    )
 
 
 def _quiet_instructor_logs() -> None:
