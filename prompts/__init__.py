@@ -1,1 +1,1 @@
-"""Prompt templates, glossary and price table, shipped as package data (``summarizer.prompts``)."""
+"""Prompt templates and glossary, shipped as package data (``summarizer.prompts``)."""

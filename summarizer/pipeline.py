@@ -374,7 +374,7 @@ def _all_failed(outcome: PageOutcome) -> str:
 
 def _outcome_messages(outcome: PageOutcome, settings: Settings, *, live: bool = True) -> list[str]:
     """What to tell the user after a run: notes, verification, usage and cost, overhead, cache."""
-    from summarizer.llm.prompting import TOKEN_ESTIMATOR
+    from summarizer.llm.pricing import run_cost
 
     lines = list(outcome.notes)
     usage = outcome.usage
@@ -386,10 +386,12 @@ def _outcome_messages(outcome: PageOutcome, settings: Settings, *, live: bool = 
             f"replayed {usage.requests} recorded exchange(s), {reasks} of them re-ask(s); nothing billed"
         )
     elif usage.requests:
-        cost = (
-            outcome.cost.describe()
-            if outcome.cost is not None
-            else "cost unknown (model not in the price table)"
+        cost, price = run_cost(
+            usage,
+            model=settings.effective_model,
+            provider=settings.provider,
+            base_url=settings.effective_base_url,
+            prices_path=settings.prices_path,
         )
         # Every attempt counts, those of failed articles and failed transports included.
         without = (
@@ -399,13 +401,15 @@ def _outcome_messages(outcome: PageOutcome, settings: Settings, *, live: bool = 
         )
         lines.append(
             f"usage: {usage.requests} request(s){without}, {usage.prompt_tokens:,} prompt + "
-            f"{usage.completion_tokens:,} completion tokens; {cost}"
+            f"{usage.completion_tokens:,} completion tokens ({usage.describe_source()}); "
+            + (f"cost {cost.describe()}" if cost is not None else price)
         )
     overhead = outcome.prompt_overhead_tokens
     if overhead:
+        counted = f"counted with {usage.counter}" if usage.counter else "counted"
         lines.append(
             f"prompt overhead per call (everything but the article): {min(overhead):,}-{max(overhead):,} tokens "
-            f"({TOKEN_ESTIMATOR})"
+            f"({counted})"
         )
     if live and settings.use_cache:
         lines.append(

@@ -178,7 +178,7 @@ class Settings(BaseModel):
     log_calls: bool = Field(True, description="log every prompt and response as JSONL")
     log_path: Path | None = Field(None, description="default: <cache_dir>/calls.jsonl")
     recordings_dir: Path | None = Field(None, description="extra directory searched for recordings")
-    prices_path: Path | None = Field(None, description="price table replacing prompts/prices.json")
+    prices_path: Path | None = Field(None, description="price file whose entries win over genai-prices")
     offline: bool = Field(False, description="never contact an endpoint; replay recordings or rules only")
 
     _sources: dict[str, str] = PrivateAttr(default_factory=dict)

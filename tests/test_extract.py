@@ -132,7 +132,7 @@ def test_every_article_verified_in_each_mode(
     assert metadata.prompt_version == "article_briefing.v2"
     assert metadata.llm_calls == 4 and metadata.reasks == 0
     assert metadata.usage is not None and metadata.usage.total_tokens == outcome.usage.total_tokens > 0
-    assert metadata.cost_usd == 0.0  # fake-model is priced at zero in prompts/prices.json
+    assert metadata.cost_usd == 0.0  # the fake server is a local server: no charge
     assert len(outcome.prompt_overhead_tokens) == 4 and min(outcome.prompt_overhead_tokens) > 0
 
 

@@ -276,9 +276,15 @@ def test_usage_is_summed_over_every_attempt(tmp_path: Path) -> None:
         outcome = run(make_settings(server, tmp_path))
     answered = [a.usage for a in outcome.attempts if a.usage]
     assert len(answered) == 2
-    assert outcome.usage.prompt_tokens == sum(u["prompt_tokens"] for u in answered)
-    assert outcome.usage.completion_tokens == sum(u["completion_tokens"] for u in answered)
-    assert outcome.usage.requests == 3 and outcome.usage.requests_without_usage == 1
+    # The failed attempt reported nothing: its prompt counts as counted here, and the totals say so.
+    (failed,) = [a for a in outcome.attempts if a.outcome != "ok"]
+    assert failed.prompt_tokens_estimate is not None and failed.prompt_tokens_estimate > 0
+    usage = outcome.usage
+    assert usage.prompt_tokens == sum(u["prompt_tokens"] for u in answered) + failed.prompt_tokens_estimate
+    assert usage.completion_tokens == sum(u["completion_tokens"] for u in answered)
+    assert usage.requests == 3 and usage.requests_without_usage == 1
+    assert (usage.counted_prompt_tokens, usage.counted_completion_tokens) == (failed.prompt_tokens_estimate, 0)
+    assert usage.source == "mixed" and usage.counter == "calibrated estimate" == failed.prompt_tokens_counter
     overhead = outcome.prompt_overhead_tokens
     assert overhead is not None and overhead > 0
 

@@ -492,11 +492,28 @@ class SourceInfo(_Model):
 
 
 class TokenUsage(_Model):
-    """Tokens billed by the model endpoint over the run."""
+    """Tokens of every request of the run (re-asks and failed attempts included): as the endpoint
+    reported them, or counted locally for requests whose response reported none."""
 
     prompt_tokens: int = Field(default=0, ge=0)
     completion_tokens: int = Field(default=0, ge=0)
     total_tokens: int = Field(default=0, ge=0)
+    counted_by: Literal["provider", "tokenizer", "estimate", "mixed"] = Field(
+        default="provider",
+        description=(
+            "provider: every count reported by the endpoint; tokenizer: none was, all are counted with "
+            "the model's tokenizer; estimate: none was, all are the calibrated estimate; mixed: reported, "
+            "except for requests whose response had no usage (failed attempts), counted locally."
+        ),
+    )
+    counted_tokens: int = Field(
+        default=0, ge=0, description="Of the totals, the tokens counted locally (see counted_by and counter)."
+    )
+    counter: str | None = Field(
+        default=None,
+        description="The local counter: a tokenizer (cl100k_base, deepseek tokenizer, qwen tokenizer) or "
+        "'calibrated estimate'.",
+    )
 
 
 class RunMetadata(_Model):
@@ -516,6 +533,11 @@ class RunMetadata(_Model):
     )
     usage: TokenUsage | None = Field(default=None, description="Token usage; null when no model was called.")
     cost_usd: float | None = Field(default=None, ge=0, description="Estimated cost in US dollars.")
+    price: str | None = Field(
+        default=None,
+        description="The price behind cost_usd, its source and data version (genai-prices, a price file, "
+        "a local server), or why there is no cost; null when no model was called.",
+    )
     llm_calls: int = Field(default=0, ge=0, description="Requests sent to the model, including re-asks.")
     reasks: int = Field(default=0, ge=0, description="Re-asks after a validation error.")
     cache_hits: int = Field(default=0, ge=0, description="Responses served from the local cache.")

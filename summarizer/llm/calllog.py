@@ -44,8 +44,9 @@ class AttemptRecord:
     usage: dict[str, Any] | None = None
     retry_after_s: float | None = None
     wait_s: float | None = None  # backoff before the next attempt, when one follows
-    prompt_tokens_estimate: int | None = None
-    prompt_overhead_tokens: int | None = None  # estimate of everything but the article text
+    prompt_tokens_estimate: int | None = None  # prompt tokens counted here (see prompt_tokens_counter)
+    prompt_overhead_tokens: int | None = None  # the same count, less the article text
+    prompt_tokens_counter: str | None = None  # the tokenizer or estimate that counted them
 
     def to_json(self, secrets: Iterable[str] = ()) -> str:
         return redact(json.dumps(asdict(self), ensure_ascii=False, default=str), secrets)

@@ -12,13 +12,13 @@ Two retry layers, each owning one job:
   this client waits until then before it is sent, instead of running into the same limit. One
   client shared by many pages (``summarizer batch``) therefore backs off together.
 * **Validation re-asks** are instructor's: when the response does not validate (schema or the
-  verifier's validators), instructor sends the error back, at most ``max_reasks`` times.
+  verifier's validators), the mode's instructor re-ask handler sends the error back, at most
+  ``max_reasks`` times.
 
-Because instructor is given our retrying create function (``instructor.patch(create=...)``), a 429
-in the middle of a re-ask sequence is retried in place and does not restart the sequence.
-instructor 1.17 wraps any exception escaping the create function in ``InstructorRetryException``;
-we unwrap it, and we make sure no ``ValueError`` (such as a ``JSONDecodeError`` from a non-JSON body)
-escapes the create function, since instructor would take it for a validation failure.
+The re-ask loop calls our retrying create function, so a 429 in the middle of a re-ask sequence is
+retried in place and does not restart the sequence. No ``ValueError`` (such as a
+``JSONDecodeError`` from a non-JSON body) escapes the create function, since it would be taken for
+a validation failure.
 
 Every HTTP attempt is recorded (:class:`summarizer.llm.calllog.AttemptRecord`) and logged as JSONL with
 secrets scrubbed; token usage is summed over every attempt, re-asks included.
@@ -27,11 +27,23 @@ Re-asks do not grow the conversation without bound: before each request, all but
 failed answer and its error feedback are dropped, so a request is at most the original prompt plus
 one answer and one correction.
 
-instructor renders message contents as Jinja templates whenever a validation context is given.
-Article text must never be interpreted as a template, so every message is passed as a single
-``{{ variable }}`` reference whose value (in the context) is the real content. (A falsy context
-would skip rendering, but validators written as ``info.context or {}`` would then silently skip
-their checks.)
+The response model is prepared for instructor once per class, mode and message roles
+(:func:`_prepared_call`): instructor's own entry point re-walks the model on every call (its
+async-validator check, ``prepare_response_model``, and in JSON / MD_JSON modes a fresh
+``model_json_schema()`` dumped into the system message and compiled as a Jinja template: 5-10 ms of
+CPU per call for the briefing schema). The prepared request (tool definitions or the schema
+message) is reused and every call only fills in its messages. The loop of ``retry_async_v2``
+(instructor 1.17) is reproduced with the mode's own parser and re-ask handler, so no call re-walks
+the model, and the parse, which runs the verifier's validators, runs in a worker thread: requests
+waiting for a slot go out while an answer is checked. Requests are byte-for-byte those
+instructor's patched ``create`` sends (a test compares them, re-asks included): its message
+templating (Jinja, then ``textwrap.dedent``) is reproduced with the message texts inserted after
+rendering, so article text is never interpreted as a template.
+
+Token counts: each request is counted with the provider's tokenizer, or the calibrated estimate
+(:mod:`summarizer.llm.tokens`), after its answer arrives (never on the way out). The usage of a
+request is the one its response reports; a request without one (a failed attempt, a local server
+that reports none) counts with the tokens counted here, and says so.
 
 Heavy imports (openai, instructor, tenacity) happen inside functions so importing this module is cheap.
 """
@@ -45,6 +57,8 @@ import functools
 import json
 import logging
 import random
+import re
+import textwrap
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -63,7 +77,7 @@ from summarizer.errors import (
 )
 from summarizer.llm.calllog import AttemptRecord, CallLog, Outcome
 from summarizer.llm.pricing import Usage
-from summarizer.llm.prompting import estimate_request_tokens, estimate_tokens
+from summarizer.llm.tokens import TokenCounter, counter_for
 from summarizer.redact import redact
 from summarizer.settings import Settings
 
@@ -80,7 +94,9 @@ __all__ = [
 
 T = TypeVar("T", bound=BaseModel)
 
-_MESSAGE_VAR = "summarizer_message_{}"
+# A message's text stands in instructor's templates as this placeholder until the call fills it in.
+_PLACEHOLDER = "\x00summarizer-message-{}\x00"
+_PLACEHOLDER_RE = re.compile("\x00summarizer-message-(\\d+)\x00")
 
 
 @dataclass
@@ -118,6 +134,7 @@ class _CallState:
     completions: list[dict[str, Any]] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
     asks: int = 0
+    counted: dict[int, int] = field(default_factory=dict)  # prompt tokens counted, per ask
 
 
 class _TransientError(Exception):
@@ -207,6 +224,8 @@ class LLMClient:
         self._slots: asyncio.Semaphore | None = None
         self._resume_at = 0.0  # time.monotonic() before which no request is sent (after a 429)
         self.attempts: list[AttemptRecord] = []  # every attempt of every call, for reports
+        self._usages: list[Usage] = []  # the usage of each of those attempts
+        self.counter: TokenCounter = counter_for(settings.provider, self.model)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -249,13 +268,8 @@ class LLMClient:
 
     @property
     def usage(self) -> Usage:
-        total = Usage()
-        for record in self.attempts:
-            if record.outcome == "ok":
-                total = total + Usage.from_completion({"usage": record.usage})
-            else:
-                total = total + Usage(requests=1, requests_without_usage=1)
-        return total
+        """Every attempt of every call of this client (provider-reported where the response said)."""
+        return sum(self._usages, Usage())
 
     # -- the structured call --------------------------------------------------------------------
 
@@ -277,54 +291,56 @@ class LLMClient:
         ``keep_partial`` is set: then only :class:`LLMAuthError` is raised (every call would fail
         alike), and any other failure comes back as ``error`` with every attempt, its usage and the
         answers received before it (a re-ask that fails in transport keeps the first answers).
-        ``reference_text`` (the article) is excluded from the prompt-overhead estimate.
+        ``reference_text`` (the article) is excluded from the prompt-overhead count.
         """
-        import instructor
-        from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+        from instructor.core.exceptions import IncompleteOutputException
 
         _quiet_instructor_logs()
 
         state = _CallState(label=label, reference_text=reference_text)
-        wrapped = _response_schema(response_model)
-        patched: Any = instructor.patch(
-            create=self._make_create(state), mode=_instructor_mode(self.settings.mode)
-        )
-        validation_context: dict[str, Any] = dict(context or {})
-        templated: list[dict[str, str]] = []
-        for position, message in enumerate(messages):
-            name = _MESSAGE_VAR.format(position)
-            validation_context[name] = message["content"]
-            templated.append({"role": message["role"], "content": "{{ " + name + " }}"})
+        prepared = _prepared_call(response_model, self.settings.mode, tuple(m["role"] for m in messages))
+        request: dict[str, Any] = {
+            "messages": prepared.messages_for([m["content"] for m in messages]),
+            "model": self.model,
+            **self.settings.sampling(),
+            **prepared.extra,
+        }
+        create = self._make_create(state)
+        validation_context = dict(context or {})
         try:
-            try:
-                value = await patched(
-                    response_model=wrapped,
-                    messages=templated,
-                    context=validation_context,
-                    max_retries=self.settings.max_reasks,
-                    strict=False,
-                    model=self.model,
-                    **self.settings.sampling(),
-                )
-            except InstructorRetryException as exc:
-                cause = exc.__cause__
-                if isinstance(cause, LLMError):
-                    raise cause from None
-                if not state.completions:  # nothing was answered: not a validation problem
-                    raise LLMError(f"{label or 'call'}: {exc}") from None
-                return self._outcome(state, None, validation_error=redact(str(cause or exc), self._secrets))
-            except IncompleteOutputException:
-                raise LLMOutputTruncatedError(
-                    f"{label or 'call'}: the model stopped at max_tokens={self.settings.max_tokens} before "
-                    "finishing; raise SUMMARIZER_MAX_TOKENS or lower SUMMARIZER_SEGMENT_CHAR_BUDGET so segments are split"
-                ) from None
+            for ask in range(self.settings.max_reasks + 1):
+                response = await create(**request)
+                try:
+                    # The validators are the verifier: CPU work, done in a worker thread so that
+                    # requests waiting for a slot go out while this answer is checked.
+                    value = await asyncio.to_thread(
+                        prepared.parse,
+                        response=response,
+                        response_model=prepared.response_model,
+                        validation_context=validation_context,
+                        strict=False,
+                    )
+                except IncompleteOutputException:
+                    raise LLMOutputTruncatedError(
+                        f"{label or 'call'}: the model stopped at max_tokens={self.settings.max_tokens} before "
+                        "finishing; raise SUMMARIZER_MAX_TOKENS or lower SUMMARIZER_SEGMENT_CHAR_BUDGET so segments are split"
+                    ) from None
+                except prepared.reask_on as exc:
+                    error: Exception = exc
+                    if ask < self.settings.max_reasks:
+                        request = prepared.reask(kwargs=request, response=response, exception=exc)
+                    continue
+                except Exception as exc:  # an answer instructor cannot read at all (a refusal): no re-ask
+                    error = exc
+                    break
+                return self._outcome(state, cast(T, value))
+            return self._outcome(state, None, validation_error=redact(str(error), self._secrets))
         except LLMAuthError:
             raise
         except LLMError as exc:
             if not keep_partial:
                 raise
             return self._outcome(state, None, error=exc)
-        return self._outcome(state, value)
 
     def _outcome(
         self,
@@ -390,8 +406,6 @@ class LLMClient:
         import openai
 
         client = self._openai()
-        prompt_tokens = estimate_request_tokens(request)
-        overhead = prompt_tokens - estimate_tokens(state.reference_text) if state.reference_text else None
         record = AttemptRecord(
             run_id=self.run_id,
             call=state.label,
@@ -404,8 +418,6 @@ class LLMClient:
             mode=self.settings.mode,
             outcome="ok",
             request=_loggable_request(request),
-            prompt_tokens_estimate=prompt_tokens,
-            prompt_overhead_tokens=overhead,
         )
         started = time.monotonic()
         try:
@@ -419,7 +431,7 @@ class LLMClient:
             completion = raw.parse()
         except openai.APIStatusError as exc:
             record.duration_s = round(time.monotonic() - started, 4)
-            self._fail(record, state, "http_error", exc, status=exc.status_code, body=exc.body)
+            self._fail(record, state, request, ask, "http_error", exc, status=exc.status_code, body=exc.body)
             self._raise_for_status(exc, state, record, attempt)
         except (openai.APIConnectionError, ValueError, openai.APIResponseValidationError) as exc:
             # APITimeoutError is an APIConnectionError; ValueError covers JSONDecodeError of a
@@ -436,7 +448,7 @@ class LLMClient:
             if cause is not None and type(cause).__name__ == "CannotOverwriteExistingCassetteException":
                 # Replaying a recording: no recorded exchange matches; retrying cannot help.
                 reason = str(cause).splitlines()[0] if str(cause) else "no recorded response matches"
-                self._fail(record, state, "error", reason)
+                self._fail(record, state, request, ask, "error", reason)
                 raise LLMRequestError(
                     f"{state.label or 'call'}: {reason}; the recording does not cover this request "
                     "(different input, model or segmentation): regenerate or re-record it"
@@ -445,7 +457,7 @@ class LLMClient:
             if cause is not None:
                 detail += f" ({cause})"
             record.wait_s = round(self._backoff(attempt), 3)
-            self._fail(record, state, outcome, detail)
+            self._fail(record, state, request, ask, outcome, detail)
             raise _TransientError(detail, record.wait_s) from None
         record.duration_s = round(time.monotonic() - started, 4)
         try:
@@ -454,16 +466,17 @@ class LLMClient:
             body = body_text
         record.response = body
         record.usage = body.get("usage") if isinstance(body, dict) else None
-        self._log(record, state)
         as_dict = body if isinstance(body, dict) else {}
+        self._log(record, state, request, ask, as_dict)
         state.completions.append(as_dict)
-        state.usage = state.usage + Usage.from_completion(as_dict)
         return completion
 
     def _fail(
         self,
         record: AttemptRecord,
         state: _CallState,
+        request: Mapping[str, Any],
+        ask: int,
         outcome: Outcome,
         error: Exception | str,
         *,
@@ -474,12 +487,30 @@ class LLMClient:
         record.status = status
         record.error = redact(str(error), self._secrets)
         record.response = body
-        state.usage = state.usage + Usage(requests=1, requests_without_usage=1)
-        self._log(record, state)
+        self._log(record, state, request, ask, None)
 
-    def _log(self, record: AttemptRecord, state: _CallState) -> None:
+    def _log(
+        self,
+        record: AttemptRecord,
+        state: _CallState,
+        request: Mapping[str, Any],
+        ask: int,
+        completion: Mapping[str, Any] | None,
+    ) -> None:
+        """Count the attempt's tokens (after the exchange, off the way out), sum its usage, log it."""
+        counter = self.counter
+        prompt_tokens = state.counted.get(ask)
+        if prompt_tokens is None:
+            prompt_tokens = state.counted[ask] = counter.count_request(request)
+        record.prompt_tokens_estimate = prompt_tokens
+        record.prompt_tokens_counter = counter.label
+        if state.reference_text:
+            record.prompt_overhead_tokens = prompt_tokens - counter.count(state.reference_text)
+        usage = _attempt_usage(record.usage if completion is not None else None, completion, prompt_tokens, counter)
+        state.usage = state.usage + usage
         state.attempts.append(record)
         self.attempts.append(record)
+        self._usages.append(usage)
         self.log.write(record)
 
     def _raise_for_status(
@@ -530,17 +561,90 @@ def _loggable_request(request: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in request.items() if k not in {"extra_headers", "extra_query", "timeout"}}
 
 
-@functools.lru_cache(maxsize=32)
-def _response_schema(model: type[BaseModel]) -> type[BaseModel]:
-    """instructor's wrapper class of ``model``, built once.
+def _attempt_usage(
+    reported: Mapping[str, Any] | None,
+    completion: Mapping[str, Any] | None,
+    prompt_tokens: int,
+    counter: TokenCounter,
+) -> Usage:
+    """The usage of one attempt: the response's own, else the tokens counted here (a failed attempt
+    is costed by its prompt; an answer without usage by its prompt and its answer)."""
+    if isinstance(reported, Mapping):
+        prompt, answer = reported.get("prompt_tokens"), reported.get("completion_tokens")
+        if isinstance(prompt, int) and isinstance(answer, int):
+            return Usage(prompt, answer, 1, 0, counter=counter.label, counter_kind=counter.kind)
+    answer_tokens = counter.count_completion(completion) if completion is not None else 0
+    return Usage(
+        prompt_tokens, answer_tokens, 1, 1, prompt_tokens, answer_tokens, counter.label, counter.kind
+    )
 
-    instructor wraps a plain model in a new ``ResponseSchema`` subclass on every call, which defeats
-    its own schema cache and costs ~20 ms of CPU per call for the briefing schema; a model that is
-    already wrapped is used as is. Instances are still instances of ``model``.
-    """
-    from instructor.v2.core.function_calls import response_schema
 
-    return cast(type[BaseModel], response_schema(model))
+@dataclass(frozen=True)
+class _PreparedCall:
+    """A response model as instructor prepares it for one mode and one sequence of message roles."""
+
+    response_model: type[BaseModel]  # instructor's ResponseSchema subclass of the model
+    extra: dict[str, Any]  # what the mode adds to the request: tools and tool_choice, response_format
+    messages: tuple[dict[str, Any], ...]  # the messages as instructor sends them, texts as placeholders
+    parse: Callable[..., Any]  # the mode's parser: the answer validated against the model (and context)
+    reask: Callable[..., dict[str, Any]]  # the mode's re-ask: the request plus the answer and the error
+    reask_on: tuple[type[Exception], ...]  # the errors instructor re-asks on
+
+    def messages_for(self, contents: Sequence[str]) -> list[dict[str, Any]]:
+        """The messages of one call: its texts put in place, then dedented as instructor does."""
+
+        def fill(match: re.Match[str]) -> str:
+            return contents[int(match[1])]
+
+        filled = []
+        for message in self.messages:
+            message = dict(message)
+            if isinstance(message.get("content"), str):
+                message["content"] = textwrap.dedent(_PLACEHOLDER_RE.sub(fill, message["content"]))
+            filled.append(message)
+        return filled
+
+
+@functools.lru_cache(maxsize=64)
+def _prepared_call(model: type[BaseModel], mode_name: str, roles: tuple[str, ...]) -> _PreparedCall:
+    """What instructor's patched ``create`` does before its retry loop, done once per model, mode and
+    roles: ``prepare_response_model`` (its wrapper class and async-validator check), the mode's
+    request handler (the tool definitions, or the schema message of JSON / MD_JSON), the message
+    converter, and the Jinja rendering of each message (instructor renders message text as a
+    template whenever a validation context is given; here only its own additions are rendered, the
+    texts stand in as placeholders); plus the mode's parser and re-ask handler its retry loop uses,
+    and the errors it re-asks on."""
+    from instructor.v2.core.errors import ResponseParsingError
+    from instructor.v2.core.providers import Provider
+    from instructor.v2.core.registry import mode_registry
+    from instructor.v2.core.response_model import prepare_response_model
+    from jinja2.sandbox import SandboxedEnvironment
+    from pydantic import ValidationError
+
+    mode = _instructor_mode(mode_name)
+    handlers = mode_registry.get_handlers(Provider.OPENAI, mode)
+    placeholders = [{"role": role, "content": _PLACEHOLDER.format(n)} for n, role in enumerate(roles)]
+    prepared, kwargs = handlers.request_handler(
+        response_model=prepare_response_model(model), kwargs={"messages": placeholders}
+    )
+    messages = kwargs.pop("messages")
+    if handlers.message_converter is not None:
+        messages = handlers.message_converter(messages, autodetect_images=False)
+    environment = SandboxedEnvironment()
+    rendered = []
+    for message in messages:
+        message = dict(message)
+        if isinstance(message.get("content"), str):
+            message["content"] = environment.from_string(message["content"]).render()
+        rendered.append(message)
+    return _PreparedCall(
+        cast(type[BaseModel], prepared),
+        kwargs,
+        tuple(rendered),
+        handlers.response_parser,
+        handlers.reask_handler,
+        (ValidationError, json.JSONDecodeError, ResponseParsingError),
+    )
 
 
 def _quiet_instructor_logs() -> None:

@@ -50,7 +50,7 @@ from summarizer.errors import LLMError, LLMUnavailableError
 from summarizer.llm.answer import ArticleAnswer, Expansion, FigureList, answer_schema_sha256, expand_answer
 from summarizer.llm.cache import ResultCache, cache_key, endpoint_identity
 from summarizer.llm.client import LLMClient
-from summarizer.llm.pricing import Cost, Usage, load_price_table
+from summarizer.llm.pricing import Cost, Usage, run_cost
 from summarizer.llm.prompting import PromptTemplate, RenderedPrompt, latest_prompt, render_article_prompt
 from summarizer.llm.validation import ValidatedArticleAnswer
 from summarizer.settings import Settings
@@ -615,7 +615,13 @@ async def extract_page_async(
             cache.close()
     usage = sum((o.usage for o in outcomes), Usage())
     provider = settings.provider if generated_by == "llm" else None
-    cost = load_price_table(settings.prices_path).cost(client.model, usage, provider)
+    cost, price = (
+        run_cost(
+            usage, model=client.model, provider=provider, base_url=client.base_url, prices_path=settings.prices_path
+        )
+        if generated_by == "llm"
+        else (None, None)
+    )
     hits = sum(o.cache_hits for o in outcomes)
     misses = sum(o.cache_misses for o in outcomes)
     run_notes = list(notes)
@@ -662,12 +668,16 @@ async def extract_page_async(
                 prompt_tokens=usage.prompt_tokens,
                 completion_tokens=usage.completion_tokens,
                 total_tokens=usage.total_tokens,
+                counted_by=usage.source or "provider",
+                counted_tokens=usage.counted_tokens,
+                counter=usage.counter if usage.counted_tokens else None,
             )
             if by_model
             else None,
             cost_usd=round(cost.amount, 6)
             if by_model and cost is not None and cost.currency == "USD"
             else None,
+            price=price if by_model else None,
             llm_calls=usage.requests if by_model else 0,
             reasks=sum(o.reasks for o in outcomes),
             cache_hits=hits,

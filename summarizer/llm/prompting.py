@@ -10,23 +10,22 @@ The article is data: it is inserted between ``<article>`` and ``</article>`` and
 that instructions inside it are not to be obeyed. Tags inside the article that could close that
 block early are neutralised.
 
-Token counts are estimates (tiktoken is not a dependency and offline machines cannot download its
-encodings): one token per CJK character or full-width sign, one per four other characters (a run
-of whitespace counted as one character), plus three per message. This is close to what cl100k/o200k-style tokenizers give for Chinese news text.
+The token-estimate names (``estimate_tokens``, ``estimate_request_tokens``, ``TOKEN_ESTIMATOR``) live
+in :mod:`summarizer.llm.tokens` (real tokenizers and the calibrated estimate) and are importable
+from here too.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from string import Template
-from typing import Any
 
 from summarizer.errors import ConfigError
+from summarizer.llm.tokens import TOKEN_ESTIMATOR, estimate_request_tokens, estimate_tokens
 
 __all__ = [
     "TOKEN_ESTIMATOR",
@@ -39,66 +38,9 @@ __all__ = [
     "render_article_prompt",
 ]
 
-TOKEN_ESTIMATOR = (
-    "heuristic: 1 token per CJK character, 1 per 4 other characters (whitespace runs as one), +3 per message"
-)
-_SPACE_RUN_RE = re.compile(r"\s{2,}")
-_CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _SECTION_RE = re.compile(r"^=== (system|user) ===[ \t]*$", re.MULTILINE)
 _ARTICLE_TAG_RE = re.compile(r"<(/?)(article)", re.IGNORECASE)
 _FILE_RE = re.compile(r"^(?P<name>[a-z0-9_]+)\.v(?P<number>\d+)\.md$")
-
-
-def estimate_tokens(text: str) -> int:
-    """Rough token count of ``text`` (see the module docstring)."""
-    if not text:
-        return 0
-    cjk = len(_CJK_RE.findall(text))
-    # Runs of whitespace (indented JSON schemas) are one token in BPE vocabularies, not one per 4.
-    other = len(_SPACE_RUN_RE.sub(" ", text)) - cjk
-    return cjk + math.ceil(max(other, 0) / 4)
-
-
-def _strings_in(value: object) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from _strings_in(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _strings_in(item)
-
-
-# Tool schemas are large and the same object on every call (instructor caches them): their
-# estimate is kept by identity, with the object itself held so the id cannot be reused.
-_SCHEMA_TOKENS: dict[int, tuple[object, int]] = {}
-
-
-def _schema_tokens(value: object) -> int:
-    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], Mapping):
-        function = value[0].get("function")
-        parameters = function.get("parameters") if isinstance(function, Mapping) else None
-        if parameters is not None:
-            known = _SCHEMA_TOKENS.get(id(parameters))
-            if known is not None and known[0] is parameters:
-                rest = {k: v for k, v in function.items() if k != "parameters"}  # type: ignore[union-attr]
-                return known[1] + sum(estimate_tokens(s) for s in _strings_in(rest))
-            tokens = sum(estimate_tokens(s) for s in _strings_in(parameters))
-            if len(_SCHEMA_TOKENS) < 64:
-                _SCHEMA_TOKENS[id(parameters)] = (parameters, tokens)
-            rest = {k: v for k, v in function.items() if k != "parameters"}  # type: ignore[union-attr]
-            return tokens + sum(estimate_tokens(s) for s in _strings_in(rest))
-    return sum(estimate_tokens(s) for s in _strings_in(value))
-
-
-def estimate_request_tokens(request: Mapping[str, Any]) -> int:
-    """Estimated prompt tokens of a chat.completions request: messages plus tool/format schemas."""
-    messages = request.get("messages") or []
-    tokens = sum(estimate_tokens(s) for s in _strings_in(messages)) + 3 * len(messages) + 3
-    tokens += _schema_tokens(request.get("tools") or [])
-    tokens += sum(estimate_tokens(s) for s in _strings_in(request.get("response_format") or []))
-    return tokens
 
 
 @dataclass(frozen=True)
@@ -212,7 +154,8 @@ class RenderedPrompt:
         return digest.hexdigest()
 
     def overhead_tokens(self) -> int:
-        """Estimated tokens of these messages other than the article text (no tool schema)."""
+        """Tokens of these messages other than the article text (no tool schema), by the calibrated
+        estimate."""
         total = estimate_request_tokens({"messages": self.messages})
         return total - estimate_tokens(self.article_text)
 

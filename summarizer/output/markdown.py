@@ -15,7 +15,14 @@ import json
 import re
 from collections.abc import Iterable
 
-from summarizer.briefing.models import ArticleBriefing, Comparison, Metric, PageBriefing, RunMetadata
+from summarizer.briefing.models import (
+    ArticleBriefing,
+    Comparison,
+    Metric,
+    PageBriefing,
+    RunMetadata,
+    TokenUsage,
+)
 
 __all__ = [
     "QUALIFIER_WORDS",
@@ -294,6 +301,17 @@ def provenance_line(metadata: RunMetadata) -> str:
     return "Rule-based facts only (no language model)"
 
 
+def _counted_by(usage: TokenUsage) -> str:
+    counter = usage.counter or "calibrated estimate"
+    if usage.counted_by == "provider":
+        return "provider-reported"
+    if usage.counted_by == "mixed":
+        return f"provider-reported, {usage.counted_tokens:,} of them counted here ({counter}) for requests that reported none"
+    if usage.counted_by == "tokenizer":
+        return f"tokenizer-counted ({counter}): the endpoint reported none"
+    return f"estimated ({counter}): the endpoint reported none"
+
+
 def run_line(metadata: RunMetadata) -> str:
     """Prompt version, tokens, cost, requests and cache use of the run, or an empty string."""
     parts = []
@@ -302,10 +320,16 @@ def run_line(metadata: RunMetadata) -> str:
     if metadata.usage is not None and metadata.usage.total_tokens:
         usage = metadata.usage
         parts.append(
-            f"{usage.total_tokens:,} tokens ({usage.prompt_tokens:,} in, {usage.completion_tokens:,} out)"
+            f"{usage.total_tokens:,} tokens ({usage.prompt_tokens:,} in, {usage.completion_tokens:,} out; "
+            f"{_counted_by(usage)})"
         )
-    if metadata.cost_usd is not None and metadata.generated_by == "llm":
-        parts.append(f"estimated cost USD {metadata.cost_usd:.4f}")
+    if metadata.generated_by == "llm":
+        if metadata.cost_usd is not None:
+            parts.append(
+                f"estimated cost USD {metadata.cost_usd:.4f}" + (f" ({metadata.price})" if metadata.price else "")
+            )
+        elif metadata.price:
+            parts.append(metadata.price)
     if metadata.llm_calls:
         parts.append(f"{metadata.llm_calls} model requests, {metadata.reasks} re-asks")
     if metadata.cache_hits or metadata.cache_misses:
