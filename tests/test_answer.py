@@ -168,3 +168,26 @@ def test_the_schema_the_model_sees_is_a_fraction_of_the_briefing_s() -> None:
     full = json.dumps(article_json_schema(), separators=(",", ":"))
     assert len(compact) * 4 < len(full)
     assert '"title":"AnswerMetric"' not in compact  # only the tool itself is titled
+
+
+@pytest.mark.parametrize("wrong_status", [False, True])
+def test_finalising_with_the_validator_s_check_is_finalising_without_it(
+    analysis: Analysis, figures: FigureList, wrong_status: bool
+) -> None:
+    """The engine hands the validator's check to finalise_article instead of running it again."""
+    from summarizer.verify import finalise_article
+
+    metrics: list[dict[str, Any]] = [{"figure": f.id, "indicator_en": f"label {f.id}"} for f in figures.figures]
+    if wrong_status:
+        target = next(m for m, f in zip(metrics, figures.figures, strict=True) if f.fact.status == "target")
+        target.update(status="actual", why="done")
+    source = ArticleSource.from_segment(
+        analysis.page.segments[0], analysis.facts.for_segment(0), analysis.page.document.original,
+        analysis.facts.document_date,
+    )  # fmt: skip
+    checked_article = _expand(figures, metrics).article
+    check = check_article(source, checked_article)
+    reused = finalise_article(source, checked_article, 0, first_check=check)
+    fresh = finalise_article(source, _expand(figures, metrics).article, 0)
+    assert reused.model_dump() == fresh.model_dump()
+    assert bool(reused.unverified) == wrong_status

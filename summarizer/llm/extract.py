@@ -58,7 +58,7 @@ from summarizer.settings import Settings
 if TYPE_CHECKING:
     from summarizer.layout.segment import Segment, SegmentedPage
     from summarizer.rules.facts import Fact, FactTable
-    from summarizer.verify import ArticleSource
+    from summarizer.verify import ArticleCheck, ArticleSource
 
 __all__ = [
     "PROMPT_NAME",
@@ -88,6 +88,8 @@ class PartResult:
     error: str | None = None
     problems: list[UnverifiedClaim] = field(default_factory=list)
     """Items of the answer that could not be made into claims (an id not in the figure list)."""
+    check: ArticleCheck | None = None
+    """The validator's check of ``article`` when it passed (finalising need not run it again)."""
     usage: Usage = field(default_factory=Usage)
     asks: int = 0
     requests: int = 0
@@ -258,18 +260,25 @@ def _parse_answer(completion: dict[str, Any], mode: str) -> ArticleAnswer:
 # -- verification ---------------------------------------------------------------------------------
 
 
-def finalise_parts(source: ArticleSource, parts: Sequence[ArticleBriefing], index: int) -> ArticleBriefing:
+def finalise_parts(
+    source: ArticleSource,
+    parts: Sequence[ArticleBriefing],
+    index: int,
+    checked: ArticleCheck | None = None,
+) -> ArticleBriefing:
     """One verified article from the answers for the parts of a segment (usually one part).
 
     The parts' spans are filled first, so that list items found by several parts are merged by
     source span; then :func:`~summarizer.verify.finalise.finalise_article` verifies the whole.
+    ``checked`` is the validator's check of a single part's answer, which need not run again.
     """
     from summarizer.verify import check_article, finalise_article
 
     if len(parts) > 1:
         for part in parts:
             check_article(source, part)  # fills the spans that identify duplicates
-    return finalise_article(source, _merge(parts), index)
+        checked = None
+    return finalise_article(source, _merge(parts), index, first_check=checked)
 
 
 def _merge(parts: Sequence[ArticleBriefing]) -> ArticleBriefing:
@@ -449,6 +458,7 @@ class _Engine:
         rendered = self.render(part)
         key = self.key(rendered, text)
         entry = self.cache.get(key)
+        checked: dict[str, Any] = {}
         if entry is not None and entry.get("completions"):
             result = PartResult(article=None, cached=True, validation_error=entry.get("validation_error"))
             completions: list[dict[str, Any]] = entry["completions"]
@@ -461,6 +471,7 @@ class _Engine:
                 "figures": part.figures,
                 "headline_zh": segment.title,
                 "base": self.base_for(segment),
+                "checked": checked,
             }
             outcome = await self.client.structured(
                 ValidatedArticleAnswer,
@@ -511,7 +522,12 @@ class _Engine:
         else:
             completion = await asyncio.to_thread(self.best_answer, part, completions)
         try:
-            expansion = self.expand(part, completion)
+            answer = _parse_answer(completion, self.settings.mode)
+            kept = checked.get(answer.model_dump_json()) if verified else None
+            if kept is not None:  # the briefing the validator passed, spans filled, and its check
+                expansion, result.check = kept
+            else:
+                expansion = self.expand(part, completion)
             result.article, result.problems = expansion.article, expansion.problems
         except (ValueError, ValidationError) as exc:
             detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -562,7 +578,9 @@ class _Engine:
         # Verification is CPU work: a worker thread keeps it off the event loop, so requests
         # waiting for a slot are sent while answers already received are being checked.
         source = await asyncio.wrap_future(self.source_future(segment))
-        article = await asyncio.to_thread(finalise_parts, source, articles, segment.index)
+        checks = [r.check for r in results if r.article is not None]
+        first_check = checks[0] if len(checks) == 1 and len(results) == 1 else None
+        article = await asyncio.to_thread(finalise_parts, source, articles, segment.index, first_check)
         # What the answer held that no claim could be made of is kept in view, never dropped.
         article.unverified.extend(p for r in results for p in r.problems)
         outcome.article = article

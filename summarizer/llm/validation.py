@@ -22,7 +22,7 @@ from pydantic import ConfigDict, ValidationInfo, model_validator
 from summarizer.briefing.models import ArticleBriefing
 from summarizer.llm.answer import ArticleAnswer, FigureList, expand_answer
 from summarizer.rules.facts import Fact
-from summarizer.verify import ArticleSource, verify_article
+from summarizer.verify import ArticleCheck, ArticleSource, check_article
 
 __all__ = ["ValidatedArticleAnswer", "ValidatedArticleBriefing", "validate_article_in_context"]
 
@@ -61,20 +61,25 @@ class ValidatedArticleAnswer(ArticleAnswer):
             )
             if expansion.problems:
                 raise ValueError(expansion.message())
-            validate_article_in_context(expansion.article, context)
+            check = validate_article_in_context(expansion.article, context)
+            checked = context.get("checked")
+            if isinstance(checked, dict):
+                # What passed is kept, so the engine finalises this very article without checking it again.
+                checked[self.model_dump_json()] = (expansion, check)
         return self
 
 
 ValidatedArticleAnswer.__doc__ = ArticleAnswer.__doc__
 
 
-def validate_article_in_context(article: ArticleBriefing, context: Mapping[str, Any]) -> None:
+def validate_article_in_context(article: ArticleBriefing, context: Mapping[str, Any]) -> ArticleCheck:
     """The Pydantic validator's body: verify against the context's source, raise ValueError on what the
-    source contradicts.
+    source contradicts; the check when nothing is.
 
     Context keys: ``source`` (a prebuilt ArticleSource, or a Future of one), ``segment`` (a Segment) or ``source_text``
     (str); optional ``facts`` (that segment's rule-based facts; computed when absent), ``original``
-    (the whole file text), ``document_date`` and ``fill_spans`` (default True).
+    (the whole file text), ``document_date`` and ``fill_spans`` (default True); with ``checked`` (a
+    dict), :class:`ValidatedArticleAnswer` keeps each answer that passed, its briefing and its check.
 
     Only contradicted claims are sent back. Each message quotes the source and says what disagrees; it
     never orders a value, status or period the rules are not sure of, and claims the rules cannot
@@ -93,8 +98,8 @@ def validate_article_in_context(article: ArticleBriefing, context: Mapping[str, 
         )
     else:
         source = ArticleSource.from_text(str(context["source_text"]), facts)
-    results = verify_article(source, article, fill_spans=bool(context.get("fill_spans", True)))
-    failed = [r for r in results if r.verdict == "contradicted"]
+    check = check_article(source, article, fill_spans=bool(context.get("fill_spans", True)))
+    failed = [r for r in check.results if r.verdict == "contradicted"]
     if failed:
         lines = [f"- {r.message}" for r in failed[:25]]
         if len(failed) > 25:
@@ -103,3 +108,4 @@ def validate_article_in_context(article: ArticleBriefing, context: Mapping[str, 
             f"{len(failed)} claim(s) disagree with the article; check each against the quoted source and answer "
             "again:\n" + "\n".join(lines)
         )
+    return check

@@ -23,7 +23,9 @@ _MAX_QUARANTINE_ROUNDS = 4
 _FIGURE_POINTERS = ("/metrics/", "/targets/")
 
 
-def finalise_article(source: ArticleSource, article: ArticleBriefing, index: int) -> ArticleBriefing:
+def finalise_article(
+    source: ArticleSource, article: ArticleBriefing, index: int, *, first_check: ArticleCheck | None = None
+) -> ArticleBriefing:
     """The verified ``article``: spans filled, every failed claim moved to ``unverified`` (figures
     first, then whatever still fails), and the verification summary with coverage set.
 
@@ -32,11 +34,17 @@ def finalise_article(source: ArticleSource, article: ArticleBriefing, index: int
     source by null, a summary that still fails after its sentences were cut by a notice.
     ``unverified`` holds each failed claim once. ``article`` is modified (spans); pass a copy to
     keep it. Pure CPU work: run it off the event loop.
+
+    ``first_check`` is the check already run on exactly this article with its spans filled (the LLM
+    validator's): it stands for the first round instead of running the same checks again.
     """
     article.index = index
     article.unverified = []  # the model must not pre-fill these; only the verifier does
     article.unconfirmed = []
-    article.caveats = [c for c in article.caveats if c.kind != "suspected_injection"] + _injection_caveats(source)
+    caveats = [c for c in article.caveats if c.kind != "suspected_injection"] + _injection_caveats(source)
+    if caveats != article.caveats:
+        first_check = None  # the article checked is not this one
+    article.caveats = caveats
     first: list[ClaimResult] | None = None
     check: ArticleCheck | None = None
     cut: set[str] = set()
@@ -45,7 +53,7 @@ def finalise_article(source: ArticleSource, article: ArticleBriefing, index: int
     limit = _MAX_QUARANTINE_ROUNDS + len(article.metrics) + len(article.targets) + len(article.programmes)
     limit += len(article.organisations) + len(article.caveats) + len(article.key_points) + 8
     for round_number in range(limit):
-        check = check_article(source, article)
+        check = first_check if round_number == 0 and first_check is not None else check_article(source, article)
         if first is None:
             first = check.results
         failed = [r for r in check.results if not r.ok]
