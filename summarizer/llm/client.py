@@ -36,7 +36,8 @@ message) is reused and every call only fills in its messages. The loop of ``retr
 (instructor 1.17) is reproduced with the mode's own parser and re-ask handler, so no call re-walks
 the model, and the parse, which runs the verifier's validators, runs in a worker thread: requests
 waiting for a slot go out while an answer is checked. Requests are byte-for-byte those
-instructor's patched ``create`` sends (a test compares them, re-asks included): its message
+instructor's patched ``create`` sends (a test compares them, re-asks included), except that JSON
+and MD_JSON carry the schema compact where instructor indents it (a third fewer tokens): its message
 templating (Jinja, then ``textwrap.dedent``) is reproduced with the message texts inserted after
 rendering, so article text is never interpreted as a template.
 
@@ -631,11 +632,17 @@ def _prepared_call(model: type[BaseModel], mode_name: str, roles: tuple[str, ...
     if handlers.message_converter is not None:
         messages = handlers.message_converter(messages, autodetect_images=False)
     environment = SandboxedEnvironment()
+    # JSON / MD_JSON write the schema into the system message indented (7,657 cl100k tokens for the
+    # whole briefing against 4,919 compact); the model reads it as well compact.
+    schema = prepared.model_json_schema()
+    indented = json.dumps(schema, indent=2, ensure_ascii=False)
+    compact = json.dumps(schema, ensure_ascii=False, separators=(",", ":"))
     rendered = []
     for message in messages:
         message = dict(message)
         if isinstance(message.get("content"), str):
-            message["content"] = environment.from_string(message["content"]).render()
+            content = environment.from_string(message["content"]).render()
+            message["content"] = content.replace(indented, compact)
         rendered.append(message)
     return _PreparedCall(
         cast(type[BaseModel], prepared),
