@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -32,8 +33,9 @@ def test_presets_are_priced_from_genai_prices(provider: str, genai_id: str) -> N
     price = find_price(preset.model, provider=provider, base_url=preset.base_url)
     assert isinstance(price, Price) and not price.free
     assert (price.input_per_mtok, price.output_per_mtok) == genai_rates(preset.model, genai_id)
-    assert price.source == f"genai-prices {__version__} data" and price.provider == genai_id
-    assert price.describe().startswith(f"genai-prices {__version__} data: {preset.model} at {genai_id}, input USD ")
+    assert price.source.startswith(f"genai-prices {__version__} data, in effect ") and price.provider == genai_id
+    assert re.fullmatch(r".*, in effect \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", price.source)
+    assert f"UTC: {preset.model} at {genai_id}, input USD " in price.describe()
 
 
 @pytest.mark.parametrize(

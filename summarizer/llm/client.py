@@ -634,7 +634,7 @@ def _prepared_call(model: type[BaseModel], mode_name: str, roles: tuple[str, ...
     environment = SandboxedEnvironment()
     # JSON / MD_JSON write the schema into the system message indented (7,657 cl100k tokens for the
     # whole briefing against 4,919 compact); the model reads it as well compact.
-    schema = prepared.model_json_schema()
+    schema = prepared.model_json_schema() if prepared is not None else {}
     indented = json.dumps(schema, indent=2, ensure_ascii=False)
     compact = json.dumps(schema, ensure_ascii=False, separators=(",", ":"))
     rendered = []

@@ -4,7 +4,8 @@ Prices come from pydantic's ``genai-prices``, whose data ships inside the packag
 optional background updater is never started). It knows OpenAI's, DeepSeek's and Moonshot's models
 (and many more, found by the endpoint's URL for a custom ``--base-url``), not Alibaba's DashScope.
 The package records no date for its data: the version names it (``pip install -U genai-prices``
-brings newer prices).
+brings newer prices), with the time the price is in effect for (DeepSeek's prices depend on the
+hour).
 
 A price file (setting ``prices_path``, ``SUMMARIZER_PRICES_PATH``) wins over genai-prices for the
 models it lists::
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -314,14 +316,17 @@ def _genai_price(model: str, provider: str | None, base_url: str | None) -> Pric
         from genai_prices import __version__, calc_price
     except ImportError:
         return "genai-prices is not installed (pip install genai-prices)"
-    source = f"genai-prices {__version__} data"
+    # The data carries no date of its own; prices may depend on the time (DeepSeek's off-peak hours,
+    # dated price changes): the price is the one in effect when the run is costed, and says so.
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    source = f"genai-prices {__version__} data, in effect {now:%Y-%m-%d %H:%M} UTC"
     provider_id = _GENAI_PROVIDERS.get(provider or "")
     where = " ".join(filter(None, [provider, f"({base_url})" if base_url else None])) or "this endpoint"
     try:
         if provider_id is not None:
-            found = calc_price(PricedUsage(), model, provider_id=provider_id)
+            found = calc_price(PricedUsage(), model, provider_id=provider_id, genai_request_timestamp=now)
         elif base_url is not None:
-            found = calc_price(PricedUsage(), model, provider_api_url=base_url)
+            found = calc_price(PricedUsage(), model, provider_api_url=base_url, genai_request_timestamp=now)
         else:
             return f"{source} cannot price {model} without an endpoint"
     except LookupError:
