@@ -118,7 +118,8 @@ def make_responder(latency: float, log: Path) -> Any:
         else:
             answer, kind = citing[index], "engine"
         payload = json.dumps(answer, ensure_ascii=False)
-        sink.write(json.dumps({"kind": kind, "article": index, "body": request.body, "answer": payload}, ensure_ascii=False) + "\n")
+        record = {"kind": kind, "article": index, "at": request.arrived_at, "body": request.body, "answer": payload}
+        sink.write(json.dumps(record, ensure_ascii=False) + "\n")
         sink.flush()
         return FakeReply.json_for_request(answer, latency=latency)
 
@@ -141,8 +142,9 @@ async def measure(analysis: Any, settings: Any, repeat: int) -> list[tuple[float
     return results
 
 
-async def plain_instructor(analysis: Any, base_url: str, mode: str) -> None:
-    """The same segments through plain instructor: one request each, no figure list, no verifier."""
+async def plain_instructor(analysis: Any, base_url: str, mode: str, concurrency: int, repeat: int) -> list[float]:
+    """The same segments through plain instructor at the same concurrency: no figure list, no
+    verifier. Its wall times are the peer the engine's are read against (same machine, same run)."""
     import instructor
     import openai
 
@@ -150,14 +152,24 @@ async def plain_instructor(analysis: Any, base_url: str, mode: str) -> None:
         openai.AsyncOpenAI(base_url=base_url, api_key="bench", max_retries=0),
         mode={"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON}[mode],
     )
-    width = len({s.text for s in analysis.page.segments})
-    for segment in analysis.page.segments[:width]:
-        await client.chat.completions.create(
-            model="fake-model",
-            response_model=PlainBriefing,
-            max_retries=0,
-            messages=[{"role": "system", "content": PLAIN_SYSTEM}, {"role": "user", "content": segment.text}],
-        )
+    slots = asyncio.Semaphore(concurrency)
+
+    async def one(text: str) -> None:
+        async with slots:
+            await client.chat.completions.create(
+                model="fake-model",
+                response_model=PlainBriefing,
+                max_retries=0,
+                messages=[{"role": "system", "content": PLAIN_SYSTEM}, {"role": "user", "content": text}],
+            )
+
+    times = []
+    for run in range(repeat + 1):  # the first run opens the connections, as the engine's warm-up does
+        started = time.perf_counter()
+        await asyncio.gather(*(one(segment.text) for segment in analysis.page.segments))
+        if run:
+            times.append(time.perf_counter() - started)
+    return times
 
 
 def serve(latency: float, log: Path) -> None:
@@ -281,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
                 env={},
             )
             runs = asyncio.run(measure(analysis, settings, args.repeat))
-            asyncio.run(plain_instructor(analysis, base_url, args.mode))
+            plain_times = asyncio.run(plain_instructor(analysis, base_url, args.mode, args.concurrency, args.repeat))
         finally:
             if server.stdin is not None:
                 server.stdin.close()
@@ -308,6 +320,11 @@ def main(argv: list[str] | None = None) -> int:
         f"engine CPU per run: median {statistics.median(cpus):.3f} s "
         f"({1000 * statistics.median(cpus) / len(analysis.page.segments):.1f} ms per segment; load average "
         f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs - other processes slow the run down)"
+    )
+    plain = statistics.median(plain_times)
+    print(
+        f"plain instructor, same segments and concurrency: median {plain:.3f} s ({plain / ideal:.2f}x ideal); "
+        f"the engine takes {median / plain:.2f}x plain instructor's time"
     )
     for line in token_lines:
         print(line)
