@@ -51,7 +51,6 @@ from summarizer.verify.dates import parse_english_date, source_dates, valid_day
 from summarizer.verify.english_numbers import (
     APPROXIMATE,
     EnglishNumber,
-    class_words,
     content_words,
     find_english_numbers,
     hedge_positions,
@@ -1045,10 +1044,9 @@ def _figures(context: CheckContext, words: frozenset[str], number: EnglishNumber
             _Figure(f"metrics[{index}] ({short(metric.indicator_en, 50)})", metric_words, metric.value, metric.unit,
                     metric.value_span, any(_fits(number, abs(v)) for v in fitting), True)
         )  # fmt: skip
-    for item in context.source.facts():
-        if not item.indicator_en or item.prose_unit() not in units:
+    for item, label_words in context.source.labelled_facts():
+        if item.prose_unit() not in units:
             continue
-        label_words = content_words(item.indicator_en) | class_words(item.indicator_en)
         if not words & label_words:
             continue
         fits = _fits(number, item.prose_value()) or _fits(number, item.prose_max())

@@ -29,6 +29,7 @@ from summarizer.rules.quantities import parse_quantity
 from summarizer.text.textmap import MappedText, normalize
 from summarizer.text.textmap import normalize_string as _normalize_string
 from summarizer.verify.dates import SourceDates, source_dates
+from summarizer.verify.english_numbers import class_words, content_words
 from summarizer.vocab import PERCENT_LIKE_UNITS, Status
 
 if TYPE_CHECKING:
@@ -267,6 +268,9 @@ class ArticleSource:
     set_aside: list[tuple[int, int, str]] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list, repr=False)
     _by_value: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _spans: list[tuple[int, int, int]] = field(default_factory=list, repr=False)  # (lo, hi, evidence number)
+    _span_los: list[int] = field(default_factory=list, repr=False)
+    _labelled: list[tuple[Evidence, frozenset[str]]] | None = field(default=None, repr=False)
     _stripped: tuple[str, list[int]] | None = field(default=None, repr=False)
     _dates: SourceDates | None = field(default=None, repr=False)
     _deadline_years: set[int] | None = field(default=None, repr=False)
@@ -279,6 +283,9 @@ class ArticleSource:
             self._by_value.setdefault(value_key(item.prose_value()), []).append(number)
             if item.value_max is not None:  # a range states both its ends
                 self._by_value.setdefault(value_key(item.prose_max()), []).append(number)
+        # Every place a figure is stated (its own span and where it is restated), by where it starts.
+        self._spans = sorted((lo, hi, number) for number, item in enumerate(self.evidence) for lo, hi in item.spans)
+        self._span_los = [lo for lo, _, _ in self._spans]
 
     # -- construction ------------------------------------------------------------------------------
 
@@ -439,7 +446,15 @@ class ArticleSource:
 
     def evidence_within(self, start: int, end: int) -> list[Evidence]:
         """Figures stated inside the original span [start, end): facts first, then labels and numerals."""
-        found = [item for item in self.evidence[: bisect_left(self._starts, end)] if item.within(start, end)]
+        numbers = set()
+        for position in range(bisect_left(self._span_los, start), len(self._spans)):
+            lo, hi, number = self._spans[position]
+            if lo > end:
+                break
+            # As ``item.within`` over the figures that start before ``end``, without scanning them all.
+            if hi <= end and self._starts[number] < end:
+                numbers.add(number)
+        found = [self.evidence[number] for number in sorted(numbers)]
         found.sort(key=lambda item: (item.kind != "fact", item.start))
         return found
 
@@ -455,6 +470,16 @@ class ArticleSource:
 
     def facts(self) -> list[Evidence]:
         return [item for item in self.evidence if item.is_fact]
+
+    def labelled_facts(self) -> list[tuple[Evidence, frozenset[str]]]:
+        """The facts with an English label, each with its label's content and class words (made once)."""
+        if self._labelled is None:
+            self._labelled = [
+                (item, content_words(item.indicator_en) | class_words(item.indicator_en))
+                for item in self.evidence
+                if item.is_fact and item.indicator_en
+            ]
+        return self._labelled
 
     def quote_figures(self, quote: str, located: Located) -> list[Evidence]:
         """The figures of a quote found only in the article's original text (a pull-quote repeats the

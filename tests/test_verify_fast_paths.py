@@ -1,0 +1,49 @@
+"""The verifier's indexes answer as the plain definitions they replace (summarizer.verify.source)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from summarizer.pipeline import analyse_file
+from summarizer.verify import ArticleSource
+from summarizer.verify.english_numbers import class_words, content_words
+
+from helpers import SEED
+
+
+@lru_cache(maxsize=1)
+def _sources() -> tuple[ArticleSource, ...]:
+    analysis = analyse_file(SEED)
+    return tuple(
+        ArticleSource.from_segment(
+            segment, analysis.facts.for_segment(segment.index), analysis.document.original, analysis.facts.document_date
+        )
+        for segment in analysis.page.segments
+    )
+
+
+def _plain_within(source: ArticleSource, start: int, end: int) -> list[object]:
+    found = [item for item in source.evidence if item.start < end and item.within(start, end)]
+    found.sort(key=lambda item: (item.kind != "fact", item.start))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 3), st.integers(0, 6000), st.integers(0, 400))
+def test_figures_within_a_span_are_those_the_plain_scan_finds(article: int, start: int, length: int) -> None:
+    source = _sources()[article]
+    assert source.evidence_within(start, start + length) == _plain_within(source, start, start + length)
+
+
+def test_labelled_facts_are_the_facts_with_a_label_and_its_words() -> None:
+    for source in _sources():
+        expected = [
+            (item, content_words(item.indicator_en) | class_words(item.indicator_en))
+            for item in source.facts()
+            if item.indicator_en
+        ]
+        assert source.labelled_facts() == expected
+        assert source.labelled_facts() is source.labelled_facts()  # made once
