@@ -56,21 +56,27 @@ _RANK_BASELINE_EN = {
 
 
 _CLAUSE_BREAKS = "，,。；;：:！？!?\n"
+_WINDOW = 2_000  # characters either side of a figure its quote is chosen within
 
 
 def _quote_for(fact: Fact, original: str, floor: int = 0) -> tuple[str, int]:
-    """The figure with the words before it, verbatim, long enough to occur once in the source:
+    """The figure with the words before it, verbatim, long enough to occur once around it:
     "16℃" alone is ambiguous where "12—16℃" stands earlier, "部分地区可超过16℃" is not. It stays
     on the figure's line (a quote never spans two paragraphs) and after ``floor`` (the article's
     start), and starts after any earlier occurrence of the same figure, so it names one figure."""
-    line_start = max(original.rfind("\n", 0, fact.start) + 1, floor)
+    # A quote reaches at most four clauses of 60 characters back, and is unique among its
+    # neighbours: every search stays in a window around the figure, so a page of any size costs the
+    # same per figure (a search of the whole file per figure grows with the square of the page).
+    reach = max(floor, fact.start - _WINDOW)
+    line_start = max(original.rfind("\n", reach, fact.start) + 1, reach)
+    around = (reach, min(len(original), fact.end + _WINDOW))
     start = fact.start
     quote = original[start : fact.end]
     for _ in range(4):  # at most four clauses back
         while start > line_start and original[start - 1] not in _CLAUSE_BREAKS and fact.start - start < 60:
             start -= 1
         quote = original[start : fact.end]
-        if original.count(quote) <= 1 or start <= line_start:
+        if original.count(quote, *around) <= 1 or start <= line_start:
             break
         start -= 1  # step over the clause break into the clause before
     earlier = original.rfind(fact.text, start, fact.start)

@@ -39,7 +39,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from summarizer.briefing.models import Region
 from summarizer.gazetteer import RegionMention, find_regions
@@ -138,9 +138,20 @@ class FactTable(BaseModel):
         default=None, description="Where the date was read: flag, front_matter, header, dateline, dateline_and_text."
     )
     facts: list[Fact]
+    _by_segment: tuple[list[Fact], int, dict[int, list[Fact]]] | None = PrivateAttr(default=None)
 
     def for_segment(self, index: int) -> list[Fact]:
-        return [fact for fact in self.facts if fact.segment == index]
+        """The facts of segment ``index``, in order (a new list each call)."""
+        # Indexed once, not scanned per segment: a page of many articles would cost the square of
+        # its size. The index holds the list it was made of: a table given another list of facts,
+        # or facts appended, is indexed again.
+        cached = self._by_segment
+        if cached is None or cached[0] is not self.facts or cached[1] != len(self.facts):
+            grouped: dict[int, list[Fact]] = {}
+            for fact in self.facts:
+                grouped.setdefault(fact.segment, []).append(fact)
+            cached = self._by_segment = (self.facts, len(self.facts), grouped)
+        return list(cached[2].get(index, ()))
 
 
 # --- text structure ----------------------------------------------------------------------------------

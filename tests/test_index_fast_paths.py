@@ -1,4 +1,4 @@
-"""The verifier's indexes answer as the plain definitions they replace (summarizer.verify.source)."""
+"""Indexes answer as the plain definitions they replace (the verifier's view of a source, the fact table)."""
 
 from __future__ import annotations
 
@@ -47,3 +47,18 @@ def test_labelled_facts_are_the_facts_with_a_label_and_its_words() -> None:
         ]
         assert source.labelled_facts() == expected
         assert source.labelled_facts() is source.labelled_facts()  # made once
+
+
+def test_facts_of_a_segment_are_the_plain_filter_and_follow_the_list() -> None:
+    analysis = analyse_file(SEED)
+    table = analysis.facts
+    for index in range(-1, len(analysis.page.segments) + 1):
+        assert table.for_segment(index) == [f for f in table.facts if f.segment == index]
+    first = table.facts[0]
+    table.facts.append(first.model_copy(update={"segment": 99}))
+    assert table.for_segment(99) == [table.facts[-1]]
+    copied = table.model_copy(update={"facts": [f for f in table.facts if f.segment != 99]})
+    assert copied.for_segment(99) == [] and table.for_segment(99) != []
+    returned = table.for_segment(0)
+    returned.clear()  # a caller's list is its own
+    assert table.for_segment(0)
