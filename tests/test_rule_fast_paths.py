@@ -15,6 +15,7 @@ from summarizer.briefing.models import Region
 from summarizer.layout.segment import segment_document
 from summarizer.output.tables import facts_payload, pretty_json
 from summarizer.rules.facts import Fact, FactComparison, FactTable, extract_facts
+from summarizer.rules.periods import find_periods, may_state_calendar_year
 from summarizer.text.ingest import read_document
 from summarizer.text.translation import translate
 
@@ -95,3 +96,19 @@ def test_facts_payload_of_constructed_facts_is_the_edited_dump() -> None:
 def test_facts_payload_of_the_corpus_is_the_edited_dump() -> None:
     for path in sorted(CORPUS.glob("*.txt")):
         _same_payload(extract_facts(segment_document(read_document(path.read_bytes()))))
+
+
+# --- the guard before reading a heading's year ---------------------------------------------------
+
+PERIOD_WORDS = [
+    "2023年", "二〇二三年", "2023年底", "2021—2025年", "1—11月", "2023年1—11月", "一季度", "2024年一季度", "上半年",
+    "今年", "去年", "年初以来", "年末", "截至", "到", "以来", "前", "近5年", "“十四五”", "11月20日", "年代", "20",
+    "年", "月", "全省", "增长5.5%", "，", "。", "\n", "１２", "年度",
+]  # fmt: skip
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(PERIOD_WORDS), max_size=12).map("".join))
+def test_no_calendar_year_means_no_numbered_year(text: str) -> None:
+    numbered = any(m.kind == "year" and m.period for m in find_periods(text))
+    assert not numbered or may_state_calendar_year(text)

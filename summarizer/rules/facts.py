@@ -54,7 +54,7 @@ from summarizer.rules.indicators import (
     strip_scope,
 )
 from summarizer.rules.numerals import compile_with_first_chars
-from summarizer.rules.periods import PeriodMention, find_periods
+from summarizer.rules.periods import PeriodMention, find_periods, may_state_calendar_year
 from summarizer.rules.quantities import Quantity, find_quantities
 from summarizer.rules.tables import TableCell, read_tables
 from summarizer.text.textmap import normalize_string
@@ -784,8 +784,8 @@ class _SegmentReader:
 
     def _year_of(self, text: str) -> int | None:
         head = text[:60]
-        if "年" not in head:
-            return None  # no calendar year (2012年) is written without 年
+        if not may_state_calendar_year(head):
+            return None  # no calendar year (2012年) in it: no other period is a year with a number
         for mention in find_periods(head):
             if mention.kind == "year" and mention.period and text[mention.end : mention.end + 2] != "以来":
                 return int(mention.period)
