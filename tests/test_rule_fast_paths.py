@@ -112,3 +112,22 @@ PERIOD_WORDS = [
 def test_no_calendar_year_means_no_numbered_year(text: str) -> None:
     numbered = any(m.kind == "year" and m.period for m in find_periods(text))
     assert not numbered or may_state_calendar_year(text)
+
+
+# --- facts share one set of the names of the fields they state ----------------------------------
+
+
+def test_facts_share_the_set_of_their_stated_fields_and_copies_do_not() -> None:
+    page = "湖南地区生产总值增长5.5%\n\n本报讯 今年以来，投资下降3%。全省地区生产总值增长5.5%，高于全国0.3个百分点。\n"
+    table = extract_facts(segment_document(read_document(page.encode("utf-8"))))
+    stated = set(Fact.model_fields) - {"also_at"}
+    merged = [fact for fact in table.facts if fact.also_at]
+    assert merged  # the headline's figure, restated in the text
+    for fact in table.facts:
+        # what pydantic would have recorded: the fields given to it
+        assert fact.model_fields_set == (stated | {"also_at"} if fact.also_at else stated)
+        assert Fact.model_validate(fact.model_dump()).model_dump() == fact.model_dump()
+    plain = [fact for fact in table.facts if not fact.also_at]
+    copied = plain[0].model_copy(update={"also_at": [(0, 1)]})
+    assert copied.model_fields_set == stated | {"also_at"}
+    assert all(fact.model_fields_set == stated for fact in plain)  # the copy changed no one else's
