@@ -14,6 +14,7 @@ from pydantic import TypeAdapter
 from summarizer.briefing.models import Region
 from summarizer.layout.segment import segment_document
 from summarizer.output.tables import facts_payload, pretty_json
+from summarizer.rules import facts
 from summarizer.rules.facts import Fact, FactComparison, FactTable, extract_facts
 from summarizer.rules.periods import find_periods, may_state_calendar_year
 from summarizer.text.ingest import read_document
@@ -131,3 +132,29 @@ def test_facts_share_the_set_of_their_stated_fields_and_copies_do_not() -> None:
     copied = plain[0].model_copy(update={"also_at": [(0, 1)]})
     assert copied.model_fields_set == stated | {"also_at"}
     assert all(fact.model_fields_set == stated for fact in plain)  # the copy changed no one else's
+
+
+# --- comparisons: the alternative that matched is the match's lastgroup --------------------------
+
+COMPARISON_WORDS = [
+    "同比", "比上年", "比上年末", "比去年同期", "较上年", "与去年相比", "和上年同期相比", "比同期", "较同期", "比2019年同期",
+    "较2019年", "与2019年同期相比", "两年平均", "三年年均", "高于全国", "低于全省平均水平", "快于全市", "高出全区",
+    "居全国", "位居全省", "位居", "占全国", "占", "增长", "5.5%", "，", "年", "同", "比", "两", "2019",
+]  # fmt: skip
+_TOP_LEVEL = ("yoy", "prev", "same", "period", "average", "cmp", "rank", "share")
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(COMPARISON_WORDS), max_size=10).map("".join))
+def test_comparison_alternative_is_the_lastgroup(text: str) -> None:
+    for match in facts._COMPARISON_WORDS.finditer(text):
+        assert [name for name in _TOP_LEVEL if match.group(name) is not None] == [match.lastgroup]
+        assert match.lastgroup in facts._ALWAYS_COMPARISONS | {"rank", "share"}
+
+
+def test_a_stated_comparison_is_the_model_made_anew() -> None:
+    shared = facts._stated_comparison("vs_period", "2019", "比2019年同期")
+    assert shared == FactComparison(kind="vs_period", baseline="2019", text="比2019年同期")
+    assert facts._stated_comparison("vs_period", "2019", "比2019年同期") is shared
+    changed = facts._with_base_period(shared, "2021-Q1")
+    assert changed.baseline == "2019-Q1" and shared.baseline == "2019"  # a copy, the shared one unchanged

@@ -64,6 +64,7 @@ __all__ = ["Fact", "FactComparison", "FactTable", "extract_facts", "facts_for_se
 
 Change = Literal["increase", "decrease"]
 Scope = Literal["sentence", "paragraph", "section", "table"]
+_FactComparisonKind = Literal["yoy", "vs_previous_year", "vs_baseline", "rank", "share", "vs_period", "average_annual"]
 
 
 class FactComparison(BaseModel):
@@ -71,7 +72,7 @@ class FactComparison(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    kind: Literal["yoy", "vs_previous_year", "vs_baseline", "rank", "share", "vs_period", "average_annual"]
+    kind: _FactComparisonKind
     baseline: str | None = Field(
         default=None,
         description="national | province | city | previous_year | same_period_last_year; for vs_period (比2019年同期) "
@@ -323,17 +324,20 @@ class _Scans:
 # --- the parts of a fact -------------------------------------------------------------------------------
 
 
+# The alternatives of _COMPARISON_WORDS that state a comparison whatever the figure (every alternative
+# is a named group of its own, so the name of the one that matched is the match's lastgroup: the
+# group that closed last encloses the others).
+_ALWAYS_COMPARISONS = frozenset({"yoy", "same", "prev", "cmp", "period", "average"})
+
+
 def _comparison(sentence: str, clause_start: int, figure: _Figure, previous_start: int = 0) -> FactComparison | None:
     """The comparison stated before a figure within its clause (the last one before it wins)."""
     window_start = max(clause_start, figure.start - _INDICATOR_WINDOW)
     last: re.Match[str] | None = None
+    unit = figure.unit
     for match in _COMPARISON_WORDS.finditer(sentence, window_start, figure.start):
-        if (
-            match.group("yoy") or match.group("same") or match.group("prev") or match.group("cmp")
-            or match.group("period") or match.group("average")
-            or (match.group("rank") and figure.unit == "rank")
-            or (match.group("share") and figure.unit == "percent")
-        ):  # fmt: skip
+        kind = match.lastgroup
+        if kind in _ALWAYS_COMPARISONS or (kind == "rank" and unit == "rank") or (kind == "share" and unit == "percent"):
             last = match  # the last one that states a comparison wins: only it is built
     if last is None and clause_start > 0:
         # 与2019年同期相比，出口增长12%: a clause that is nothing but the comparison governs the next one.
@@ -346,17 +350,18 @@ def _comparison(sentence: str, clause_start: int, figure: _Figure, previous_star
 
 
 def _comparison_of(match: re.Match[str], figure: _Figure) -> FactComparison:
-    if match.group("yoy") or match.group("same"):
-        return FactComparison(kind="yoy", baseline="same_period_last_year", text=match.group())
-    if match.group("prev"):
-        return FactComparison(kind="vs_previous_year", baseline="previous_year", text=match.group())
-    if match.group("period"):
+    kind = match.lastgroup
+    if kind == "yoy" or kind == "same":
+        return _stated_comparison("yoy", "same_period_last_year", match.group())
+    if kind == "prev":
+        return _stated_comparison("vs_previous_year", "previous_year", match.group())
+    if kind == "period":
         # the base year as stated; with 同期 the figure's period in that year (:func:`_with_base_period`)
         base_year = match.group("baseyear") or match.group("baseyear2")
-        return FactComparison(kind="vs_period", baseline=base_year, text=match.group())
-    if match.group("average"):
-        return FactComparison(kind="average_annual", text=match.group())
-    if match.group("cmp"):
+        return _stated_comparison("vs_period", base_year, match.group())
+    if kind == "average":
+        return _stated_comparison("average_annual", None, match.group())
+    if kind == "cmp":
         direction: Literal["higher", "lower"] = "lower" if match.group("dir") in ("低于", "慢于") else "higher"
         return FactComparison(
             kind="vs_baseline",
@@ -366,11 +371,18 @@ def _comparison_of(match: re.Match[str], figure: _Figure) -> FactComparison:
             unit=figure.unit,
             text=match.group(),
         )
-    if match.group("rank"):
+    if kind == "rank":
         base = match.group("rankbase") or match.group("rankbase2")
-        return FactComparison(kind="rank", baseline=_BASELINES.get(base or ""), text=match.group())
+        return _stated_comparison("rank", _BASELINES.get(base or ""), match.group())
     base = match.group("sharebase")
-    return FactComparison(kind="share", baseline=_BASELINES.get(base or ""), text=match.group())
+    return _stated_comparison("share", _BASELINES.get(base or ""), match.group())
+
+
+@lru_cache(maxsize=4096)
+def _stated_comparison(kind: _FactComparisonKind, baseline: str | None, text: str) -> FactComparison:
+    """A comparison of words alone (no figure of its own): the same few words again and again, and a
+    frozen model, so one instance serves every fact that states them (a change makes a copy)."""
+    return FactComparison(kind=kind, baseline=baseline, text=text)
 
 
 _AVERAGE_YEARS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
