@@ -158,3 +158,21 @@ def test_a_stated_comparison_is_the_model_made_anew() -> None:
     assert facts._stated_comparison("vs_period", "2019", "比2019年同期") is shared
     changed = facts._with_base_period(shared, "2021-Q1")
     assert changed.baseline == "2019-Q1" and shared.baseline == "2019"  # a copy, the shared one unchanged
+
+
+# --- the words after a figure: the cache asked with what _following_noun reads -------------------
+
+AFTER_PIECES = [
+    "的", "企业", "家企业上云", "个", "项目", "同比", "增长", "，", "。", "、", "(", "）", "1", "5", "9", "\n", "亿元",
+    "光伏玻璃", "“", "”", "中", "以上", "左右", "a", " ", "！",
+]  # fmt: skip
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.sampled_from(AFTER_PIECES), max_size=14).map("".join), st.integers(0, 3))
+def test_following_words_are_all_the_following_noun_reads(text: str, start: int) -> None:
+    after = text[start : start + 17]
+    words = facts._FOLLOWING_WORDS.match(text, start, start + 17)
+    assert words is not None
+    assert facts._following_noun(words.group()) == facts._following_noun(after)
+    assert facts._following_indicator.__wrapped__(words.group()) == facts._following_indicator.__wrapped__(after)

@@ -415,6 +415,12 @@ def _respectively(prefix: str, count: int) -> list[str] | None:
     return None
 
 
+# The part of the 17 characters after a figure that _following_noun reads: up to the first digit or
+# break (an optional 的 first). The cache is asked with it, not with all 17 characters, so that the
+# figures that follow (other digits) do not make the same words a new entry.
+_FOLLOWING_WORDS = re.compile(r"的?[^，,。；;、！？!?\n()（）0-9]*")
+
+
 @lru_cache(maxsize=65536)
 def _following_indicator(after: str) -> str:
     """The cleaned noun phrase in ``after``, the 17 characters after a figure (a pure function of them,
@@ -490,7 +496,8 @@ def _choose_indicator(sentence: _Sentence, figure: _Figure, previous: str | None
     if sentence.periods or sentence.bases:
         prefix = _remove_periods(prefix, sentence.periods + sentence.bases, prefix_start)
     prefix = prefix.replace("\u3000", "")
-    following = _following_indicator(text[figure.end : figure.end + 17])
+    words = _FOLLOWING_WORDS.match(text, figure.end, figure.end + 17)  # always matches (maybe nothing)
+    following = _following_indicator(words.group() if words else "")
     if comparison is not None and comparison.kind == "share":
         share_at = prefix.find("占")
         subject = noun_phrase(prefix[:share_at]) if share_at > 0 else ""
