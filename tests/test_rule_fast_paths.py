@@ -14,7 +14,7 @@ from pydantic import TypeAdapter
 from summarizer.briefing.models import Region
 from summarizer.layout.segment import segment_document
 from summarizer.output.tables import facts_payload, pretty_json
-from summarizer.rules import facts
+from summarizer.rules import facts, indicators
 from summarizer.rules.facts import Fact, FactComparison, FactTable, extract_facts
 from summarizer.rules.periods import find_periods, may_state_calendar_year
 from summarizer.text.ingest import read_document
@@ -176,3 +176,19 @@ def test_following_words_are_all_the_following_noun_reads(text: str, start: int)
     assert words is not None
     assert facts._following_noun(words.group()) == facts._following_noun(after)
     assert facts._following_indicator.__wrapped__(words.group()) == facts._following_indicator.__wrapped__(after)
+
+
+# --- indicator heads looked up by their last character -------------------------------------------
+
+
+def _head_keys() -> st.SearchStrategy[str]:
+    words = [*(head.zh for head in indicators._heads()), "数字经济", "的", "工业", "a", ""]
+    return st.lists(st.sampled_from(words), max_size=4).map("".join)
+
+
+@settings(max_examples=500)
+@given(_head_keys())
+def test_heads_by_last_character_are_the_heads_the_key_ends_with(key: str) -> None:
+    plain = [head for head in indicators._heads() if key.endswith(head.zh)]
+    grouped = [head for head in indicators._heads_by_last_character().get(key[-1:], ()) if key.endswith(head.zh)]
+    assert grouped == plain
