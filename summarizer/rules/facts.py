@@ -138,6 +138,7 @@ class Fact(BaseModel):
 # model is never assigned to, so the shared set never changes. Pinned by tests/test_rule_fast_paths.py.
 _STATED_FIELDS: set[str] = set(Fact.model_fields) - {"also_at"}
 _object_setattr = object.__setattr__
+_validate_fact = Fact.__pydantic_validator__.validate_python
 
 
 class FactTable(BaseModel):
@@ -330,7 +331,7 @@ class _Scans:
 _ALWAYS_COMPARISONS = frozenset({"yoy", "same", "prev", "cmp", "period", "average"})
 
 
-def _comparison(sentence: str, clause_start: int, figure: _Figure, previous_start: int = 0) -> FactComparison | None:
+def _comparison(sentence: str, clause_start: int, figure: _Figure, clauses: _Clauses | None = None) -> FactComparison | None:
     """The comparison stated before a figure within its clause (the last one before it wins)."""
     window_start = max(clause_start, figure.start - _INDICATOR_WINDOW)
     last: re.Match[str] | None = None
@@ -341,6 +342,7 @@ def _comparison(sentence: str, clause_start: int, figure: _Figure, previous_star
             last = match  # the last one that states a comparison wins: only it is built
     if last is None and clause_start > 0:
         # 与2019年同期相比，出口增长12%: a clause that is nothing but the comparison governs the next one.
+        previous_start = clauses.previous(clause_start) if clauses is not None else 0
         own = _COMPARISON_WORDS.fullmatch(sentence, previous_start, clause_start - 1)
         if own is not None and own.group().endswith(("相比", "相较", "比较")):
             last = own
@@ -468,6 +470,7 @@ class _Sentence:
     indicators_by_clause: dict[int, list[str]] = field(default_factory=dict)
     region: tuple[Region | None] | None = None  # the sentence's first place, or the article's (once asked)
     cumulative_cue: bool | None = None  # whether 累计, 截至 … stand anywhere in it (once asked)
+    stripped: str | None = None  # the text without the spaces around it (once asked)
 
     def siblings(self, figure: _Figure) -> tuple[int, list[_Figure]]:
         return figure.clause, self.by_clause[figure.clause]
@@ -760,6 +763,9 @@ class _SegmentReader:
         self.segment_index = segment.index
         self.segment_region = segment.region
         self.context = context
+        reference = context.reference
+        # In a text of a year's first quarter, that year's total is its plan (see _fact).
+        self.first_quarter_year = str(reference.year) if reference is not None and reference.month <= 3 else None
         self.mapped = segment.reading
         self.text = self.mapped.text
         self.lines = _lines(self.text)
@@ -982,7 +988,7 @@ class _SegmentReader:
     ) -> tuple[Fact, str]:
         text = sentence.text
         cell = self.tables.get(self._line_start(sent_start + figure.start)) if self.tables else None
-        comparison = _comparison(text, figure.clause, figure, sentence.clauses.previous(figure.clause))
+        comparison = _comparison(text, figure.clause, figure, sentence.clauses)
         if cell is not None and figure.unit == "number":
             indicator = cell.indicator
         else:
@@ -1006,8 +1012,7 @@ class _SegmentReader:
         period, period_text, period_scope = self._period(sentence, figure, before, frame, carried, status, cell)
         if comparison is not None and comparison.kind in ("vs_period", "average_annual"):
             comparison = _with_base_period(comparison, period)
-        reference = self.context.reference
-        if status == "actual" and reference is not None and reference.month <= 3 and period == str(reference.year):
+        if status == "actual" and self.first_quarter_year is not None and period == self.first_quarter_year:
             # This year's total in a text of its first quarter cannot be a result yet: it is the year's plan.
             # A reading of the calendar, not of a word: the rules are not sure of it (scope "paragraph").
             status, status_cue, status_scope = "target", period_text or period, "paragraph"
@@ -1016,7 +1021,7 @@ class _SegmentReader:
         cumulative = (
             sentence.cumulative_cue
             and bool(_CUMULATIVE_CUES.search(text, max(0, figure.start - _INDICATOR_WINDOW), figure.start))
-        ) or any(p.mention.cumulative for p in before)
+        ) or (bool(before) and any(p.mention.cumulative for p in before))
         if cell is not None:
             cumulative = cumulative or cell.cumulative
         start, end = self.mapped.to_original(sent_start + figure.start, sent_start + figure.end)
@@ -1034,8 +1039,12 @@ class _SegmentReader:
             value, value_max = -value_max, -value
         else:
             value = _signed(value, change)
-        # model_validate of a dict: the same validation as Fact(**…), without the keyword call's overhead
-        fact = Fact.model_validate(
+        stated = status != "actual" or (cue is not None and cue.kind == "reset")
+        if sentence.stripped is None:
+            sentence.stripped = text.strip()
+        # the validator of a dict: the same validation as Fact(**…) (model_validate calls it), without
+        # the keyword call's overhead
+        fact: Fact = _validate_fact(
             {
                 "segment": self.segment_index,
                 "text": self.document_text[start:end],
@@ -1045,7 +1054,7 @@ class _SegmentReader:
                 "value_max": value_max,
                 "unit": unit,
                 "measure": measure,
-                "qualifier": _qualifier(sentence, figure),
+                "qualifier": _qualifier(sentence, figure) if figure.position and figure.qualifier == "exact" else figure.qualifier,
                 "indicator_zh": indicator or None,
                 "indicator_en": translation,
                 "indicator_translated": translation is not None,
@@ -1055,12 +1064,12 @@ class _SegmentReader:
                 "period_scope": period_scope if period is not None else None,
                 "cumulative": cumulative,
                 "status": status,
-                "status_cue": status_cue if status != "actual" or (cue is not None and cue.kind == "reset") else None,
-                "status_scope": status_scope if status != "actual" or (cue is not None and cue.kind == "reset") else None,
+                "status_cue": status_cue if stated else None,
+                "status_scope": status_scope if stated else None,
                 "preliminary": preliminary and status == "actual",
                 "comparison": comparison,
                 "region": region,
-                "sentence": text.strip(),
+                "sentence": sentence.stripped,
             }
         )
         _object_setattr(fact, "__pydantic_fields_set__", _STATED_FIELDS)
