@@ -14,7 +14,7 @@ from pydantic import TypeAdapter
 from summarizer.briefing.models import Region
 from summarizer.layout.segment import segment_document
 from summarizer.output.tables import facts_payload, pretty_json
-from summarizer.rules import facts, indicators
+from summarizer.rules import facts, indicators, numerals
 from summarizer.rules.facts import Fact, FactComparison, FactTable, extract_facts
 from summarizer.rules.periods import find_periods, may_state_calendar_year
 from summarizer.text.ingest import read_document
@@ -192,3 +192,20 @@ def test_heads_by_last_character_are_the_heads_the_key_ends_with(key: str) -> No
     plain = [head for head in indicators._heads() if key.endswith(head.zh)]
     grouped = [head for head in indicators._heads_by_last_character().get(key[-1:], ()) if key.endswith(head.zh)]
     assert grouped == plain
+
+
+# --- plain Arabic numerals parsed without the general reader ------------------------------------
+
+ARABIC = st.from_regex(r"\A[0-9]{1,30}(?:\.[0-9]{1,20})?\Z")
+
+
+@settings(max_examples=1000)
+@given(ARABIC)
+def test_plain_arabic_numerals_parse_as_the_general_reader_does(numeral: str) -> None:
+    fast = numerals.parse_numeral.__wrapped__(numeral)
+    general = numerals.parse_numeral.__wrapped__(numeral + " ")  # not plain: the general reader (space dropped)
+    assert fast is not None and general is not None
+    assert (fast.value, fast.scale_word, fast.digit_string, fast.has_big_unit, fast.has_unit, fast.arabic,
+            fast.single_char) == (general.value, general.scale_word, general.digit_string, general.has_big_unit,
+                                  general.has_unit, general.arabic, general.single_char)  # fmt: skip
+    assert fast.number_len == len(numeral)
