@@ -209,3 +209,33 @@ def test_plain_arabic_numerals_parse_as_the_general_reader_does(numeral: str) ->
             fast.single_char) == (general.value, general.scale_word, general.digit_string, general.has_big_unit,
                                   general.has_unit, general.arabic, general.single_char)  # fmt: skip
     assert fast.number_len == len(numeral)
+
+
+# --- the collector paused for a step and restored after it ---------------------------------------
+
+
+def test_collector_paused_restores_the_setting_and_nests() -> None:
+    import gc
+
+    from summarizer.text.collector import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # only the outermost turns it back on
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # off before, off after
+    finally:
+        gc.enable()
+    try:
+        with collector_paused():
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert gc.isenabled()

@@ -174,11 +174,14 @@ def facts_payload(table: FactTable) -> dict[str, Any]:
     """``summarizer facts --format json``: the contract keys first, extras after."""
     # Read from the models' fields, not dumped by pydantic-core and then edited: half the cost, the
     # same payload (see _fact_item); anything but a plain instance is dumped.
+    from summarizer.text.collector import collector_paused
+
     plain = _plain_types()
     facts: list[dict[str, Any]] = []
-    for fact in table.facts:
-        item = _fact_item(fact, plain)
-        facts.append(item if item is not None else _dumped_fact_item(fact))
+    with collector_paused():  # a dict per fact, no cycles (summarizer.text.collector)
+        for fact in table.facts:
+            item = _fact_item(fact, plain)
+            facts.append(item if item is not None else _dumped_fact_item(fact))
     return {
         "source": table.source,
         "document_date": table.document_date,

@@ -57,6 +57,7 @@ from summarizer.rules.numerals import compile_with_first_chars
 from summarizer.rules.periods import PeriodMention, find_periods, may_state_calendar_year
 from summarizer.rules.quantities import Quantity, find_quantities
 from summarizer.rules.tables import TableCell, read_tables
+from summarizer.text.collector import collector_paused
 from summarizer.text.textmap import normalize_string
 from summarizer.vocab import Status
 
@@ -1199,8 +1200,9 @@ def extract_facts(page: SegmentedPage, *, document_date: date | None = None) -> 
     reference = found.date if found is not None else None
     frame_year = _document_frame_year(page)
     facts: list[Fact] = []
-    for segment in page.segments:
-        facts.extend(facts_for_segment(segment, reference=reference, frame_year=frame_year))
+    with collector_paused():  # many small objects, no cycles (summarizer.text.collector)
+        for segment in page.segments:
+            facts.extend(facts_for_segment(segment, reference=reference, frame_year=frame_year))
     return FactTable(
         source=page.source,
         document_date=found.iso if found is not None else None,
