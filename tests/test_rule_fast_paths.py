@@ -61,6 +61,9 @@ def _same_payload(table: FactTable) -> None:
     fast, plain = facts_payload(table), _dumped_payload(table)
     assert fast == plain
     assert pretty_json(fast) == pretty_json(plain)  # types too (1.0 is not 1, a list not a tuple)
+    for key in ("region", "comparison", "also_at"):  # every fact has objects of its own, none shared
+        values = [item[key] for item in fast["facts"] if item[key] is not None]
+        assert len({id(value) for value in values}) == len(values)
 
 
 PAGES = [

@@ -792,6 +792,9 @@ class _SegmentReader:
 
     def _unchanged_cells(self, frame: _Frame) -> None:
         """Table cells written as a word, not a number (持平: unchanged): facts of value 0."""
+        if not self.tables:
+            self.facts.sort(key=lambda fact: fact.start)
+            return  # no table, no cell
         quantity_lines = {self._line_start(q.start) for q in self.scans.quantities}
         for line_start, line_end in self.lines:
             cell = self.tables.get(line_start)
