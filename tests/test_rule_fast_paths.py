@@ -3,6 +3,7 @@ test_fast_paths.py for the others; speed is measured in benchmarks/bench_rules.p
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,8 @@ from pydantic import TypeAdapter
 from summarizer.briefing.models import Region
 from summarizer.layout.segment import segment_document
 from summarizer.output.tables import facts_payload, pretty_json
-from summarizer.rules import facts, indicators, numerals
+from summarizer.rules import dates, facts, indicators, numerals
+from summarizer.rules.dates import resolve_period
 from summarizer.rules.facts import Fact, FactComparison, FactTable, extract_facts
 from summarizer.rules.periods import find_periods, may_state_calendar_year
 from summarizer.text.ingest import read_document
@@ -242,3 +244,18 @@ def test_collector_paused_restores_the_setting_and_nests() -> None:
     except RuntimeError:
         pass
     assert gc.isenabled()
+
+
+# --- periods without a stated year resolved once per wording and context -------------------------
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(PERIOD_WORDS), max_size=12).map("".join), st.sampled_from([None, "2023-02-10", "2024-07-19"]),
+       st.sampled_from([None, 2012, 2024]), st.booleans())  # fmt: skip
+def test_a_resolved_period_is_what_the_rules_give_afresh(text: str, day: str | None, frame_year: int | None, ahead: bool) -> None:
+    reference = date.fromisoformat(day) if day else None
+    for mention in find_periods(text):
+        cached = resolve_period(mention, reference, frame_year=frame_year, ahead_allowed=ahead)
+        if mention.period is None:
+            fresh = dates._resolve_relative.__wrapped__(mention.relative or "", reference, frame_year, ahead)
+            assert cached == fresh
