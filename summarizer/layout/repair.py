@@ -28,6 +28,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from summarizer.layout.boilerplate import SetAsideKind, inline_spans, paragraph_kind
+from summarizer.text.collector import collector_paused
 from summarizer.text.ingest import Document
 from summarizer.text.script import simplified_form
 from summarizer.text.textmap import (
@@ -558,6 +559,11 @@ def _excerpt(text: str, tail: bool) -> str:
 
 def repair_document(document: Document) -> RepairedPage:
     """Classify, de-quote, re-attach and join the paragraphs of ``document``."""
+    with collector_paused():  # many small objects, no cycles (summarizer.text.collector)
+        return _repaired(document)
+
+
+def _repaired(document: Document) -> RepairedPage:
     original = document.original
     paragraphs = _split_paragraphs(document)
     chars = distinct_characters(original)  # once per page: every per-paragraph table is cut from it

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from summarizer.briefing.models import Region
 from summarizer.gazetteer import detect_region
 from summarizer.layout.repair import Block, Repair, RepairedPage, SetAside, SuspectedTypo, repair_document
+from summarizer.text.collector import collector_paused
 from summarizer.text.ingest import Document
 from summarizer.text.textmap import (
     MappedText,
@@ -312,6 +313,11 @@ def _make_segment(index: int, blocks: list[Block], page: RepairedPage, records: 
 
 def segment_page(page: RepairedPage) -> SegmentedPage:
     """Split a repaired page into articles."""
+    with collector_paused():  # many small objects, no cycles (summarizer.text.collector)
+        return _segmented(page)
+
+
+def _segmented(page: RepairedPage) -> SegmentedPage:
     blocks = page.blocks
     starts = _article_starts(blocks)
     segments: list[Segment] = []
@@ -335,4 +341,5 @@ def segment_page(page: RepairedPage) -> SegmentedPage:
 
 def segment_document(document: Document) -> SegmentedPage:
     """Repair and segment a document (the whole rule path up to articles)."""
-    return segment_page(repair_document(document))
+    with collector_paused():  # one pause for both steps (summarizer.text.collector)
+        return segment_page(repair_document(document))

@@ -131,13 +131,15 @@ def _plain_types() -> tuple[type, type, type]:
     return Fact, FactComparison, Region
 
 
-def _fact_item(fact: Any, plain: tuple[type, type, type]) -> dict[str, Any] | None:
+def _fact_item(fact: Any, plain: tuple[type, type, type], nested: dict[int, Any]) -> dict[str, Any] | None:
     """One fact of the payload read from the model's fields, or None when it is no plain instance.
 
     What ``_fact_list().dump_python(..., mode="json")`` gives, and the edits below: the models have no
     serializers of their own and hold only JSON types (str, int, float, bool, None) besides the nested
     models and ``also_at`` (tuples, dumped as lists); the fields, in their order, are the instance's
     ``__dict__`` (pydantic fills it in field order). Pinned against the dump by tests/test_rule_fast_paths.py.
+    A nested model (a region, a comparison of words) is shared by many facts: its fields without the
+    nulls are read once per payload (``nested``, by identity) and each fact gets a dict of its own.
     """
     fact_type, comparison_type, region_type = plain
     if type(fact) is not fact_type:
@@ -148,14 +150,23 @@ def _fact_item(fact: Any, plain: tuple[type, type, type]) -> dict[str, Any] | No
     if comparison is not None:
         if type(comparison) is not comparison_type:
             return None
-        item["comparison"] = {name: value for name, value in comparison.__dict__.items() if value is not None}
+        item["comparison"] = _nested_fields(comparison, nested)
     region = item["region"]
     if region is not None:
         if type(region) is not region_type:
             return None
-        item["region"] = {name: value for name, value in region.__dict__.items() if value is not None}
-    item["also_at"] = [list(span) for span in item["also_at"]]  # last, as the contract lists it
+        item["region"] = _nested_fields(region, nested)
+    also_at = item["also_at"]
+    item["also_at"] = [list(span) for span in also_at] if also_at else []  # last, as the contract lists it
     return item
+
+
+def _nested_fields(model: Any, nested: dict[int, Any]) -> dict[str, Any]:
+    """A nested model's fields without the nulls, as a new dict (read once per model, by identity)."""
+    entry = nested.get(id(model))
+    if entry is None or entry[0] is not model:
+        entry = nested[id(model)] = (model, tuple((name, value) for name, value in model.__dict__.items() if value is not None))
+    return dict(entry[1])
 
 
 def _dumped_fact_item(fact: Any) -> dict[str, Any]:
@@ -174,11 +185,15 @@ def facts_payload(table: FactTable) -> dict[str, Any]:
     """``summarizer facts --format json``: the contract keys first, extras after."""
     # Read from the models' fields, not dumped by pydantic-core and then edited: half the cost, the
     # same payload (see _fact_item); anything but a plain instance is dumped.
+    from summarizer.text.collector import collector_paused
+
     plain = _plain_types()
+    nested: dict[int, Any] = {}
     facts: list[dict[str, Any]] = []
-    for fact in table.facts:
-        item = _fact_item(fact, plain)
-        facts.append(item if item is not None else _dumped_fact_item(fact))
+    with collector_paused():  # a dict per fact, no cycles (summarizer.text.collector)
+        for fact in table.facts:
+            item = _fact_item(fact, plain, nested)
+            facts.append(item if item is not None else _dumped_fact_item(fact))
     return {
         "source": table.source,
         "document_date": table.document_date,

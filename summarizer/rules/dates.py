@@ -27,6 +27,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Final, Literal
 
 from summarizer.rules.periods import PeriodMention
@@ -199,7 +200,13 @@ def resolve_period(
     """
     if mention.period is not None:
         return mention.period
-    relative = mention.relative or ""
+    return _resolve_relative(mention.relative or "", reference, frame_year, ahead_allowed)
+
+
+@lru_cache(maxsize=4096)
+def _resolve_relative(relative: str, reference: date | None, frame_year: int | None, ahead_allowed: bool) -> str | None:
+    """:func:`resolve_period` of a mention without a stated period: a function of its ``relative``
+    and the context alone, and the same few (今年, 一季度, 去年同期 …) again and again."""
     word, _, partial = relative.partition(":")
     if word.startswith("--") or word[:1] in ("Q", "H"):
         word, partial = "", relative

@@ -54,9 +54,10 @@ from summarizer.rules.indicators import (
     strip_scope,
 )
 from summarizer.rules.numerals import compile_with_first_chars
-from summarizer.rules.periods import PeriodMention, find_periods
+from summarizer.rules.periods import PeriodMention, find_periods, may_state_calendar_year
 from summarizer.rules.quantities import Quantity, find_quantities
 from summarizer.rules.tables import TableCell, read_tables
+from summarizer.text.collector import collector_paused
 from summarizer.text.textmap import normalize_string
 from summarizer.vocab import Status
 
@@ -64,6 +65,7 @@ __all__ = ["Fact", "FactComparison", "FactTable", "extract_facts", "facts_for_se
 
 Change = Literal["increase", "decrease"]
 Scope = Literal["sentence", "paragraph", "section", "table"]
+_FactComparisonKind = Literal["yoy", "vs_previous_year", "vs_baseline", "rank", "share", "vs_period", "average_annual"]
 
 
 class FactComparison(BaseModel):
@@ -71,7 +73,7 @@ class FactComparison(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    kind: Literal["yoy", "vs_previous_year", "vs_baseline", "rank", "share", "vs_period", "average_annual"]
+    kind: _FactComparisonKind
     baseline: str | None = Field(
         default=None,
         description="national | province | city | previous_year | same_period_last_year; for vs_period (比2019年同期) "
@@ -129,6 +131,15 @@ class Fact(BaseModel):
     also_at: list[tuple[int, int]] = Field(
         default_factory=list, description="Other spans stating the same figure (a heading, a lead)."
     )
+
+
+# The fields every fact of the engine states (all but also_at): one set of their names for all of them.
+# Pydantic makes a set per instance (2 KB, a third of a fact's memory, and one more object for the
+# garbage collector to walk); it copies the set before it adds to it (model_copy), and a frozen
+# model is never assigned to, so the shared set never changes. Pinned by tests/test_rule_fast_paths.py.
+_STATED_FIELDS: set[str] = set(Fact.model_fields) - {"also_at"}
+_object_setattr = object.__setattr__
+_validate_fact = Fact.__pydantic_validator__.validate_python
 
 
 class FactTable(BaseModel):
@@ -326,20 +337,24 @@ class _Scans:
 # --- the parts of a fact -------------------------------------------------------------------------------
 
 
-def _comparison(sentence: str, clause_start: int, figure: _Figure, previous_start: int = 0) -> FactComparison | None:
+# The alternatives of _COMPARISON_WORDS that state a comparison whatever the figure (every alternative
+# is a named group of its own, so the name of the one that matched is the match's lastgroup: the
+# group that closed last encloses the others).
+_ALWAYS_COMPARISONS = frozenset({"yoy", "same", "prev", "cmp", "period", "average"})
+
+
+def _comparison(sentence: str, clause_start: int, figure: _Figure, clauses: _Clauses | None = None) -> FactComparison | None:
     """The comparison stated before a figure within its clause (the last one before it wins)."""
     window_start = max(clause_start, figure.start - _INDICATOR_WINDOW)
     last: re.Match[str] | None = None
+    unit = figure.unit
     for match in _COMPARISON_WORDS.finditer(sentence, window_start, figure.start):
-        if (
-            match.group("yoy") or match.group("same") or match.group("prev") or match.group("cmp")
-            or match.group("period") or match.group("average")
-            or (match.group("rank") and figure.unit == "rank")
-            or (match.group("share") and figure.unit == "percent")
-        ):  # fmt: skip
+        kind = match.lastgroup
+        if kind in _ALWAYS_COMPARISONS or (kind == "rank" and unit == "rank") or (kind == "share" and unit == "percent"):
             last = match  # the last one that states a comparison wins: only it is built
     if last is None and clause_start > 0:
         # 与2019年同期相比，出口增长12%: a clause that is nothing but the comparison governs the next one.
+        previous_start = clauses.previous(clause_start) if clauses is not None else 0
         own = _COMPARISON_WORDS.fullmatch(sentence, previous_start, clause_start - 1)
         if own is not None and own.group().endswith(("相比", "相较", "比较")):
             last = own
@@ -349,17 +364,18 @@ def _comparison(sentence: str, clause_start: int, figure: _Figure, previous_star
 
 
 def _comparison_of(match: re.Match[str], figure: _Figure) -> FactComparison:
-    if match.group("yoy") or match.group("same"):
-        return FactComparison(kind="yoy", baseline="same_period_last_year", text=match.group())
-    if match.group("prev"):
-        return FactComparison(kind="vs_previous_year", baseline="previous_year", text=match.group())
-    if match.group("period"):
+    kind = match.lastgroup
+    if kind == "yoy" or kind == "same":
+        return _stated_comparison("yoy", "same_period_last_year", match.group())
+    if kind == "prev":
+        return _stated_comparison("vs_previous_year", "previous_year", match.group())
+    if kind == "period":
         # the base year as stated; with 同期 the figure's period in that year (:func:`_with_base_period`)
         base_year = match.group("baseyear") or match.group("baseyear2")
-        return FactComparison(kind="vs_period", baseline=base_year, text=match.group())
-    if match.group("average"):
-        return FactComparison(kind="average_annual", text=match.group())
-    if match.group("cmp"):
+        return _stated_comparison("vs_period", base_year, match.group())
+    if kind == "average":
+        return _stated_comparison("average_annual", None, match.group())
+    if kind == "cmp":
         direction: Literal["higher", "lower"] = "lower" if match.group("dir") in ("低于", "慢于") else "higher"
         return FactComparison(
             kind="vs_baseline",
@@ -369,11 +385,18 @@ def _comparison_of(match: re.Match[str], figure: _Figure) -> FactComparison:
             unit=figure.unit,
             text=match.group(),
         )
-    if match.group("rank"):
+    if kind == "rank":
         base = match.group("rankbase") or match.group("rankbase2")
-        return FactComparison(kind="rank", baseline=_BASELINES.get(base or ""), text=match.group())
+        return _stated_comparison("rank", _BASELINES.get(base or ""), match.group())
     base = match.group("sharebase")
-    return FactComparison(kind="share", baseline=_BASELINES.get(base or ""), text=match.group())
+    return _stated_comparison("share", _BASELINES.get(base or ""), match.group())
+
+
+@lru_cache(maxsize=4096)
+def _stated_comparison(kind: _FactComparisonKind, baseline: str | None, text: str) -> FactComparison:
+    """A comparison of words alone (no figure of its own): the same few words again and again, and a
+    frozen model, so one instance serves every fact that states them (a change makes a copy)."""
+    return FactComparison(kind=kind, baseline=baseline, text=text)
 
 
 _AVERAGE_YEARS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
@@ -404,6 +427,12 @@ def _respectively(prefix: str, count: int) -> list[str] | None:
         if len(items) >= count:
             return items[-count:]
     return None
+
+
+# The part of the 17 characters after a figure that _following_noun reads: up to the first digit or
+# break (an optional 的 first). The cache is asked with it, not with all 17 characters, so that the
+# figures that follow (other digits) do not make the same words a new entry.
+_FOLLOWING_WORDS = re.compile(r"的?[^，,。；;、！？!?\n()（）0-9]*")
 
 
 @lru_cache(maxsize=65536)
@@ -453,6 +482,7 @@ class _Sentence:
     indicators_by_clause: dict[int, list[str]] = field(default_factory=dict)
     region: tuple[Region | None] | None = None  # the sentence's first place, or the article's (once asked)
     cumulative_cue: bool | None = None  # whether 累计, 截至 … stand anywhere in it (once asked)
+    stripped: str | None = None  # the text without the spaces around it (once asked)
 
     def siblings(self, figure: _Figure) -> tuple[int, list[_Figure]]:
         return figure.clause, self.by_clause[figure.clause]
@@ -481,7 +511,8 @@ def _choose_indicator(sentence: _Sentence, figure: _Figure, previous: str | None
     if sentence.periods or sentence.bases:
         prefix = _remove_periods(prefix, sentence.periods + sentence.bases, prefix_start)
     prefix = prefix.replace("\u3000", "")
-    following = _following_indicator(text[figure.end : figure.end + 17])
+    words = _FOLLOWING_WORDS.match(text, figure.end, figure.end + 17)  # always matches (maybe nothing)
+    following = _following_indicator(words.group() if words else "")
     if comparison is not None and comparison.kind == "share":
         share_at = prefix.find("占")
         subject = noun_phrase(prefix[:share_at]) if share_at > 0 else ""
@@ -744,6 +775,9 @@ class _SegmentReader:
         self.segment_index = segment.index
         self.segment_region = segment.region
         self.context = context
+        reference = context.reference
+        # In a text of a year's first quarter, that year's total is its plan (see _fact).
+        self.first_quarter_year = str(reference.year) if reference is not None and reference.month <= 3 else None
         self.mapped = segment.reading
         self.text = self.mapped.text
         self.lines = _lines(self.text)
@@ -769,6 +803,9 @@ class _SegmentReader:
 
     def _unchanged_cells(self, frame: _Frame) -> None:
         """Table cells written as a word, not a number (持平: unchanged): facts of value 0."""
+        if not self.tables:
+            self.facts.sort(key=lambda fact: fact.start)
+            return  # no table, no cell
         quantity_lines = {self._line_start(q.start) for q in self.scans.quantities}
         for line_start, line_end in self.lines:
             cell = self.tables.get(line_start)
@@ -795,8 +832,8 @@ class _SegmentReader:
 
     def _year_of(self, text: str) -> int | None:
         head = text[:60]
-        if "年" not in head:
-            return None  # no calendar year (2012年) is written without 年
+        if not may_state_calendar_year(head):
+            return None  # no calendar year (2012年) in it: no other period is a year with a number
         for mention in find_periods(head):
             if mention.kind == "year" and mention.period and text[mention.end : mention.end + 2] != "以来":
                 return int(mention.period)
@@ -966,7 +1003,7 @@ class _SegmentReader:
     ) -> tuple[Fact, str]:
         text = sentence.text
         cell = self.tables.get(self._line_start(sent_start + figure.start)) if self.tables else None
-        comparison = _comparison(text, figure.clause, figure, sentence.clauses.previous(figure.clause))
+        comparison = _comparison(text, figure.clause, figure, sentence.clauses)
         if cell is not None and figure.unit == "number":
             indicator = cell.indicator
         else:
@@ -990,8 +1027,7 @@ class _SegmentReader:
         period, period_text, period_scope = self._period(sentence, figure, before, frame, carried, status, cell)
         if comparison is not None and comparison.kind in ("vs_period", "average_annual"):
             comparison = _with_base_period(comparison, period)
-        reference = self.context.reference
-        if status == "actual" and reference is not None and reference.month <= 3 and period == str(reference.year):
+        if status == "actual" and self.first_quarter_year is not None and period == self.first_quarter_year:
             # This year's total in a text of its first quarter cannot be a result yet: it is the year's plan.
             # A reading of the calendar, not of a word: the rules are not sure of it (scope "paragraph").
             status, status_cue, status_scope = "target", period_text or period, "paragraph"
@@ -1000,7 +1036,7 @@ class _SegmentReader:
         cumulative = (
             sentence.cumulative_cue
             and bool(_CUMULATIVE_CUES.search(text, max(0, figure.start - _INDICATOR_WINDOW), figure.start))
-        ) or any(p.mention.cumulative for p in before)
+        ) or (bool(before) and any(p.mention.cumulative for p in before))
         if cell is not None:
             cumulative = cumulative or cell.cumulative
         start, end = self.mapped.to_original(sent_start + figure.start, sent_start + figure.end)
@@ -1018,8 +1054,12 @@ class _SegmentReader:
             value, value_max = -value_max, -value
         else:
             value = _signed(value, change)
-        # model_validate of a dict: the same validation as Fact(**…), without the keyword call's overhead
-        fact = Fact.model_validate(
+        stated = status != "actual" or (cue is not None and cue.kind == "reset")
+        if sentence.stripped is None:
+            sentence.stripped = text.strip()
+        # the validator of a dict: the same validation as Fact(**…) (model_validate calls it), without
+        # the keyword call's overhead
+        fact: Fact = _validate_fact(
             {
                 "segment": self.segment_index,
                 "text": self.document_text[start:end],
@@ -1029,7 +1069,7 @@ class _SegmentReader:
                 "value_max": value_max,
                 "unit": unit,
                 "measure": measure,
-                "qualifier": _qualifier(sentence, figure),
+                "qualifier": _qualifier(sentence, figure) if figure.position and figure.qualifier == "exact" else figure.qualifier,
                 "indicator_zh": indicator or None,
                 "indicator_en": translation,
                 "indicator_translated": translation is not None,
@@ -1039,14 +1079,15 @@ class _SegmentReader:
                 "period_scope": period_scope if period is not None else None,
                 "cumulative": cumulative,
                 "status": status,
-                "status_cue": status_cue if status != "actual" or (cue is not None and cue.kind == "reset") else None,
-                "status_scope": status_scope if status != "actual" or (cue is not None and cue.kind == "reset") else None,
+                "status_cue": status_cue if stated else None,
+                "status_scope": status_scope if stated else None,
                 "preliminary": preliminary and status == "actual",
                 "comparison": comparison,
                 "region": region,
-                "sentence": text.strip(),
+                "sentence": sentence.stripped,
             }
         )
+        _object_setattr(fact, "__pydantic_fields_set__", _STATED_FIELDS)
         return fact, indicator
 
     def _year_to_date(self, frame: _Frame) -> str | None:
@@ -1173,8 +1214,9 @@ def extract_facts(page: SegmentedPage, *, document_date: date | None = None) -> 
     reference = found.date if found is not None else None
     frame_year = _document_frame_year(page)
     facts: list[Fact] = []
-    for segment in page.segments:
-        facts.extend(facts_for_segment(segment, reference=reference, frame_year=frame_year))
+    with collector_paused():  # many small objects, no cycles (summarizer.text.collector)
+        for segment in page.segments:
+            facts.extend(facts_for_segment(segment, reference=reference, frame_year=frame_year))
     return FactTable(
         source=page.source,
         document_date=found.iso if found is not None else None,

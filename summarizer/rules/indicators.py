@@ -361,6 +361,16 @@ def _heads() -> tuple[_Head, ...]:
 
 
 @lru_cache(maxsize=1)
+def _heads_by_last_character() -> dict[str, tuple[_Head, ...]]:
+    """:func:`_heads` grouped by the character they end with, each group in the order of :func:`_heads`
+    (a key can only end with a head that ends with its own last character)."""
+    groups: dict[str, list[_Head]] = {}
+    for head in _heads():
+        groups.setdefault(head.zh[-1], []).append(head)
+    return {last: tuple(heads) for last, heads in groups.items()}
+
+
+@lru_cache(maxsize=1)
 def _head_words() -> frozenset[str]:
     return frozenset(head.zh for head in _heads())
 
@@ -388,7 +398,7 @@ def _compose(key: str, depth: int) -> str | None:
     contribution = _contribution(key, depth)
     if contribution is not None:
         return contribution
-    for head in _heads():
+    for head in _heads_by_last_character().get(key[-1:], ()):
         if key.endswith(head.zh) and len(key) > len(head.zh):
             modifier = _compose(_without_de(key[: -len(head.zh)]), depth + 1)
             if modifier is not None:

@@ -340,9 +340,16 @@ def _split_scale(numeral: str) -> tuple[int, str | None]:
     return len(number_part), numeral[index:].translate(CANONICAL_SCALE_CHARS)
 
 
+# Arabic digits with an optional decimal part, nothing else: the commonest numeral by far. Its value is
+# float() of it (what float(Decimal(...)) gives: both round the exact decimal once), and it has no scale.
+_PLAIN_ARABIC = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
 @lru_cache(maxsize=8192)
 def parse_numeral(numeral: str) -> Numeral | None:
     """Parse an unsigned numeral as found in folded text (thousands commas allowed)."""
+    if _PLAIN_ARABIC.fullmatch(numeral):
+        return Numeral(float(numeral), len(numeral), None, False, False, False, True, False)
     plain = THOUSANDS_COMMA.sub("", numeral).replace(" ", "")
     value, digit_string = _numeral_value(plain)
     if value is None:

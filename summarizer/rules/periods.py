@@ -22,7 +22,7 @@ from summarizer.rules.numerals import (
     parse_number,
 )
 
-__all__ = ["PeriodKind", "PeriodMention", "find_periods"]
+__all__ = ["PeriodKind", "PeriodMention", "find_periods", "may_state_calendar_year"]
 
 PeriodKind = Literal["year", "month", "month_range", "quarter", "half", "date", "relative", "multi_year"]
 
@@ -140,9 +140,13 @@ class _PeriodReader:
     def run(self) -> list[PeriodMention]:
         drafts: list[_PeriodDraft] = []
         norm = self.norm
+        ranges: dict[tuple[str, ...], list[tuple[int, int]]] = {}  # patterns share their words (年, 月)
         for name, required, pattern in _PERIOD_PATTERNS:
             handler = getattr(self, f"_{name}")
-            for lo, hi in _lines_with(norm, required):
+            lines = ranges.get(required)
+            if lines is None:
+                lines = ranges[required] = _lines_with(norm, required)
+            for lo, hi in lines:
                 for match in pattern.finditer(norm, lo, hi):
                     draft: _PeriodDraft | None = handler(match, match.start(), match.end())
                     if draft is not None:
@@ -386,6 +390,17 @@ _LINE_SEARCH_MIN = 256  # shorter texts are searched whole
 
 def _join_relative(relative: str | None, partial: str) -> str:
     return partial if relative is None else f"{relative}:{partial}"
+
+
+_CALENDAR_YEAR: Final = next(pattern for name, _, pattern in _PERIOD_PATTERNS if name == "calendar_year")
+
+
+def may_state_calendar_year(text: str) -> bool:
+    """False when ``find_periods(text)`` (no default year) surely reports no mention of kind "year"
+    with a period: only a calendar year (2023年, 二〇二三年) gives one (a relative year has no period
+    without a default year), so a text in which that pattern finds nothing has none. A search of one
+    pattern, where :func:`find_periods` runs them all."""
+    return "年" in text and _CALENDAR_YEAR.search(fold_width(text)) is not None
 
 
 def find_periods(text: str, default_year: int | None = None) -> list[PeriodMention]:

@@ -17,6 +17,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 from summarizer.text.script import simplified_form
 from summarizer.text.translation import translate
@@ -56,6 +57,9 @@ class Piece:
         return self.orig_start + self.orig_length
 
 
+_START = attrgetter("start")
+
+
 class MappedText:
     """A string derived from an original text, with a map from its offsets to the original's."""
 
@@ -65,7 +69,7 @@ class MappedText:
         self.text = text
         self.pieces = pieces
         self.original_length = original_length
-        self._piece_starts = [p.start for p in pieces]
+        self._piece_starts = list(map(_START, pieces))
 
     @classmethod
     def identity(cls, text: str) -> MappedText:
