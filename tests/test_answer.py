@@ -89,6 +89,7 @@ def test_a_cited_figure_is_filled_from_the_list(figures: FigureList) -> None:
         ({"figure": "F99", "indicator_en": "x"}, "F99, which is not in the figure list"),
         ({"figure": "Fx", "indicator_en": "x"}, "Fx, which is not in the figure list"),
         ({"indicator_en": "x", "value": 3.0}, "does not give source_quote, unit"),
+        ({"indicator_en": "x", "source_quote": "增长7%", "value": 7.0, "unit": "percent"}, "does not give status"),
         ({"figure": "F1", "from_figure": "F77", "indicator_en": "x"}, "from_figure F77 is not in the figure list"),
     ],
 )

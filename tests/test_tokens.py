@@ -48,7 +48,7 @@ def prepared(mode: str) -> tuple[dict[str, object], str]:
 
 def tools_request() -> dict[str, object]:
     template = prompting.latest_prompt("article_briefing")
-    rendered = prompting.render_article_prompt(template, article=seed_articles()[0], index=1)
+    rendered = prompting.render_article_prompt(template, article=seed_articles()[0])
     extra, _ = prepared("tools")
     return {"messages": rendered.messages, **extra}
 

@@ -314,7 +314,7 @@ class Expansion:
         )
 
 
-def _metric(answer: AnswerMetric, figures: FigureList, pointer: str) -> tuple[dict[str, Any] | None, str | None, bool]:
+def _metric(answer: AnswerMetric, figures: FigureList) -> tuple[dict[str, Any] | None, str | None, bool]:
     """The metric fields an answered metric stands for, or why there are none; and whether it
     corrects the list."""
     figure = figures.get(answer.figure)
@@ -348,19 +348,19 @@ def _metric(answer: AnswerMetric, figures: FigureList, pointer: str) -> tuple[di
                 data[name] = claimed
                 corrected = True
         return data, None, corrected
+    # An unlisted figure's status is the model's to state: left out, it would read as achieved.
     missing = [
-        name for name in ("source_quote", "value", "unit") if getattr(answer, name) in (None, "")
+        name for name in ("source_quote", "value", "unit", "status") if getattr(answer, name) in (None, "")
     ]
     if missing:
         return None, (
             "cites no figure of the list and does not give " + ", ".join(missing)
-            + "; cite the figure's id, or give source_quote, value and unit for a figure the list lacks"
+            + "; cite the figure's id, or give source_quote, value, unit and status for a figure the list lacks"
         ), False
     data = answer.model_dump(exclude={"figure", "why", "from_figure", "yoy"}, exclude_none=True)
     if answer.yoy:
         data["comparison"] = {"kind": "year_on_year"}
     data.setdefault("indicator_zh", answer.source_quote)
-    data.setdefault("status", "actual")
     return data, None, False
 
 
@@ -391,7 +391,7 @@ def expand_answer(
     metrics: list[Metric] = []
     for position, item in enumerate(answer.metrics):
         pointer = f"/metrics/{position}"
-        data, problem, corrected = _metric(item, figures, pointer)
+        data, problem, corrected = _metric(item, figures)
         if data is not None:
             try:
                 metrics.append(Metric.model_validate(data))

@@ -424,7 +424,6 @@ class _Engine:
         return render_article_prompt(
             self.prompt,
             article=part.text,
-            index=segment.index + 1,
             title=title,
             glossary=glossary,
             document_date=self.facts.document_date if self.facts is not None else None,

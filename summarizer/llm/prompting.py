@@ -169,7 +169,6 @@ def render_article_prompt(
     template: PromptTemplate,
     *,
     article: str,
-    index: int,
     title: str | None = None,
     glossary: Sequence[tuple[str, str]] = (),
     document_date: str | None = None,
@@ -193,7 +192,6 @@ def render_article_prompt(
     safe_article = _neutralise_article_tags(article)
     sent = safe_article if marked is None else _neutralise_article_tags(marked)
     messages = template.render(
-        index=str(index),
         heading="".join(heading_parts),
         glossary=glossary_text,
         figures=figures or "(none)",
