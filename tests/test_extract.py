@@ -463,3 +463,30 @@ def test_a_summary_claim_that_survives_its_cut_withholds_the_summary(page: Segme
     assert article.summary_en == "Output tops 9 trillion yuan."  # the first time, quarantine cuts sentences
     article = _replace_fixed_fields(article, failed, page.segments[0].title, cut)
     assert article.summary_en == WITHHELD_SUMMARY  # the cut did not remove it: the whole summary goes
+
+
+def test_each_part_of_a_split_article_lists_and_marks_its_own_figures(
+    page: SegmentedPage, facts: FactTable, tmp_path: Path
+) -> None:
+    """A model that cites every mark of each part's request gets every figure of the page, each
+    once, filled from the rules and verified: the marks and ids of a part are that part's."""
+    import re
+
+    def respond(request: FakeRequest) -> FakeReply:
+        user = str(next(m["content"] for m in request.messages if m.get("role") == "user"))
+        article = user.split("<article>", 1)[1]
+        ids = re.findall(r"\[(F\d+)\]", article)
+        assert len(ids) == len(set(ids))
+        metrics = [{"figure": figure_id, "indicator_en": "a figure of the article"} for figure_id in ids]
+        return FakeReply.json_for_request({"headline_en": "A headline", "summary_en": "A summary.", "metrics": metrics})
+
+    with FakeOpenAIServer(responder=respond) as server:
+        outcome = run(page, facts, settings_for(server, tmp_path, segment_char_budget=1200))
+        assert server.request_count > len(page.segments)  # the long articles were split
+    assert outcome.briefing is not None
+    for article in outcome.briefing.articles:
+        listed = {(f.start, f.end) for f in facts.for_segment(article.index or 0) if f.indicator_zh and f.value is not None}
+        shown = [(m.value_span.start, m.value_span.end) for m in article.metrics if m.value_span is not None]
+        assert len(shown) == len(set(shown)) and set(shown) <= listed
+        assert len(shown) >= 0.9 * len(listed), (article.index, len(shown), len(listed))
+        assert article.unverified == [], [u.reason for u in article.unverified]
