@@ -75,8 +75,6 @@ __all__ = [
 PROMPT_NAME = "article_briefing"
 ArticleStatus = Literal["verified", "partially_verified", "failed"]
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
-# Parts started beyond the request slots, so a freed slot finds a request ready to send.
-_PREFETCH = 2
 
 
 # -- results --------------------------------------------------------------------------------------
@@ -360,7 +358,9 @@ class _Engine:
     workers: ThreadPoolExecutor = field(init=False)
 
     def __post_init__(self) -> None:
-        self.slots = asyncio.Semaphore(self.settings.concurrency + _PREFETCH)
+        # A part holds its slot while its answer is verified: a second wave of parts, prepared while
+        # the first is out, finds the request slots free the moment answers arrive.
+        self.slots = asyncio.Semaphore(2 * self.settings.concurrency)
         self.workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="summarizer-source")
 
     def facts_for(self, segment: Segment) -> list[Any] | None:
@@ -447,8 +447,8 @@ class _Engine:
         )
 
     async def part(self, part: _Part) -> PartResult:
-        # Preparing a request costs CPU (prompt, instructor's schema handling); starting only a few
-        # more parts than there are request slots keeps that work from delaying requests already due.
+        # Preparing a request costs CPU (figure list, prompt); starting at most one wave more than
+        # there are request slots keeps that work from delaying requests already due.
         async with self.slots:
             return await self._part(part)
 
