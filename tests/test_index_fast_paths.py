@@ -62,3 +62,27 @@ def test_facts_of_a_segment_are_the_plain_filter_and_follow_the_list() -> None:
     returned = table.for_segment(0)
     returned.clear()  # a caller's list is its own
     assert table.for_segment(0)
+
+
+def test_an_original_span_maps_to_the_derived_span_it_became() -> None:
+    from summarizer.text.textmap import MappedTextBuilder
+
+    analysis = analyse_file(SEED)
+    placed = total = 0
+    for segment in analysis.page.segments:
+        mapped = segment.mapped
+        for fact in analysis.facts.for_segment(segment.index):
+            total += 1
+            derived = mapped.derived_span(fact.start, fact.end)
+            if derived is None:
+                continue
+            placed += 1
+            assert mapped.to_original(*derived) == (fact.start, fact.end)
+            assert mapped.text[derived[0] : derived[1]] == analysis.document.original[fact.start : fact.end]
+    assert placed >= 0.95 * total
+    # A replaced run has no derived span of its own: the caller searches instead.
+    builder = MappedTextBuilder(10)
+    builder.append_original("0123456789", 0, 4)
+    builder.append_replacement("X", 4, 6)
+    built = builder.build()
+    assert built.derived_span(1, 3) == (1, 3) and built.derived_span(4, 6) is None and built.derived_span(3, 5) is None

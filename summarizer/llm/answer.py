@@ -220,6 +220,10 @@ class FigureList:
         if self.text is None:
             return None
         fact, text = figure.fact, self.text.text
+        direct = self.text.derived_span(fact.start, fact.end)
+        if direct is not None and text[direct[0] : direct[1]] == fact.text:
+            return direct[0]
+        # Normalised or repaired on its way into the text (rare): the occurrence that maps back to it.
         position = text.find(fact.text)
         while position >= 0 and self.text.to_original(position, position + len(fact.text)) != (fact.start, fact.end):
             position = text.find(fact.text, position + 1)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -386,12 +387,19 @@ class _Engine:
 
     def parts_of(self, segment: Segment) -> list[_Part]:
         texts = split_text(segment.text, self.settings.segment_char_budget, segment.subheadings)
-        facts = self.facts_for(segment) or []
+        facts = sorted(self.facts_for(segment) or [], key=lambda f: (f.start, f.end))
+        starts = [f.start for f in facts]
         original = self.page.document.original
         parts = []
         for number, (text, (start, end)) in enumerate(zip(texts, part_spans(segment.text, texts), strict=True), 1):
-            low, high = segment.original_span(start, end) if len(texts) > 1 else (segment.start, segment.end)
-            inside = [f for f in facts if len(texts) == 1 or (low <= f.start and f.end <= high)]
+            if len(texts) == 1:
+                inside = facts
+            else:
+                # The facts inside the part's span, found by bisection: a scan of all of them per
+                # part would grow with the square of a long article.
+                low, high = segment.original_span(start, end)
+                window = facts[bisect_left(starts, low) : bisect_right(starts, high)]
+                inside = [f for f in window if f.end <= high]
             figures = FigureList.build(inside, original, segment.start, segment.mapped)
             parts.append(_Part(segment, text, number, len(texts), figures, start))
         return parts

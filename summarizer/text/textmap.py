@@ -63,13 +63,14 @@ _START = attrgetter("start")
 class MappedText:
     """A string derived from an original text, with a map from its offsets to the original's."""
 
-    __slots__ = ("_piece_starts", "original_length", "pieces", "text")
+    __slots__ = ("_by_original", "_piece_starts", "original_length", "pieces", "text")
 
     def __init__(self, text: str, pieces: list[Piece], original_length: int) -> None:
         self.text = text
         self.pieces = pieces
         self.original_length = original_length
         self._piece_starts = list(map(_START, pieces))
+        self._by_original: tuple[list[int], list[Piece]] | None = None
 
     @classmethod
     def identity(cls, text: str) -> MappedText:
@@ -134,6 +135,22 @@ class MappedText:
             if piece is not last:
                 orig_end = max(orig_end, piece.orig_end)
         return (orig_start, orig_end)
+
+    def derived_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """The derived span that ``original[start:end]`` became, when one piece copied it unchanged;
+        None when it was normalised, repaired or split (search the derived text then)."""
+        if self._by_original is None:
+            linear = sorted((p for p in self.pieces if p.linear), key=attrgetter("orig_start"))
+            self._by_original = ([p.orig_start for p in linear], linear)
+        starts, pieces = self._by_original
+        index = bisect_right(starts, start) - 1
+        if index < 0:
+            return None
+        piece = pieces[index]
+        if end > piece.orig_end:
+            return None
+        offset = piece.start + (start - piece.orig_start)
+        return (offset, offset + (end - start))
 
     def original_pieces(self, start: int, end: int) -> list[tuple[int, int]]:
         """The original spans that derived ``[start, end)`` is made of, in derived order."""
