@@ -33,7 +33,7 @@ def test_key_is_stable_and_order_independent() -> None:
         ("endpoint", "http://127.0.0.1:11434/v1"),
         ("model", "other"),
         ("mode", "json"),
-        ("prompt_version", "article_briefing.v2"),
+        ("prompt_version", "article_briefing.v3"),
         ("schema_sha256", "1" * 64),
         ("segment_text", "数字经济总量突破1.8万亿元"),
         ("sampling", {"temperature": 0.2, "max_tokens": 4096}),

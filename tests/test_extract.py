@@ -129,11 +129,33 @@ def test_every_article_verified_in_each_mode(
         assert all(m.span is not None and m.value_span is not None for m in article.metrics)
     metadata = briefing.metadata
     assert metadata.generated_by == "llm" and metadata.model == "fake-model"
-    assert metadata.prompt_version == "article_briefing.v2"
+    assert metadata.prompt_version == "article_briefing.v3"
     assert metadata.llm_calls == 4 and metadata.reasks == 0
     assert metadata.usage is not None and metadata.usage.total_tokens == outcome.usage.total_tokens > 0
     assert metadata.cost_usd == 0.0  # the fake server is a local server: no charge
     assert len(outcome.prompt_overhead_tokens) == 4 and min(outcome.prompt_overhead_tokens) > 0
+
+
+def test_each_answer_is_checked_once(
+    page: SegmentedPage, facts: FactTable, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The validator's check of the answer that passed becomes the article's: finalising does not
+    run the verifier again (it is most of the engine's CPU)."""
+    import summarizer.verify.checker as checker
+
+    runs: list[str] = []
+    real = checker._run_checks
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        runs.append(args[1].headline_en)
+        return real(*args, **kwargs)
+
+    citing = reference_answers(BRIEFING, page, facts)  # checks the reference to write its answers
+    monkeypatch.setattr(checker, "_run_checks", counted)
+    with FakeOpenAIServer(responder=reference_responder(page, citing)) as server:
+        outcome = run(page, facts, settings_for(server, tmp_path))
+    assert [a.status for a in outcome.articles] == ["verified"] * 4
+    assert len(runs) == 4 == len(set(runs))
 
 
 # -- re-asks ----------------------------------------------------------------------------------------

@@ -182,6 +182,26 @@ def test_entries_in_ignores_quotes_and_spaces_in_text(glossary: Glossary) -> Non
     assert found == {"东数西算", "33618现代制造业集群体系"}
 
 
+def test_names_in_lists_the_coined_names_the_text_quotes(glossary: Glossary) -> None:
+    paragraph = "深入实施“智赋万企”行动，新增专精特新“小巨人”企业20家，共建“一带一路”，规模以上工业增加值增长6%。"
+    found = [entry.zh for entry in glossary.names_in(paragraph)]
+    # 小巨人 is the quoted name, though the running text's longest term is 专精特新小巨人企业; terms
+    # written plainly (规模以上工业增加值) are left to the translator.
+    assert found == ["智赋万企", "小巨人", "一带一路"]
+
+
+def test_names_in_lists_each_name_once_and_only_names() -> None:
+    glossary = parse_glossary(
+        HEADER
+        + "数实融合\tdigital-real integration\tpolicy\tnote\n"
+        + "增加值\tvalue added\tindicator\tnote\n"
+        + "链长\tchain chief\tprogramme\tnote\n"
+    )
+    found = [e.zh for e in glossary.names_in("推动“数实融合”，“增加值”，落实“链长”制，再谈“数实融合”。")]
+    assert found == ["数实融合", "链长"]
+    assert glossary.names_in("推动数实融合，落实链长制。") == []
+
+
 def test_entries_in_without_terms_is_empty(glossary: Glossary) -> None:
     assert glossary.entries_in("今天天气很好。") == []
     assert Glossary([]).entries_in("规模以上工业增加值") == []

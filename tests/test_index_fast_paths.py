@@ -86,3 +86,15 @@ def test_an_original_span_maps_to_the_derived_span_it_became() -> None:
     builder.append_replacement("X", 4, 6)
     built = builder.build()
     assert built.derived_span(1, 3) == (1, 3) and built.derived_span(4, 6) is None and built.derived_span(3, 5) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(source_number=st.integers(0, 3), picks=st.lists(st.integers(0, 10_000), max_size=6), extra=st.sampled_from(["", "growth", "zzz"]))
+def test_labelled_facts_sharing_is_the_filter_over_every_labelled_fact(
+    source_number: int, picks: list[int], extra: str
+) -> None:
+    source = _sources()[source_number]
+    labelled = source.labelled_facts()
+    vocabulary = sorted({word for _, words in labelled for word in words})
+    words = frozenset([vocabulary[p % len(vocabulary)] for p in picks] + ([extra] if extra else [])) if vocabulary else frozenset()
+    assert source.labelled_facts_sharing(words) == [(item, w) for item, w in labelled if words & w]

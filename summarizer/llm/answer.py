@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
@@ -30,7 +31,7 @@ from summarizer.briefing.models import (
     ProgrammeKind,
     UnverifiedClaim,
 )
-from summarizer.rules.briefing import metric_from_fact
+from summarizer.rules.briefing import holds_metric, metric_from_fact, metric_period
 from summarizer.rules.facts import Fact
 from summarizer.text.textmap import MappedText
 from summarizer.verify.english_numbers import find_english_numbers
@@ -63,7 +64,8 @@ _CLAUSE_BREAKS = "，,；;：:" + _SENTENCE_BREAKS
 
 def _lean_schema(schema: dict[str, Any]) -> None:
     """Drop what the model does not need to read: property titles, null defaults, the null branch
-    of an optional field (it may be left out), length bounds (still enforced on the answer)."""
+    of an optional field (it may be left out), length bounds (still enforced on the answer), the
+    type of a list of choices (every choice is a string)."""
     for prop in schema.get("properties", {}).values():
         prop.pop("title", None)
         prop.pop("minLength", None)
@@ -75,6 +77,8 @@ def _lean_schema(schema: dict[str, Any]) -> None:
             if len(kept) == 1:
                 del prop["anyOf"]
                 prop.update(kept[0])
+        if "enum" in prop and prop.get("type") == "string":
+            del prop["type"]
         items = prop.get("items")
         if isinstance(items, dict):
             items.pop("minLength", None)
@@ -182,13 +186,29 @@ def answer_schema_sha256() -> str:
 # -- the figure list ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Figure:
     """One listed figure: its id, the fact and the metric the rules make of it."""
 
     id: str
     fact: Fact
-    metric: dict[str, Any]
+    original: str
+    """The file's text, which the fact's span is in."""
+    floor: int = 0
+    """Where the article starts in ``original``: a quote never reaches before it."""
+
+    @cached_property
+    def metric(self) -> dict[str, Any]:
+        # Made when an answer cites the figure (in the thread that checks the answer), not when the
+        # request is prepared: the list itself needs only the fact's period and status.
+        metric = metric_from_fact(self.fact, self.original, self.floor)
+        if metric is None:  # not a ValueError: inside a validator that would become a re-ask
+            raise RuntimeError(f"{self.id}: a Figure is made only of a fact that holds a metric")
+        return metric
+
+    @property
+    def period(self) -> str | None:
+        return metric_period(self.fact)
 
 
 @dataclass(frozen=True)
@@ -210,9 +230,8 @@ class FigureList:
         """
         figures: list[Figure] = []
         for fact in sorted(facts or (), key=lambda f: (f.start, f.end)):
-            metric = metric_from_fact(fact, original, floor)
-            if metric is not None:
-                figures.append(Figure(f"F{len(figures) + 1}", fact, metric))
+            if holds_metric(fact):
+                figures.append(Figure(f"F{len(figures) + 1}", fact, original, floor))
         return cls(tuple(figures), text)
 
     def _place(self, figure: Figure) -> int | None:
@@ -290,7 +309,7 @@ class FigureList:
         runs: list[tuple[str, list[str]]] = []
         for figure in self.figures:
             status = "" if figure.fact.status == "actual" else f" {figure.fact.status}"
-            group = f"{figure.metric['period'] or _NO_PERIOD}{status}"
+            group = f"{figure.period or _NO_PERIOD}{status}"
             if runs and runs[-1][0] == group:
                 runs[-1][1].append(figure.id)
             else:

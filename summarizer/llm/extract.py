@@ -17,9 +17,10 @@ as verified:
 * **failed**: the endpoint failed (after transport retries) or the answer was unusable; the run
   reports it and the other articles are still produced.
 
-The raw completion is the source of truth: fresh answers and cached ones (JSON in the disk cache,
-see :mod:`summarizer.llm.cache`) go through the same parse -> verify -> quarantine path, so validation is
-re-run offline on every cache hit.
+The raw completion is the source of truth: cached answers (JSON in the disk cache, see
+:mod:`summarizer.llm.cache`) go through the parse -> verify -> quarantine path again, so validation is
+re-run offline on every cache hit. A fresh answer is parsed and verified once, by the response
+model's validator; the article of a single-part answer that passed is that check's, not a second one.
 
 Segments over the size budget are split at subheadings, else at paragraph breaks, else at sentence
 ends; the parts are extracted separately (same context: the whole segment) and merged, metrics
@@ -36,6 +37,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import ValidationError
@@ -53,8 +55,10 @@ from summarizer.llm.cache import ResultCache, cache_key, endpoint_identity
 from summarizer.llm.client import LLMClient
 from summarizer.llm.pricing import Cost, Usage, run_cost
 from summarizer.llm.prompting import PromptTemplate, RenderedPrompt, latest_prompt, render_article_prompt
+from summarizer.llm.responsiveness import loop_first
 from summarizer.llm.validation import ValidatedArticleAnswer
 from summarizer.settings import Settings
+from summarizer.text.collector import collector_frozen
 
 if TYPE_CHECKING:
     from summarizer.layout.segment import Segment, SegmentedPage
@@ -336,9 +340,18 @@ class _Part:
     text: str
     number: int
     of: int
-    figures: FigureList
+    facts: Sequence[Fact]
+    """The rule-based facts inside the part, in order of position."""
+    original: str
+    """The whole file's text, which the facts' spans are in."""
     start: int = 0
     """Where ``text`` starts in the segment's text."""
+
+    @cached_property
+    def figures(self) -> FigureList:
+        # Built when the part is about to be sent, not when the page is split: the first wave of
+        # requests must not wait for the figure lists of every article of the page.
+        return FigureList.build(self.facts, self.original, self.segment.start, self.segment.mapped)
 
     @property
     def label(self) -> str:
@@ -400,8 +413,7 @@ class _Engine:
                 low, high = segment.original_span(start, end)
                 window = facts[bisect_left(starts, low) : bisect_right(starts, high)]
                 inside = [f for f in window if f.end <= high]
-            figures = FigureList.build(inside, original, segment.start, segment.mapped)
-            parts.append(_Part(segment, text, number, len(texts), figures, start))
+            parts.append(_Part(segment, text, number, len(texts), inside, original, start))
         return parts
 
     @staticmethod
@@ -466,6 +478,7 @@ class _Engine:
         key = self.key(rendered, text)
         entry = self.cache.get(key)
         checked: dict[str, Any] = {}
+        answered: object = None  # the validated answer the model gave, when one verified
         if entry is not None and entry.get("completions"):
             result = PartResult(article=None, cached=True, validation_error=entry.get("validation_error"))
             completions: list[dict[str, Any]] = entry["completions"]
@@ -498,6 +511,7 @@ class _Engine:
             )
             completions = outcome.completions
             verified = outcome.value is not None
+            answered = outcome.value
             if outcome.error is not None:
                 result.unreachable = not completions and _is_unreachable(outcome.error)
                 if not completions:
@@ -524,17 +538,18 @@ class _Engine:
                         "completions": outcome.completions,
                     },
                 )
+        passed = checked.get("passed")
+        if verified and passed is not None and passed[0] is answered:
+            # The briefing the validator passed, spans filled, and its check: nothing to parse again.
+            _, expansion, result.check = passed
+            result.article, result.problems = expansion.article, expansion.problems
+            return result
         if verified:
             completion = completions[-1]
         else:
             completion = await asyncio.to_thread(self.best_answer, part, completions)
         try:
-            answer = _parse_answer(completion, self.settings.mode)
-            kept = checked.get(answer.model_dump_json()) if verified else None
-            if kept is not None:  # the briefing the validator passed, spans filled, and its check
-                expansion, result.check = kept
-            else:
-                expansion = self.expand(part, completion)
+            expansion = self.expand(part, completion)
             result.article, result.problems = expansion.article, expansion.problems
         except (ValueError, ValidationError) as exc:
             detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -631,7 +646,11 @@ async def extract_page_async(
     )
     engine = _Engine(settings, client, cache, prompt, answer_schema_sha256(), page, facts)
     try:
-        outcomes = list(await asyncio.gather(*(engine.segment(s) for s in page.segments)))
+        # The page, its facts and the modules loaded are old: the collector's passes during the run
+        # go over what the run makes, not over the whole heap (a full pass stalls the event loop).
+        # Verifier threads hand the interpreter back to the loop at short intervals.
+        with collector_frozen(), loop_first():
+            outcomes = list(await asyncio.gather(*(engine.segment(s) for s in page.segments)))
     finally:
         engine.workers.shutdown(wait=False, cancel_futures=True)
         if own_client:

@@ -64,8 +64,9 @@ class ValidatedArticleAnswer(ArticleAnswer):
             check = validate_article_in_context(expansion.article, context)
             checked = context.get("checked")
             if isinstance(checked, dict):
-                # What passed is kept, so the engine finalises this very article without checking it again.
-                checked[self.model_dump_json()] = (expansion, check)
+                # What passed is kept with the answer it belongs to, so the engine finalises this very
+                # article without checking (or even parsing) it again.
+                checked["passed"] = (self, expansion, check)
         return self
 
 
@@ -79,7 +80,8 @@ def validate_article_in_context(article: ArticleBriefing, context: Mapping[str, 
     Context keys: ``source`` (a prebuilt ArticleSource, or a Future of one), ``segment`` (a Segment) or ``source_text``
     (str); optional ``facts`` (that segment's rule-based facts; computed when absent), ``original``
     (the whole file text), ``document_date`` and ``fill_spans`` (default True); with ``checked`` (a
-    dict), :class:`ValidatedArticleAnswer` keeps each answer that passed, its briefing and its check.
+    dict), :class:`ValidatedArticleAnswer` keeps the answer that passed, its briefing and its check
+    under ``"passed"``.
 
     Only contradicted claims are sent back. Each message quotes the source and says what disagrees; it
     never orders a value, status or period the rules are not sure of, and claims the rules cannot

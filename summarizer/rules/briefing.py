@@ -102,14 +102,25 @@ def change_indicator(label: str, change: str, unit: str, *, translated: bool = T
     return f"{'decrease in' if change == 'decrease' else 'increase in'} {label}"
 
 
+def holds_metric(fact: Fact) -> bool:
+    """Whether a metric can hold ``fact``: not a bare table cell (nothing says what it measures), and
+    a value in a unit of the schema's."""
+    if fact.indicator_zh is None or fact.value is None:
+        return False
+    return fact.unit in UNITS or re.fullmatch(r"[A-Z]{3}/[a-z_]+", fact.unit) is not None
+
+
+def metric_period(fact: Fact) -> str | None:
+    """The period of the metric made of ``fact``: the fact's, when the schema can state it."""
+    return fact.period if fact.period and re.match(PERIOD_PATTERN, fact.period) else None
+
+
 def metric_from_fact(fact: Fact, original: str, floor: int = 0) -> dict[str, Any] | None:
     """The metric (as a dict of :class:`Metric` fields, spans included) the rules make of ``fact``;
-    None for a figure no metric can hold (a bare table cell, a unit outside the schema's)."""
-    if fact.indicator_zh is None:
-        return None  # a bare table cell: nothing says what it measures
-    if fact.value is None or (fact.unit not in UNITS and not re.fullmatch(r"[A-Z]{3}/[a-z_]+", fact.unit)):
+    None for a figure no metric can hold (:func:`holds_metric`)."""
+    if fact.value is None or not holds_metric(fact):
         return None
-    period = fact.period if fact.period and re.match(PERIOD_PATTERN, fact.period) else None
+    period = metric_period(fact)
     value, value_max = fact.value, fact.value_max
     if fact.change == "decrease" and value_max is None:
         # A fall is negative in a briefing; a range (降温6—10℃) stays as printed, its words say "fall".

@@ -1,8 +1,8 @@
 """Standard English renderings of recurring Chinese policy and statistics terms.
 
 The glossary is data (``prompts/glossary.tsv``, shipped as ``summarizer.prompts``; its conventions are
-in ``prompts/GLOSSARY.md``). Two consumers use it: the prompt builder puts the entries that occur in a
-segment into that segment's prompt (``entries_in``), and the rule-based fact engine labels indicators
+in ``prompts/GLOSSARY.md``). Two consumers use it: the prompt builder puts the coined names a segment
+quotes into that segment's prompt (``names_in``), and the rule-based fact engine labels indicators
 (``translate_indicator``). The glossary never composes a translation itself; the fact engine composes
 labels from its parts (``summarizer.rules.indicators.english_label``), with the help of the label-only
 entries of the category ``word`` (plain words such as 省 provinces), which prompts never list.
@@ -24,6 +24,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from summarizer.gazetteer import find_regions
+from summarizer.text.alternation import literal_alternation
 
 Category = Literal["indicator", "programme", "policy", "organisation", "term", "word"]
 # Plain words (省 provinces, 村 villages, 展商 exhibitors) that indicator labels are composed from: the
@@ -88,11 +89,9 @@ class Glossary:
             if entry.zh in self._by_zh:
                 raise ValueError(f"glossary: {entry.zh!r} is listed twice")
             self._by_zh[entry.zh] = entry
-        # Longest first, so that at any position 规模以上工业增加值 wins over 规模以上工业 and 增加值.
-        keys = sorted(
-            (zh for zh, entry in self._by_zh.items() if entry.category not in _LABEL_ONLY), key=lambda zh: (-len(zh), zh)
-        )
-        self._pattern: re.Pattern[str] | None = re.compile("|".join(map(re.escape, keys))) if keys else None
+        # The longest term at a position, so that 规模以上工业增加值 wins over 规模以上工业 and 增加值.
+        keys = [zh for zh, entry in self._by_zh.items() if entry.category not in _LABEL_ONLY]
+        self._pattern: re.Pattern[str] | None = re.compile(literal_alternation(keys)) if keys else None
         # Short content hash, recorded in run metadata so a briefing says which glossary it used.
         canonical = "\n".join("\t".join((e.zh, e.en, e.category, e.note)) for e in self.entries)
         self.version: str = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
@@ -142,11 +141,14 @@ class Glossary:
         whose English is a convention. Terms the text writes plainly (稳增长, 产业集群) are left to
         the translator, and names are applied to the answer's programmes and organisations after
         it (:meth:`lookup`): listing every term would cost more of a prompt than the article."""
-        quoted = [normalise_term(m.group(1)) for m in _QUOTED.finditer(text)]
-        return [
-            e for e in self.entries_in(text)
-            if e.category in _NAME_CATEGORIES and any(e.zh in name for name in quoted)
-        ]  # fmt: skip
+        # Each quoted name is read on its own: in 专精特新“小巨人”企业 the name is 小巨人, though the
+        # longest term of the running text is 专精特新小巨人企业.
+        found: dict[str, GlossaryEntry] = {}
+        for quoted in _QUOTED.finditer(text):
+            for entry in self.entries_in(quoted.group(1)):
+                if entry.category in _NAME_CATEGORIES:
+                    found.setdefault(entry.zh, entry)
+        return list(found.values())
 
 
 def _without_leading_scope(key: str) -> str:

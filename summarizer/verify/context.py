@@ -45,6 +45,8 @@ class CheckContext:
     subjects: dict[str, str] = field(default_factory=dict)
     # English labels the briefing's verified metrics give the figures they read, by source span
     labels_by_span: dict[tuple[int, int], str] = field(default_factory=dict)
+    # The programme and organisation names with digits in them, made once per article by the prose checks
+    names_with_digits: list[str] | None = None
 
     def __post_init__(self) -> None:
         for number, programme in enumerate(self.article.programmes):

@@ -923,6 +923,6 @@ def sentences(text: str) -> Iterable[tuple[int, str]]:
 
 def may_contain_number(text: str) -> bool:
     """A cheap test: False when ``text`` certainly has no number (no digit, no number word)."""
-    if any(char.isdigit() for char in text):
+    if any(map(str.isdigit, text)):
         return True
     return not _NUMBER_WORDS.isdisjoint(word.lower() for word in _WORD_TOKEN.findall(text))

@@ -99,7 +99,7 @@ def _years_of_sentences(context: CheckContext, name: str) -> set[int]:
     body = context.source.body
     text = body.text
     years: set[int] = set()
-    facts = context.source.facts()
+    facts: list[Evidence] | None = None  # made on first need
     for start, end in body.find_all(needle):
         sentence = _bounds(text, start, end, _SENTENCE_END)
         paragraph = _bounds(text, start, end, "\n")
@@ -109,6 +109,7 @@ def _years_of_sentences(context: CheckContext, name: str) -> set[int]:
             found = _fact_years(context, body.to_original(*paragraph))
         if not found:  # a paragraph without figures belongs with the figures around it (a plan section)
             at, _ = body.to_original(start, end)
+            facts = context.source.facts() if facts is None else facts
             before = [item for item in facts if item.end <= at and item.period]
             after = [item for item in facts if item.start >= at and item.period]
             for item in before[-1:] + after[:1]:

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from summarizer.briefing.models import Problem, Span
+from summarizer.briefing.models import Metric, Problem, Span
 from summarizer.verify.binding import describe, ranges, without_digit_commas
 from summarizer.verify.compare import (
     MARKED_UNITS,
@@ -130,6 +130,12 @@ _QUALIFIER_WORDS = {"exact": "no qualifier", "more_than": "more than", "nearly":
 
 
 def _names_to_mask(context: CheckContext) -> list[str]:
+    if context.names_with_digits is None:
+        context.names_with_digits = _names_with_digits(context)
+    return context.names_with_digits
+
+
+def _names_with_digits(context: CheckContext) -> list[str]:
     names: list[str] = []
     for name in [p.name_en for p in context.article.programmes] + [o.name_en for o in context.article.organisations]:
         names.append(name)
@@ -1020,13 +1026,24 @@ def _diagnose(
 class _Figure:
     """A figure the words of a sentence may describe: a metric of the briefing or a labelled fact."""
 
-    label: str
     words: frozenset[str]
-    value: float
-    unit: str
-    span: Span | None
     fits: bool  # its value is the number's
-    is_metric: bool
+    metric: Metric | None  # the briefing's metric, with its number in the briefing
+    number: int
+    item: Evidence | None  # else the source's labelled fact
+
+    @property
+    def is_metric(self) -> bool:
+        return self.metric is not None
+
+    def describe(self) -> tuple[str, float, str, Span | None]:
+        """What the figure is, for a message: its label, value, unit and where it stands."""
+        if self.metric is not None:
+            metric = self.metric
+            return f"metrics[{self.number}] ({short(metric.indicator_en, 50)})", metric.value, metric.unit, metric.value_span
+        assert self.item is not None
+        item = self.item
+        return f"{item.text} ({item.indicator_en})", item.value, item.unit, Span(start=item.start, end=item.end)
 
 
 def _figures(context: CheckContext, words: frozenset[str], number: EnglishNumber, units: frozenset[str]) -> list[_Figure]:
@@ -1039,21 +1056,13 @@ def _figures(context: CheckContext, words: frozenset[str], number: EnglishNumber
         fitting = [v for v, unit in values if prose_unit_of(unit) in units]
         if not fitting:
             continue
-        metric = context.article.metrics[index]
-        figures.append(
-            _Figure(f"metrics[{index}] ({short(metric.indicator_en, 50)})", metric_words, metric.value, metric.unit,
-                    metric.value_span, any(_fits(number, abs(v)) for v in fitting), True)
-        )  # fmt: skip
-    for item, label_words in context.source.labelled_facts():
+        fits = any(_fits(number, abs(v)) for v in fitting)
+        figures.append(_Figure(metric_words, fits, context.article.metrics[index], index, None))
+    for item, label_words in context.source.labelled_facts_sharing(words):
         if item.prose_unit() not in units:
             continue
-        if not words & label_words:
-            continue
         fits = _fits(number, item.prose_value()) or _fits(number, item.prose_max())
-        figures.append(
-            _Figure(f"{item.text} ({item.indicator_en})", label_words, item.value, item.unit,
-                    Span(start=item.start, end=item.end), fits, False)
-        )  # fmt: skip
+        figures.append(_Figure(label_words, fits, None, 0, item))
     return figures
 
 
@@ -1094,13 +1103,14 @@ def _check_against_metrics(
     same = [e for e in context.source.with_value(number.value) if e.is_fact and e.prose_unit() in units]
     labelled = all(e.indicator_en or context.labels_by_span.get((e.start, e.end)) for e in same)
     verdict = context.contradicted if labelled else context.unconfirmed
+    label, value, unit, span = leader.describe()
     verdict(
         pointer,
         claim,
         "wrong_indicator",
-        f"{pointer.lstrip('/')}: '{claim}' but the words around it describe {leader.label} = {fmt(leader.value)} "
-        f"{leader.unit}; state the figure of what the sentence names",
-        leader.span,
+        f"{pointer.lstrip('/')}: '{claim}' but the words around it describe {label} = {fmt(value)} "
+        f"{unit}; state the figure of what the sentence names",
+        span,
     )
 
 

@@ -271,6 +271,7 @@ class ArticleSource:
     _spans: list[tuple[int, int, int]] = field(default_factory=list, repr=False)  # (lo, hi, evidence number)
     _span_los: list[int] = field(default_factory=list, repr=False)
     _labelled: list[tuple[Evidence, frozenset[str]]] | None = field(default=None, repr=False)
+    _labelled_by_word: dict[str, list[int]] | None = field(default=None, repr=False)
     _stripped: tuple[str, list[int]] | None = field(default=None, repr=False)
     _dates: SourceDates | None = field(default=None, repr=False)
     _deadline_years: set[int] | None = field(default=None, repr=False)
@@ -480,6 +481,20 @@ class ArticleSource:
                 if item.is_fact and item.indicator_en
             ]
         return self._labelled
+
+    def labelled_facts_sharing(self, words: frozenset[str]) -> list[tuple[Evidence, frozenset[str]]]:
+        """The labelled facts (in the order of :meth:`labelled_facts`) whose label words share one of ``words``."""
+        labelled = self.labelled_facts()
+        index = self._labelled_by_word
+        if index is None:
+            # Built whole before it is published: the parts of one segment are checked in threads.
+            index = {}
+            for position, (_, label_words) in enumerate(labelled):
+                for word in label_words:
+                    index.setdefault(word, []).append(position)
+            self._labelled_by_word = index
+        sharing = {position for word in words for position in index.get(word, ())}
+        return [labelled[position] for position in sorted(sharing)]
 
     def quote_figures(self, quote: str, located: Located) -> list[Evidence]:
         """The figures of a quote found only in the article's original text (a pull-quote repeats the
