@@ -6,8 +6,26 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pydantic import BaseModel, ValidationInfo, field_validator
+
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_4e8de9e190906468.txt"
+class Figure(BaseModel):
+    """A figure quoted from the article (the response model of the LLM client's tests)."""
+
+    value: float
+    quote: str
+
+    @field_validator("quote")
+    @classmethod
+    def _quote_in_source(cls, quote: str, info: ValidationInfo) -> str:
+        context = info.context or {}
+        source = context.get("source_text")
+        if isinstance(source, str) and quote not in source:
+            raise ValueError(f"quote {quote!r} is not in the article; copy the passage verbatim")
+        return quote
+
+
 def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m summarizer`` as a user would, capturing both streams."""
     return subprocess.run(

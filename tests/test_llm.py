@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, ValidationInfo, field_validator
 
 from summarizer.llm.calllog import read_call_log
 from summarizer.llm.client import (
@@ -29,24 +28,12 @@ from summarizer.llm.client import (
 from summarizer.settings import Settings, load_settings
 from summarizer.testing.fake_openai import FakeOpenAIServer, FakeReply, FakeRequest
 
+from helpers import Figure
+
 SECRET = "sk-test-DO-NOT-LEAK-0123456789abcdef"
 SOURCE = "数字经济总量突破1.7万亿元，增长15%。"
 GOOD = {"value": 1.7, "quote": "数字经济总量突破1.7万亿元"}
 HALLUCINATED = {"value": 1.8, "quote": "数字经济总量突破1.8万亿元"}
-
-
-class Figure(BaseModel):
-    value: float
-    quote: str
-
-    @field_validator("quote")
-    @classmethod
-    def _quote_in_source(cls, quote: str, info: ValidationInfo) -> str:
-        context = info.context or {}
-        source = context.get("source_text")
-        if isinstance(source, str) and quote not in source:
-            raise ValueError(f"quote {quote!r} is not in the article; copy the passage verbatim")
-        return quote
 
 
 def make_settings(server: FakeOpenAIServer, tmp_path: Path, **overrides: Any) -> Settings:

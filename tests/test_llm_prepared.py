@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, ValidationInfo, field_validator
+from pydantic import BaseModel
 
 from summarizer.llm.client import LLMClient, _attempt_usage
 from summarizer.llm.tokens import counter_named
 from summarizer.settings import Settings, load_settings
 from summarizer.testing.fake_openai import FakeOpenAIServer, FakeReply
+
+from helpers import Figure as SharedFigure
 
 SOURCE = "数字经济总量突破1.7万亿元，增长15%。\n  缩进的一行\n"
 GOOD = {"value": 1.7, "quote": "数字经济总量突破1.7万亿元"}
@@ -32,18 +34,8 @@ MESSAGES = [
 def figure_model() -> type[BaseModel]:
     """A fresh class per test, so the per-class preparation is not shared with other tests."""
 
-    class Figure(BaseModel):
+    class Figure(SharedFigure):
         """A figure quoted from the article."""
-
-        value: float
-        quote: str
-
-        @field_validator("quote")
-        @classmethod
-        def _quote_in_source(cls, quote: str, info: ValidationInfo) -> str:
-            if quote not in (info.context or {}).get("source_text", ""):
-                raise ValueError(f"quote {quote!r} is not in the article")
-            return quote
 
     return Figure
 

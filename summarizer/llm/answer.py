@@ -31,7 +31,7 @@ from summarizer.briefing.models import (
     ProgrammeKind,
     UnverifiedClaim,
 )
-from summarizer.rules.briefing import holds_metric, metric_from_fact, metric_period
+from summarizer.rules.briefing import CLAUSE_BREAKS, holds_metric, metric_from_fact, metric_period
 from summarizer.rules.facts import Fact
 from summarizer.text.textmap import MappedText
 from summarizer.verify.english_numbers import find_english_numbers
@@ -59,7 +59,6 @@ _NO_PERIOD = "?"
 # How a figure is marked in the article sent: 1.7万亿元[F1]. Answers are read without the marks.
 _MARK = re.compile(r"\[F\d+\]")
 _SENTENCE_BREAKS = "。！？!?\n"
-_CLAUSE_BREAKS = "，,；;：:" + _SENTENCE_BREAKS
 
 
 def _lean_schema(schema: dict[str, Any]) -> None:
@@ -263,7 +262,7 @@ class FigureList:
         # What it measures may follow the figure (30条十亿级特色产业链): the quote then runs through it.
         label = fact.indicator_zh or ""
         after = text.find(label, end, end + len(label) + 4) if label else -1
-        if after >= 0 and not any(c in _CLAUSE_BREAKS for c in text[end:after]):
+        if after >= 0 and not any(c in CLAUSE_BREAKS for c in text[end:after]):
             end = after + len(label)
         return text[start:end].strip() or None
 

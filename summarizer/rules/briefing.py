@@ -19,11 +19,14 @@ from summarizer.rules.facts import Fact
 from summarizer.vocab import QUALIFIERS, RATE_UNITS, UNITS
 
 __all__ = [
+    "CLAUSE_BREAKS",
     "FACTS_ONLY_HEADLINE",
     "FACTS_ONLY_SUMMARY",
     "article_from_facts",
     "change_indicator",
+    "holds_metric",
     "metric_from_fact",
+    "metric_period",
 ]
 
 FACTS_ONLY_HEADLINE = "(English headline requires an LLM endpoint)"
@@ -55,7 +58,8 @@ _RANK_BASELINE_EN = {
 }
 
 
-_CLAUSE_BREAKS = "，,。；;：:！？!?\n"
+# Where a clause ends: a quote of a figure reaches back no further than the clauses it needs.
+CLAUSE_BREAKS = "，,。；;：:！？!?\n"
 _WINDOW = 2_000  # characters either side of a figure its quote is chosen within
 
 
@@ -73,7 +77,7 @@ def _quote_for(fact: Fact, original: str, floor: int = 0) -> tuple[str, int]:
     start = fact.start
     quote = original[start : fact.end]
     for _ in range(4):  # at most four clauses back
-        while start > line_start and original[start - 1] not in _CLAUSE_BREAKS and fact.start - start < 60:
+        while start > line_start and original[start - 1] not in CLAUSE_BREAKS and fact.start - start < 60:
             start -= 1
         quote = original[start : fact.end]
         if original.count(quote, *around) <= 1 or start <= line_start:
